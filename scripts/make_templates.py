@@ -1,0 +1,102 @@
+"""Build the Word templates of the report kinds under templates/ from code.
+
+    python scripts/make_templates.py
+
+The .docx files are committed; a unit adapts its copy in Word or WPS (the Jinja tags are
+visible text, the styles are Word's own 标题 1 … 标题 4, 标题 and 正文). Run this only to
+regenerate the shipped templates on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jixiao.render.gongwen import new_document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Writer:
+    """Appends template paragraphs: tags, headings, body text and run-in headings."""
+
+    def __init__(self) -> None:
+        self.document = new_document()
+
+    def tag(self, text: str) -> None:
+        """A paragraph holding only a {%p … %} tag; docxtpl removes it when rendering."""
+        self.document.add_paragraph(text, style="Normal")
+
+    def para(self, text: str, style: str = "Normal") -> None:
+        self.document.add_paragraph(text, style=style)
+
+    def run_in(self, head: str, text: str, head_style: str) -> None:
+        paragraph = self.document.add_paragraph(style="Normal")
+        paragraph.add_run(head, style=head_style)
+        paragraph.add_run(text)
+
+    def narrative_blocks(self, blocks: str) -> None:
+        """The paragraphs of a narrative section's blocks (see render/context.py Block)."""
+        self.tag(f"{{%p for b in {blocks} %}}")
+        self.tag("{%p if b.kind == 'heading' and b.level == 2 %}")
+        self.para("{{ num(2) }}{{ b.title }}", "Heading 2")
+        self.tag("{%p elif b.kind == 'heading' %}")
+        self.para("{{ num(b.level) }}{{ b.title }}", "Heading 3")
+        self.tag("{%p elif b.kind == 'runin' and b.level == 2 %}")
+        self.run_in("{{ num(2) }}{{ b.title }}", "{{ b.text }}", "Heading 2 Char")
+        self.tag("{%p elif b.kind == 'runin' %}")
+        self.run_in("{{ num(b.level) }}{{ b.title }}", "{{ b.text }}", "Heading 3 Char")
+        self.tag("{%p elif b.kind == 'item' %}")
+        self.para("{{ num(b.level) }}{{ b.text }}")
+        self.tag("{%p else %}")
+        self.para("{{ b.text }}")
+        self.tag("{%p endif %}")
+        self.tag("{%p endfor %}")
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.document.core_properties.title = path.parent.name
+        self.document.core_properties.author = "jixiao"
+        self.document.save(path)
+
+
+def hunan_overall() -> Writer:
+    """湖南 部门整体支出绩效自评报告 (seeds 000 and 004)."""
+    w = Writer()
+    w.tag("{%p for line in title_lines %}")
+    w.para("{{ line }}", "Title")
+    w.tag("{%p endfor %}")
+    w.para("")
+    w.tag("{%p for s in sections %}")
+    w.para("{{ num(1) }}{{ s.title }}", "Heading 1")
+    w.tag("{%p if s.layout == 'general_budget' %}")
+    w.para("{{ num(2) }}基本支出情况", "Heading 2")
+    w.tag("{%p for p in budget.basic_text %}")
+    w.para("{{ p }}")
+    w.tag("{%p endfor %}")
+    w.para("{{ num(2) }}项目支出情况", "Heading 2")
+    w.tag("{%p for p in budget.projects_text %}")
+    w.para("{{ p }}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p for g in budget.groups %}")
+    w.para("{{ loop.index | cn }}是{{ g.lead }}")
+    w.tag("{%p for p in g.rest %}")
+    w.para("{{ p }}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p for pr in g.listed %}")
+    w.para("{{ num(3) }}{{ pr.name }}{% if pr.purpose %}，主要用于{{ pr.purpose }}{% endif %}。")
+    w.tag("{%p endfor %}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p else %}")
+    w.narrative_blocks("s.blocks")
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+    return w
+
+
+KINDS = {"hunan-overall": hunan_overall}
+
+if __name__ == "__main__":
+    for name, build in KINDS.items():
+        target = ROOT / "templates" / name / "report.docx"
+        build().save(target)
+        print(f"wrote {target.relative_to(ROOT)}")

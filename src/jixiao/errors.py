@@ -1,0 +1,83 @@
+"""What jixiao tells a user about their content: findings, and the error that carries them.
+
+A `Finding` names the file, line and field it is about, what is wrong and what to do.
+`ContentError` is raised with a list of findings when content cannot be used; anything
+else raised is a bug in jixiao (shown with a traceback only under `--debug`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from jixiao.messages import say
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one place of the content: file, line, field path, message, what to do."""
+
+    severity: Severity
+    file: Path | None
+    line: int | None
+    field: str
+    message: str
+    hint: str = ""
+
+    def render(self, root: Path | None = None) -> str:
+        """The finding as one block of text for a terminal."""
+        where = ""
+        if self.file is not None:
+            shown = self.file
+            if root is not None:
+                try:
+                    shown = self.file.resolve().relative_to(root.resolve())
+                except ValueError:
+                    shown = self.file
+            where = str(shown)
+            if self.line:
+                where += f":{self.line}"
+        label = say("error_label" if self.severity is Severity.ERROR else "warning_label")
+        head = f"{where}: {label}" if where else label
+        if self.field:
+            head += f" [{self.field}]"
+        text = f"{head}: {self.message}"
+        if self.hint:
+            text += f"\n    {say('hint_label')}：{self.hint}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "file": str(self.file) if self.file else None,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class ContentError(Exception):
+    """The content cannot be used; `findings` says everything that is wrong with it."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(f.render() for f in self.findings)
+
+
+def error(file: Path | None, line: int | None, field: str, message: str, hint: str = "") -> Finding:
+    return Finding(Severity.ERROR, file, line, field, message, hint)
+
+
+def warning(
+    file: Path | None, line: int | None, field: str, message: str, hint: str = ""
+) -> Finding:
+    return Finding(Severity.WARNING, file, line, field, message, hint)

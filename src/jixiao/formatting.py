@@ -1,0 +1,105 @@
+"""How figures are written in a report: 万元 amounts, percents, Chinese numerals, dates.
+
+The one place that rounds for display (half up, 四舍五入) and the one place that spells
+numbers; templates and writer text reach these as Jinja filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "zh_CN"
+_DIGITS = "零一二三四五六七八九"
+
+
+def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
+    """`value` rounded half up to `places` decimals."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _plain(value: Decimal, places: int) -> str:
+    pattern = "0." + "0" * places if places > 0 else "0"
+    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=False)
+
+
+def wan(value: Decimal | int | None, places: int = 2) -> str:
+    """An amount in 万元 with a fixed number of decimals: 511.5 → '511.50'."""
+    if value is None:
+        return "—"
+    return _plain(round_half_up(value, places), places)
+
+
+def num(value: Decimal | int | None, places: int = 2) -> str:
+    """A number rounded to `places` decimals without trailing zeros: 116.00 → '116', 28.80 → '28.8'."""
+    if value is None:
+        return "—"
+    rounded = round_half_up(value, places)
+    text = _plain(rounded, places)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def pct(ratio: Decimal | None, places: int = 2) -> str:
+    """A ratio as a percent: Decimal('0.598114') → '59.81%'."""
+    if ratio is None:
+        return "—"
+    return _plain(round_half_up(ratio * 100, places), places) + "%"
+
+
+def cn(number: int) -> str:
+    """A whole number in Chinese numerals as used in headings: 10 → '十', 21 → '二十一'."""
+    if number < 0:
+        raise ValueError(number)
+    if number < 10:
+        return _DIGITS[number]
+    if number < 20:
+        return "十" + (_DIGITS[number % 10] if number % 10 else "")
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return _DIGITS[tens] + "十" + (_DIGITS[ones] if ones else "")
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        if rest == 0:
+            return _DIGITS[hundreds] + "百"
+        if rest < 10:
+            return _DIGITS[hundreds] + "百零" + _DIGITS[rest]
+        tail = cn(rest) if rest >= 20 else "一" + cn(rest)
+        return _DIGITS[hundreds] + "百" + tail
+    raise ValueError(f"{number} is too large for a heading numeral")
+
+
+def date(value: dt.date) -> str:
+    """A date the way Chinese documents write it: 2023年12月31日."""
+    return format_date(value, format="long", locale=LOCALE)
+
+
+def tally(counts: Iterable[tuple[str, int]], measure: str = "个") -> str:
+    """Counts by kind as prose: [('参照公务员法管理', 1), …] → '1个参照公务员法管理、2个…'."""
+    return "、".join(f"{count}{measure}{name}" for name, count in counts)
+
+
+def amounts(entries: Iterable[object], style: str = "num", unit: str = "万元") -> str:
+    """Named amounts as prose: projects → '省市下达人才项目经费116万元，柏连阳…100万元'."""
+    shown = num if style == "num" else wan
+    return "，".join(
+        f"{getattr(e, 'name')}{shown(getattr(e, 'actual'))}{unit}"  # noqa: B009
+        for e in entries
+    )
+
+
+FILTERS = {
+    "wan": wan,
+    "num": num,
+    "pct": pct,
+    "cn": cn,
+    "date": date,
+    "tally": tally,
+    "amounts": amounts,
+}
+"""The formatting filters every template and every piece of writer text may use."""

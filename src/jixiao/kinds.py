@@ -1,0 +1,93 @@
+"""Report kinds: a folder under templates/ holding a Word template and its settings.
+
+`kind.yaml` says what the kind is called, how its file is named, how headings are
+numbered, and which sections it has in which order with their default titles (the one
+label table of the kind). A section with no content is left out or says 无, as set here.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from pydantic import Field
+
+from jixiao.errors import ContentError, error
+from jixiao.loading import load
+from jixiao.messages import say
+from jixiao.model.common import Model
+from jixiao.validate import validate
+
+KIND_FILE = "kind.yaml"
+
+
+class WhenEmpty(str, Enum):
+    OMIT = "omit"
+    NONE = "none"
+
+
+class Layout(str, Enum):
+    NARRATIVE = "narrative"
+    GENERAL_BUDGET = "general_budget"
+
+
+class SectionSpec(Model):
+    """One top-level section of a kind: its key in content, default title and behaviour."""
+
+    key: str = Field(title="内容中的键")
+    title: str = Field(title="默认标题")
+    layout: Layout = Field(Layout.NARRATIVE, title="版式")
+    when_empty: WhenEmpty = Field(WhenEmpty.OMIT, title="无内容时", description="omit 省略；none 写“无”")
+
+
+class KindSettings(Model):
+    """Settings of a report kind (templates/<kind>/kind.yaml)."""
+
+    name: str = Field(title="名称")
+    template: str = Field("report.docx", title="Word 模板文件")
+    filename: str = Field(title="输出文件名", description="可用 {year} {short_name} {full_name}")
+    title: list[str] = Field(title="默认报告标题", description="每项一行，可用 {{ … }} 表达式")
+    numbering: dict[int, str] = Field(default_factory=dict, title="序号样式")
+    none_text: str = Field("无", title="无内容时的文字")
+    sections: list[SectionSpec] = Field(title="章节")
+
+
+class Kind:
+    """A loaded report kind: its folder, settings and template path."""
+
+    def __init__(self, folder: Path, settings: KindSettings) -> None:
+        self.folder = folder
+        self.settings = settings
+        self.name = folder.name
+
+    @property
+    def template(self) -> Path:
+        return self.folder / self.settings.template
+
+    def section(self, key: str) -> SectionSpec | None:
+        return next((s for s in self.settings.sections if s.key == key), None)
+
+
+def available(templates: Path) -> list[str]:
+    """Names of the kinds under `templates`."""
+    if not templates.is_dir():
+        return []
+    return sorted(p.name for p in templates.iterdir() if (p / KIND_FILE).is_file())
+
+
+def load_kind(templates: Path, name: str, asked_in: Path | None = None, line: int | None = None) -> Kind:
+    """The kind `name` under `templates`, or ContentError naming where it was asked for."""
+    folder = templates / name
+    if not (folder / KIND_FILE).is_file():
+        raise ContentError(
+            [
+                error(
+                    asked_in,
+                    line,
+                    "kind",
+                    say("unknown_kind", kind=name),
+                    say("unknown_kind_hint", kinds="、".join(available(templates)) or "—"),
+                )
+            ]
+        )
+    return Kind(folder, validate(load(folder / KIND_FILE), KindSettings))

@@ -1,0 +1,188 @@
+"""Read a content YAML file into plain data, remembering the line of every field.
+
+Numbers with a decimal point load as `Decimal` (never float), so 28.8 stays exactly 28.8.
+Problems a writer can fix (encoding, tabs, syntax, duplicate keys) come back as findings
+naming the file and line; nothing here raises anything but `ContentError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from jixiao.errors import ContentError, error
+from jixiao.messages import say
+
+FieldPath = tuple[str | int, ...]
+
+
+def path_text(path: FieldPath) -> str:
+    """A field path as writers see it: `budget.projects.groups[0].name`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Source:
+    """A loaded YAML file: its plain data, and the line (1-based) of each field path."""
+
+    file: Path
+    data: Any
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class _DecimalConstructor(RoundTripConstructor):
+    """Round-trip constructor that turns YAML floats into exact Decimals."""
+
+    def construct_yaml_float(self, node: Any) -> Any:  # type: ignore[override]
+        text = str(node.value).replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return super().construct_yaml_float(node)
+
+
+_DecimalConstructor.add_constructor(
+    "tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float
+)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _DecimalConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _guess_encoding(raw: bytes) -> str:
+    for name in ("gbk", "utf-16"):
+        try:
+            raw.decode(name)
+            return name.upper()
+        except UnicodeDecodeError:
+            continue
+    return "?"
+
+
+def _plain(node: Any, path: FieldPath, lines: dict[FieldPath, int]) -> Any:
+    """Convert ruamel's commented containers to dicts and lists, recording lines."""
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key, value in node.items():
+            child = (*path, str(key))
+            try:
+                line, _col = node.lc.key(key)
+                lines[child] = line + 1
+            except (KeyError, TypeError):
+                pass
+            out[str(key)] = _plain(value, child, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            child = (*path, index)
+            try:
+                line, _col = node.lc.item(index)
+                lines[child] = line + 1
+            except (KeyError, TypeError, IndexError):
+                pass
+            items.append(_plain(value, child, lines))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    return node
+
+
+def load(file: Path) -> Source:
+    """Load `file`, or raise ContentError with a finding that says where and why."""
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([error(file, None, "", say("file_missing"), say("file_missing_hint"))])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(
+            [
+                error(
+                    file,
+                    line,
+                    "",
+                    say("not_utf8", guess=_guess_encoding(raw)),
+                    say("not_utf8_hint"),
+                )
+            ]
+        ) from None
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        stripped = line_text.lstrip(" ")
+        if stripped.startswith("\t"):
+            raise ContentError(
+                [error(file, number, "", say("tab_indent"), say("tab_indent_hint"))]
+            )
+    try:
+        node = _yaml().load(text)
+    except DuplicateKeyError as exc:
+        key = ""
+        if exc.problem and "duplicate key" in exc.problem:
+            key = exc.problem.split('"')[1] if '"' in exc.problem else ""
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        first = exc.context_mark.line + 1 if exc.context_mark else "?"
+        raise ContentError(
+            [
+                error(
+                    file,
+                    line,
+                    key,
+                    say("duplicate_key", key=key),
+                    say("duplicate_key_hint", first=first),
+                )
+            ]
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        if mark is not None:
+            problem += f"（第 {mark.column + 1} 列）"
+        raise ContentError(
+            [error(file, line, "", say("yaml_syntax", problem=problem), say("yaml_syntax_hint"))]
+        ) from None
+    except YAMLError as exc:
+        raise ContentError(
+            [error(file, None, "", say("yaml_syntax", problem=str(exc)), say("yaml_syntax_hint"))]
+        ) from None
+    if node is None:
+        node = CommentedMap()
+    if not isinstance(node, CommentedMap):
+        raise ContentError([error(file, 1, "", say("not_mapping"), say("not_mapping_hint"))])
+    lines: dict[FieldPath, int] = {(): 1}
+    data = _plain(node, (), lines)
+    return Source(file=file, data=data, lines=lines)

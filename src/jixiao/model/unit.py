@@ -1,0 +1,31 @@
+"""Who the unit is: what rarely changes from year to year (content/<unit>/unit.yaml)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from jixiao.model.common import Model
+
+
+class Institution(Model):
+    """A 二级机构 under the unit."""
+
+    name: str | None = Field(None, title="机构名称")
+    type: str = Field(title="机构性质", description="如：参照公务员法管理、全额拨款事业单位")
+    rank: str | None = Field(None, title="机构级别", description="如：副科级")
+
+
+class Unit(Model):
+    """A budget unit (预算单位): names, offices and 二级机构, and its report kind."""
+
+    full_name: str = Field(title="单位全称", description="如：中共株洲市渌口区委组织部")
+    short_name: str = Field(title="单位简称", description="用于文件名和正文，如：渌口区委组织部")
+    region: str | None = Field(None, title="所属地区")
+    kind: str = Field("hunan-overall", title="报告类型", description="templates/ 下的目录名")
+    offices: list[str] = Field(default_factory=list, title="内设机构（组室）")
+    institutions: list[Institution] = Field(default_factory=list, title="二级机构")
+    numbering: dict[int, str] | None = Field(
+        None,
+        title="序号样式",
+        description="按层级覆盖报告类型的序号样式，如 {3: '{n}、'}",
+    )

@@ -1,0 +1,150 @@
+"""Writer text with {{ … }} expressions over the figures, rendered in a sandbox.
+
+Strict undefined: a misspelt name is an error at the YAML line of the text, with the
+closest known name suggested; nothing a writer types can reach beyond the figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import typing
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from pydantic import BaseModel
+
+from jixiao.errors import Finding, error
+from jixiao.formatting import FILTERS
+from jixiao.loading import FieldPath, Source, path_text
+from jixiao.messages import say
+
+
+def sandbox(autoescape: bool = False) -> ImmutableSandboxedEnvironment:
+    """The Jinja environment for anything a writer or a unit can edit."""
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=autoescape)
+    env.filters.update(FILTERS)
+    return env
+
+
+def known_names(values: Iterable[Any]) -> set[str]:
+    """Every attribute name reachable in `values` (dataclasses, models, mappings)."""
+    seen: set[str] = set()
+    found: set[str] = set()
+
+    def visit(kind: Any) -> None:
+        if not isinstance(kind, type) or kind in seen:
+            return
+        seen.add(kind)
+        if dataclasses.is_dataclass(kind):
+            hints = typing.get_type_hints(kind)
+            for f in dataclasses.fields(kind):
+                found.add(f.name)
+                visit_hint(hints.get(f.name))
+        elif issubclass(kind, BaseModel):
+            for name, field in kind.model_fields.items():
+                found.add(name)
+                visit_hint(field.annotation)
+
+    def visit_hint(hint: Any) -> None:
+        for arg in typing.get_args(hint) or (hint,):
+            if typing.get_args(arg):
+                visit_hint(arg)
+            else:
+                visit(arg)
+
+    for value in values:
+        if isinstance(value, Mapping):
+            found.update(str(k) for k in value)
+        else:
+            visit(type(value))
+    return found
+
+
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+class Narrative:
+    """Renders writer text against a fixed set of names, collecting findings."""
+
+    def __init__(self, names: Mapping[str, Any]) -> None:
+        self.env = sandbox()
+        self.names = dict(names)
+        self.vocabulary = set(self.names) | known_names(self.names.values())
+        self.findings: list[Finding] = []
+
+    def render(
+        self, text: str, source: Source | None, path: FieldPath, offset: int = 0, **extra: Any
+    ) -> str:
+        """`text` with its expressions evaluated; on failure a finding and the raw text."""
+        if "{" not in text:
+            return text
+        line = source.line_of(path) if source else None
+        if line is not None:
+            line += offset
+        file = source.file if source else None
+        try:
+            return self.env.from_string(text).render({**self.names, **extra})
+        except TemplateSyntaxError as exc:
+            self._add(file, line, path, say("jinja_syntax", detail=exc.message), "jinja_syntax_hint")
+        except UndefinedError as exc:
+            detail = str(exc.message or exc)
+            quoted = _QUOTED.findall(detail)
+            missing = quoted[-1] if quoted else ""
+            vocabulary = self.vocabulary | set(extra)
+            close = difflib.get_close_matches(missing, sorted(vocabulary), n=1, cutoff=0.6)
+            hint = say("jinja_undefined_hint_close", close=close[0]) if close else say(
+                "jinja_undefined_hint"
+            )
+            self.findings.append(
+                error(file, line, path_text(path), say("jinja_undefined", detail=missing), hint)
+            )
+        except SecurityError as exc:
+            self._add(file, line, path, say("jinja_security", detail=str(exc)), "jinja_security_hint")
+        except Exception as exc:  # a filter given the wrong kind of value, a division by zero …
+            self._add(file, line, path, say("jinja_error", detail=f"{type(exc).__name__}: {exc}"),
+                      "jinja_error_hint")
+        return text
+
+    def paragraphs(
+        self, texts: list[str], source: Source | None, path: FieldPath, **extra: Any
+    ) -> list[str]:
+        """Render a Paragraphs field, each paragraph at its own line when it was one block."""
+        raw = _raw(source, path)
+        rendered = []
+        for index, text in enumerate(texts):
+            if isinstance(raw, str):
+                offset = _block_offset(raw, index)
+                rendered.append(self.render(text, source, path, offset, **extra))
+            else:
+                rendered.append(self.render(text, source, (*path, index), **extra))
+        return rendered
+
+    def _add(self, file: Any, line: int | None, path: FieldPath, message: str, hint: str) -> None:
+        self.findings.append(error(file, line, path_text(path), message, say(hint)))
+
+
+def _raw(source: Source | None, path: FieldPath) -> Any:
+    node: Any = source.data if source else None
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _block_offset(raw: str, index: int) -> int:
+    """Lines between a block scalar's key and its `index`-th non-empty line."""
+    if "\n" not in raw.strip():
+        return 0
+    seen = -1
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if line.strip():
+            seen += 1
+            if seen == index:
+                return number
+    return 0

@@ -1,0 +1,1 @@
+"""From computed figures to a .docx: render context, WordprocessingML helpers, docxtpl."""

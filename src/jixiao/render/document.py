@@ -1,0 +1,43 @@
+"""Render a kind's Word template with a context into .docx bytes (docxtpl, sandboxed)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+
+from jixiao.errors import ContentError, error
+from jixiao.messages import say
+from jixiao.narrative import sandbox
+from jixiao.render import wordml
+
+
+def render_docx(template: Path, context: dict[str, Any], title: str, author: str) -> bytes:
+    """The rendered document as deterministic .docx bytes, or ContentError naming the template.
+
+    Autoescape is on (docxtpl would otherwise drop text such as '&' or '<' silently) and
+    the environment is the sandbox with strict undefined, as for writer text.
+    """
+    document = DocxTemplate(str(template))
+    try:
+        document.render(context, jinja_env=sandbox(autoescape=True), autoescape=True)
+    except TemplateError as exc:
+        detail = getattr(exc, "message", None) or str(exc)
+        raise ContentError(
+            [
+                error(
+                    template,
+                    getattr(exc, "lineno", None),
+                    "",
+                    say("template_error", template=template.name, detail=detail),
+                    say("template_error_hint"),
+                )
+            ]
+        ) from None
+    wordml.pin_core_properties(document.docx, title=title, author=author)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return wordml.deterministic_zip(buffer.getvalue())
