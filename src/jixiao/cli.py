@@ -102,7 +102,7 @@ def _shown(path: Path) -> Path:
 
 
 def main() -> None:
-    """Entry point: user mistakes print findings and exit 1; bugs say so (traceback with --debug)."""
+    """Entry point: content mistakes print findings, exit 1; bugs say so (traceback: --debug)."""
     try:
         app(standalone_mode=False)
     except ContentError as exc:

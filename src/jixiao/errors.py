@@ -8,13 +8,13 @@ else raised is a bug in jixiao (shown with a traceback only under `--debug`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from jixiao.messages import say
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

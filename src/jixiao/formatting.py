@@ -35,7 +35,7 @@ def wan(value: Decimal | int | None, places: int = 2) -> str:
 
 
 def num(value: Decimal | int | None, places: int = 2) -> str:
-    """A number rounded to `places` decimals without trailing zeros: 116.00 → '116', 28.80 → '28.8'."""
+    """A number rounded to `places` decimals, no trailing zeros: 116.00 → '116', 28.80 → '28.8'."""
     if value is None:
         return "—"
     rounded = round_half_up(value, places)

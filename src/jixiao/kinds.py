@@ -7,7 +7,7 @@ label table of the kind). A section with no content is left out or says 无, as 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field
@@ -21,12 +21,12 @@ from jixiao.validate import validate
 KIND_FILE = "kind.yaml"
 
 
-class WhenEmpty(str, Enum):
+class WhenEmpty(StrEnum):
     OMIT = "omit"
     NONE = "none"
 
 
-class Layout(str, Enum):
+class Layout(StrEnum):
     NARRATIVE = "narrative"
     GENERAL_BUDGET = "general_budget"
 
@@ -37,7 +37,9 @@ class SectionSpec(Model):
     key: str = Field(title="内容中的键")
     title: str = Field(title="默认标题")
     layout: Layout = Field(Layout.NARRATIVE, title="版式")
-    when_empty: WhenEmpty = Field(WhenEmpty.OMIT, title="无内容时", description="omit 省略；none 写“无”")
+    when_empty: WhenEmpty = Field(
+        WhenEmpty.OMIT, title="无内容时", description="omit 省略；none 写“无”"
+    )
 
 
 class KindSettings(Model):
@@ -75,7 +77,9 @@ def available(templates: Path) -> list[str]:
     return sorted(p.name for p in templates.iterdir() if (p / KIND_FILE).is_file())
 
 
-def load_kind(templates: Path, name: str, asked_in: Path | None = None, line: int | None = None) -> Kind:
+def load_kind(
+    templates: Path, name: str, asked_in: Path | None = None, line: int | None = None
+) -> Kind:
     """The kind `name` under `templates`, or ContentError naming where it was asked for."""
     folder = templates / name
     if not (folder / KIND_FILE).is_file():

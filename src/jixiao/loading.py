@@ -123,7 +123,9 @@ def load(file: Path) -> Source:
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise ContentError([error(file, None, "", say("file_missing"), say("file_missing_hint"))])
+        raise ContentError(
+            [error(file, None, "", say("file_missing"), say("file_missing_hint"))]
+        ) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -144,9 +146,7 @@ def load(file: Path) -> Source:
     for number, line_text in enumerate(text.splitlines(), start=1):
         stripped = line_text.lstrip(" ")
         if stripped.startswith("\t"):
-            raise ContentError(
-                [error(file, number, "", say("tab_indent"), say("tab_indent_hint"))]
-            )
+            raise ContentError([error(file, number, "", say("tab_indent"), say("tab_indent_hint"))])
     try:
         node = _yaml().load(text)
     except DuplicateKeyError as exc:

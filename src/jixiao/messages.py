@@ -28,8 +28,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Remove or merge one of them (first seen on line {first}).",
     ),
     "tab_indent": ("缩进里有制表符（Tab）。", "Indentation contains a tab character."),
-    "tab_indent_hint": ("YAML 只能用空格缩进，请把 Tab 换成空格。", "YAML indents with spaces only."),
-    "not_utf8": ("文件不是 UTF-8 编码（看起来是 {guess}）。", "File is not UTF-8 (looks like {guess})."),
+    "tab_indent_hint": (
+        "YAML 只能用空格缩进，请把 Tab 换成空格。",
+        "YAML indents with spaces only.",
+    ),
+    "not_utf8": (
+        "文件不是 UTF-8 编码（看起来是 {guess}）。",
+        "File is not UTF-8 (looks like {guess}).",
+    ),
     "not_utf8_hint": (
         "请用 UTF-8 另存：记事本“另存为”选 UTF-8，或运行 iconv -f GBK -t UTF-8。",
         "Resave as UTF-8, e.g. `iconv -f GBK -t UTF-8`.",
@@ -58,39 +64,74 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_integer_hint": ("人数、个数请写整数，例如 40。", "Counts are whole numbers, e.g. 40."),
     "bad_value": ("取值不对：{detail}", "Invalid value: {detail}"),
     "bad_value_hint": ("请参照示例文件改正。", "Correct it following the samples."),
+    "year_mismatch": (
+        "文件里写的年度是 {written}，但文件名是 {expected} 年。",
+        "The file says year {written} but is named for {expected}.",
+    ),
+    "year_mismatch_hint": (
+        "把 year 改为 {expected}，或把文件改名为 <年度>.yaml。",
+        "Set year to {expected}, or rename the file.",
+    ),
     "unknown_kind": ("没有名为“{kind}”的报告类型。", "There is no report kind '{kind}'."),
     "unknown_kind_hint": ("可用的类型：{kinds}。", "Available kinds: {kinds}."),
-    "unknown_section": ("报告类型“{kind}”没有章节“{name}”。", "Kind '{kind}' has no section '{name}'."),
+    "unknown_section": (
+        "报告类型“{kind}”没有章节“{name}”。",
+        "Kind '{kind}' has no section '{name}'.",
+    ),
     # narrative
-    "jinja_undefined": ("文字里引用了不存在的名字：{detail}", "Text refers to an unknown name: {detail}"),
+    "jinja_undefined": (
+        "文字里引用了不存在的名字：{detail}",
+        "Text refers to an unknown name: {detail}",
+    ),
     "jinja_undefined_hint_close": ("可能想写“{close}”。", "Did you mean '{close}'?"),
     "jinja_undefined_hint": (
         "可用的名字见 docs/content.md；或去掉该 {{{{ … }}}} 表达式。",
         "See docs/content.md for the names available, or remove the expression.",
     ),
-    "jinja_syntax": ("文字里的 {{{{ … }}}} 表达式有语法错误：{detail}", "Template syntax error: {detail}"),
-    "jinja_syntax_hint": ("检查括号是否成对、过滤器名是否正确。", "Check brackets and filter names."),
-    "jinja_security": ("文字里的表达式做了不允许的操作：{detail}", "Expression not allowed: {detail}"),
+    "jinja_syntax": (
+        "文字里的 {{{{ … }}}} 表达式有语法错误：{detail}",
+        "Template syntax error: {detail}",
+    ),
+    "jinja_syntax_hint": (
+        "检查括号是否成对、过滤器名是否正确。",
+        "Check brackets and filter names.",
+    ),
+    "jinja_security": (
+        "文字里的表达式做了不允许的操作：{detail}",
+        "Expression not allowed: {detail}",
+    ),
     "jinja_security_hint": (
         "表达式只能读取数据和使用过滤器。",
         "Expressions may only read data and apply filters.",
     ),
-    "jinja_error": ("计算文字里的表达式时出错：{detail}", "Error evaluating an expression: {detail}"),
-    "jinja_error_hint": ("检查表达式中的名字和过滤器。", "Check names and filters in the expression."),
+    "jinja_error": (
+        "计算文字里的表达式时出错：{detail}",
+        "Error evaluating an expression: {detail}",
+    ),
+    "jinja_error_hint": (
+        "检查表达式中的名字和过滤器。",
+        "Check names and filters in the expression.",
+    ),
     "template_error": ("模板 {template} 出错：{detail}", "Template {template} failed: {detail}"),
     "template_error_hint": (
         "检查模板中的 {{{{ … }}}} 标签；若在 Word 中改过模板，确认标签未被拆开。",
         "Check the template's tags; if edited in Word, make sure no tag was split.",
     ),
     # cli
-    "no_units": ("content/ 下没有单位有 {year} 年的内容文件。", "No unit under content/ has {year}."),
+    "no_units": (
+        "content/ 下没有单位有 {year} 年的内容文件。",
+        "No unit under content/ has {year}.",
+    ),
     "no_units_hint": (
         "先用 jixiao new {year} 从上一年生成，或新建 content/<单位>/{year}.yaml。",
         "Run `jixiao new {year}` or create content/<unit>/{year}.yaml.",
     ),
     "unit_missing": ("没有单位“{unit}”的 {year} 年内容。", "Unit '{unit}' has no {year} content."),
     "unit_missing_hint": ("可选的单位：{units}。", "Units available: {units}."),
-    "aborted": ("共 {count} 个错误，未生成报告。", "Aborted with {count} error(s); nothing written."),
+    "aborted": (
+        "共 {count} 个错误，未生成报告。",
+        "Aborted with {count} error(s); nothing written.",
+    ),
     "wrote": ("已生成 {path}", "Wrote {path}"),
     "error_label": ("错误", "error"),
     "warning_label": ("警告", "warning"),

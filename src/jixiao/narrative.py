@@ -89,24 +89,35 @@ class Narrative:
         try:
             return self.env.from_string(text).render({**self.names, **extra})
         except TemplateSyntaxError as exc:
-            self._add(file, line, path, say("jinja_syntax", detail=exc.message), "jinja_syntax_hint")
+            self._add(
+                file, line, path, say("jinja_syntax", detail=exc.message), "jinja_syntax_hint"
+            )
         except UndefinedError as exc:
             detail = str(exc.message or exc)
             quoted = _QUOTED.findall(detail)
             missing = quoted[-1] if quoted else ""
             vocabulary = self.vocabulary | set(extra)
             close = difflib.get_close_matches(missing, sorted(vocabulary), n=1, cutoff=0.6)
-            hint = say("jinja_undefined_hint_close", close=close[0]) if close else say(
-                "jinja_undefined_hint"
+            hint = (
+                say("jinja_undefined_hint_close", close=close[0])
+                if close
+                else say("jinja_undefined_hint")
             )
             self.findings.append(
                 error(file, line, path_text(path), say("jinja_undefined", detail=missing), hint)
             )
         except SecurityError as exc:
-            self._add(file, line, path, say("jinja_security", detail=str(exc)), "jinja_security_hint")
+            self._add(
+                file, line, path, say("jinja_security", detail=str(exc)), "jinja_security_hint"
+            )
         except Exception as exc:  # a filter given the wrong kind of value, a division by zero …
-            self._add(file, line, path, say("jinja_error", detail=f"{type(exc).__name__}: {exc}"),
-                      "jinja_error_hint")
+            self._add(
+                file,
+                line,
+                path,
+                say("jinja_error", detail=f"{type(exc).__name__}: {exc}"),
+                "jinja_error_hint",
+            )
         return text
 
     def paragraphs(

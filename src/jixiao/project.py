@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.compute import Figures, compute
-from jixiao.errors import ContentError
+from jixiao.errors import ContentError, error
 from jixiao.kinds import Kind, load_kind
 from jixiao.loading import Source, load
+from jixiao.messages import say
 from jixiao.model import Unit, Year
 from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
@@ -80,6 +81,16 @@ def load_unit_year(project: Project, unit_id: str, year: int) -> UnitYear:
         year_model = validate(year_source, Year)
     except ContentError as exc:
         findings += exc.findings
+    if year_model is not None and year_source is not None and year_model.year != year:
+        findings.append(
+            error(
+                year_source.file,
+                year_source.line_of(("year",)),
+                "year",
+                say("year_mismatch", written=year_model.year, expected=year),
+                say("year_mismatch_hint", expected=year),
+            )
+        )
     if findings or unit is None or year_model is None or year_source is None:
         raise ContentError(findings)
     kind_name = year_model.kind or unit.kind

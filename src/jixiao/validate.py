@@ -42,7 +42,9 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
             # a dict value (sections: {name: Section}) keeps the current candidate
             continue
         candidates = [
-            t for t in _inner_types(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)
+            t
+            for t in _inner_types(field.annotation)
+            if isinstance(t, type) and issubclass(t, BaseModel)
         ]
         current = candidates[0] if candidates else None
     return current
@@ -59,7 +61,9 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         parent = _model_at(model, loc[:-1])
         known = list(parent.model_fields) if parent else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-        hint = say("field_unknown_hint", close=close[0]) if close else say("field_unknown_hint_none")
+        hint = (
+            say("field_unknown_hint", close=close[0]) if close else say("field_unknown_hint_none")
+        )
         if known and not close:
             hint += " " + "、".join(known)
         return error(source.file, line, field, say("field_unknown", name=name), hint)
@@ -70,7 +74,9 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
     if kind in ("not_amount", "negative_amount", "not_integer"):
         value = ctx.get("value", err.get("input"))
         return error(source.file, line, field, say(kind, value=value), say(f"{kind}_hint"))
-    return error(source.file, line, field, say("bad_value", detail=err["msg"]), say("bad_value_hint"))
+    return error(
+        source.file, line, field, say("bad_value", detail=err["msg"]), say("bad_value_hint")
+    )
 
 
 def validate(source: Source, model: type[M]) -> M:

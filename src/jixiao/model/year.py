@@ -50,9 +50,15 @@ class ProjectGroup(Model):
 
     name: str = Field(title="类别名称")
     income: Amount | None = Field(None, title="收入（万元）")
-    budget: Amount | None = Field(None, title="预算数（万元）", description="项目都有预算数时由其相加")
-    actual: Amount | None = Field(None, title="执行数（万元）", description="项目都有执行数时由其相加")
-    text: Paragraphs = Field(default_factory=list, title="正文", description="可用 group 引用本类数据")
+    budget: Amount | None = Field(
+        None, title="预算数（万元）", description="项目都有预算数时由其相加"
+    )
+    actual: Amount | None = Field(
+        None, title="执行数（万元）", description="项目都有执行数时由其相加"
+    )
+    text: Paragraphs = Field(
+        default_factory=list, title="正文", description="可用 group 引用本类数据"
+    )
     numbered_list: bool = Field(
         True, title="逐项列出", description="是否在正文后把各项目按序号逐段列出"
     )
@@ -76,10 +82,16 @@ class GeneralBudget(Model):
 class Section(Model):
     """A titled part of the narrative; sub-sections and list items are numbered one level down."""
 
-    title: str | None = Field(None, title="标题", description="顶层章节可省略，使用报告类型的默认标题")
-    run_in: bool = Field(False, title="标题与正文同段", description="如“（一）基层党建推陈出新。深入推进……”")
+    title: str | None = Field(
+        None, title="标题", description="顶层章节可省略，使用报告类型的默认标题"
+    )
+    run_in: bool = Field(
+        False, title="标题与正文同段", description="如“（一）基层党建推陈出新。深入推进……”"
+    )
     text: Paragraphs = Field(default_factory=list, title="正文")
-    numbered: list[str] = Field(default_factory=list, title="编号条目", description="每项一段，自动编号")
+    numbered: list[str] = Field(
+        default_factory=list, title="编号条目", description="每项一段，自动编号"
+    )
     sections: list[Section] = Field(default_factory=list, title="下级章节")
 
     @field_validator("numbered", mode="before")
@@ -98,7 +110,9 @@ class Year(Model):
 
     year: int = Field(title="年度")
     kind: str | None = Field(None, title="报告类型", description="省略时用 unit.yaml 的 kind")
-    title: list[str] | None = Field(None, title="报告标题", description="每项一行；省略时用报告类型的默认标题")
+    title: list[str] | None = Field(
+        None, title="报告标题", description="每项一行；省略时用报告类型的默认标题"
+    )
     staffing: Staffing | None = Field(None, title="人员情况")
     budget: GeneralBudget | None = Field(None, title="一般公共预算支出")
     sections: dict[str, Section] = Field(default_factory=dict, title="章节正文")

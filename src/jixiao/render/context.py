@@ -78,7 +78,12 @@ class ContextBuilder:
     """Builds the context for one unit-year of one kind, rendering writer text on the way."""
 
     def __init__(
-        self, unit: Unit, year: Year, kind: Kind, figures: Figures, source: Source,
+        self,
+        unit: Unit,
+        year: Year,
+        kind: Kind,
+        figures: Figures,
+        source: Source,
         kind_source: Source,
     ) -> None:
         self.unit, self.year, self.kind, self.figures = unit, year, kind, figures
@@ -118,7 +123,9 @@ class ContextBuilder:
                 continue
             if spec.when_empty is WhenEmpty.NONE:
                 views.append(
-                    SectionView(spec.key, title, Layout.NARRATIVE.value, [Block("text", 0, "", none_text)])
+                    SectionView(
+                        spec.key, title, Layout.NARRATIVE.value, [Block("text", 0, "", none_text)]
+                    )
                 )
         return views
 
@@ -152,7 +159,9 @@ class ContextBuilder:
         if budget is None or figures.basic is None or figures.projects is None:
             return None
         path: FieldPath = ("budget",)
-        basic_text = self.narrative.paragraphs(budget.basic.text, self.source, (*path, "basic", "text"))
+        basic_text = self.narrative.paragraphs(
+            budget.basic.text, self.source, (*path, "basic", "text")
+        )
         projects_text = self.narrative.paragraphs(
             budget.projects.text, self.source, (*path, "projects", "text")
         )
@@ -164,7 +173,9 @@ class ContextBuilder:
 
     def _group(self, group: GroupFigures, path: FieldPath) -> GroupView:
         projects = [
-            replace(p, name=self.narrative.render(p.name, self.source, (*path, "projects", i, "name")))
+            replace(
+                p, name=self.narrative.render(p.name, self.source, (*path, "projects", i, "name"))
+            )
             for i, p in enumerate(group.projects)
         ]
         group = replace(group, projects=projects)

@@ -1,0 +1,25 @@
+"""Each sample renders to exactly the text a person reviewed (tests/golden/<unit>-<year>.txt).
+
+Regenerate on purpose only, then read the diff:
+    JIXIAO_REGEN_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import REPO, render
+from tests.docx_text import text_lines
+
+SAMPLES = [("lukou-zzb", 2023), ("kaifu-zzb", 2022)]
+
+
+@pytest.mark.parametrize(("unit", "year"), SAMPLES)
+def test_sample_matches_reviewed_text(repo_project, unit: str, year: int) -> None:
+    golden = REPO / "tests" / "golden" / f"{unit}-{year}.txt"
+    got = "\n".join(text_lines(render(repo_project, unit, year).data)) + "\n"
+    if os.environ.get("JIXIAO_REGEN_GOLDEN") == "1":
+        golden.write_text(got, encoding="utf-8")
+    assert got == golden.read_text(encoding="utf-8")
