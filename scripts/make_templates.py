@@ -59,9 +59,8 @@ class Writer:
         self.document.save(path)
 
 
-def hunan_overall() -> Writer:
-    """湖南 部门整体支出绩效自评报告 (seeds 000 and 004)."""
-    w = Writer()
+def report_body(w: Writer) -> None:
+    """Title lines, then every top-level section by its layout (shared by the report kinds)."""
     w.tag("{%p for line in title_lines %}")
     w.para("{{ line }}", "Title")
     w.tag("{%p endfor %}")
@@ -86,14 +85,55 @@ def hunan_overall() -> Writer:
     w.para("{{ num(3) }}{{ pr.name }}{% if pr.purpose %}，主要用于{{ pr.purpose }}{% endif %}。")
     w.tag("{%p endfor %}")
     w.tag("{%p endfor %}")
-    w.tag("{%p else %}")
+    w.tag("{%p elif s.layout == 'key_overview' %}")
+    w.para("{{ num(2) }}项目支出资金概况", "Heading 2")
+    w.tag("{%p for p in s.lead %}")
+    w.para("{{ p }}")
+    w.tag("{%p endfor %}")
+    w.para("金额单位：万元", "Unit Note")
+    w.para("{{ s.table }}", "Table Text")
+    w.tag("{%p endif %}")
+    w.tag("{%p if s.layout != 'general_budget' %}")
     w.narrative_blocks("s.blocks")
     w.tag("{%p endif %}")
     w.tag("{%p endfor %}")
+
+
+def attachments(w: Writer) -> None:
+    """The attached forms: each starts a new section (landscape if set) with its label."""
+    w.tag("{%p for a in attachments %}")
+    w.para("{{ a.section }}")
+    w.para("{{ a.label }}", "Attachment Label")
+    w.para("{{ a.title }}", "Form Title")
+    w.tag("{%p if a.subtitle %}")
+    w.para("{{ a.subtitle }}", "Form Subtitle")
+    w.tag("{%p endif %}")
+    w.tag("{%p for t in a.tables %}")
+    w.para("{{ t }}", "Table Text")
+    w.tag("{%p endfor %}")
+    w.tag("{%p for n in a.notes %}")
+    w.para("{{ n }}", "Form Note")
+    w.tag("{%p endfor %}")
+    w.tag("{%p endfor %}")
+
+
+def hunan_overall() -> Writer:
+    """湖南 部门整体支出绩效自评报告 with its attached forms (seeds 000 and 004)."""
+    w = Writer()
+    report_body(w)
+    attachments(w)
     return w
 
 
-KINDS = {"hunan-overall": hunan_overall}
+def key_project() -> Writer:
+    """重点项目绩效自评结果情况说明 (seed 003)."""
+    w = Writer()
+    report_body(w)
+    attachments(w)
+    return w
+
+
+KINDS = {"hunan-overall": hunan_overall, "key-project": key_project}
 
 if __name__ == "__main__":
     for name, build in KINDS.items():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.project import Document, Project, build, load_unit_year
+from jixiao.project import Document, Project, build_kind, load_unit_year
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -27,6 +27,8 @@ def project_copy(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
-def render(project: Project, unit: str, year: int) -> Document:
-    """Render one unit-year through the whole pipeline."""
-    return build(load_unit_year(project, unit, year))
+def render(project: Project, unit: str, year: int, kind: str = "hunan-overall") -> Document:
+    """Render one unit-year through the whole pipeline; the document of `kind`."""
+    unit_year = load_unit_year(project, unit, year)
+    chosen = next(k for k in unit_year.kinds if k.name == kind)
+    return build_kind(unit_year, chosen)

@@ -39,7 +39,7 @@ def test_num_drops_trailing_zeros() -> None:
 def test_pct_of_a_ratio() -> None:
     assert pct(Decimal("761.25") / Decimal("1272.75")) == "59.81%"
     assert pct(Decimal("0.123450")) == "12.35%"
-    assert pct(None) == "—"
+    assert pct(None) == "——"
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,18 @@ import pytest
 from tests.conftest import REPO, render
 from tests.docx_text import text_lines
 
-SAMPLES = [("lukou-zzb", 2023), ("kaifu-zzb", 2022)]
+SAMPLES = [
+    ("lukou-zzb", 2023, "hunan-overall"),
+    ("kaifu-zzb", 2022, "hunan-overall"),
+    ("kaifu-zzb", 2022, "key-project"),
+]
 
 
-@pytest.mark.parametrize(("unit", "year"), SAMPLES)
-def test_sample_matches_reviewed_text(repo_project, unit: str, year: int) -> None:
-    golden = REPO / "tests" / "golden" / f"{unit}-{year}.txt"
-    got = "\n".join(text_lines(render(repo_project, unit, year).data)) + "\n"
+@pytest.mark.parametrize(("unit", "year", "kind"), SAMPLES)
+def test_sample_matches_reviewed_text(repo_project, unit: str, year: int, kind: str) -> None:
+    suffix = "" if kind == "hunan-overall" else f"-{kind}"
+    golden = REPO / "tests" / "golden" / f"{unit}-{year}{suffix}.txt"
+    got = "\n".join(text_lines(render(repo_project, unit, year, kind).data)) + "\n"
     if os.environ.get("JIXIAO_REGEN_GOLDEN") == "1":
         golden.write_text(got, encoding="utf-8")
     assert got == golden.read_text(encoding="utf-8")

@@ -87,8 +87,11 @@ def test_kaifu_unit_numbering_style_and_lists(repo_project: Project) -> None:
         "四、国有资本经营预算支出情况",
         "五、社会保险基金预算支出情况",
     ]
-    runin = [p.text for p in paragraphs(data) if p.text.startswith("（")]
-    assert runin[-6:][0].startswith("（一）基层党建推陈出新。深入推进")
+    performance = lines[
+        lines.index("六、部门整体支出绩效情况") + 1 : lines.index("七、存在的问题及原因分析")
+    ]
+    assert [p[:3] for p in performance] == [f"（{CN[i]}）" for i in range(6)]
+    assert performance[0].startswith("（一）基层党建推陈出新。深入推进")
 
 
 def test_removing_a_section_renumbers_the_rest(project_copy: Project) -> None:

@@ -52,7 +52,7 @@ def _units(project: Project, year: int, unit: str | None) -> list[str]:
                 [
                     _plain_error(
                         say("unit_missing", unit=unit, year=year),
-                        say("unit_missing_hint", units="、".join(available) or "—"),
+                        say("unit_missing_hint", units=say("list_separator").join(available) or "—"),
                     )
                 ]
             )
@@ -80,18 +80,21 @@ def render(
     project = Project(State.root)
     out_root = out or State.root / "output"
     failed = 0
+    ready = []
     for unit_id in _units(project, year, unit):
         try:
-            document = build(load_unit_year(project, unit_id, year))
-            target = out_root / str(year) / unit_id / document.filename
-            write_atomic(target, document.data)
-            typer.echo(say("wrote", path=_shown(target)))
+            documents = build(load_unit_year(project, unit_id, year))
         except ContentError as exc:
             _report(exc.findings)
             failed += len([f for f in exc.findings if f.severity.value == "error"])
-    if failed:
+            continue
+        ready += [(out_root / str(year) / unit_id / d.filename, d) for d in documents]
+    if failed:  # errors in any unit: write nothing at all, as the message says
         typer.echo(say("aborted", count=failed), err=True)
         raise typer.Exit(1)
+    for target, document in ready:
+        write_atomic(target, document.data)
+        typer.echo(say("wrote", path=_shown(target)))
 
 
 def _shown(path: Path) -> Path:
@@ -104,7 +107,7 @@ def _shown(path: Path) -> Path:
 def main() -> None:
     """Entry point: content mistakes print findings, exit 1; bugs say so (traceback: --debug)."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the code of a `typer.Exit` raised inside
     except ContentError as exc:
         _report(exc.findings)
         typer.echo(say("aborted", count=len(exc.findings)), err=True)
@@ -114,12 +117,16 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         sys.exit(130)
     except Exception as exc:  # a click usage error, or a bug
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if _usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if State.debug:
             traceback.print_exc()
         typer.echo(say("bug", detail=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(exc: Exception) -> bool:
+    """Whether `exc` is a command-line mistake (click's, or the copy of click in newer typer)."""
+    return any(kind.__name__ == "ClickException" for kind in type(exc).__mro__)

@@ -49,7 +49,7 @@ class Finding:
             head += f" [{self.field}]"
         text = f"{head}: {self.message}"
         if self.hint:
-            text += f"\n    {say('hint_label')}：{self.hint}"
+            text += f"\n    {say('hint_label')}{self.hint}"
         return text
 
     def as_dict(self) -> dict[str, object]:

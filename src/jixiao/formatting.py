@@ -30,14 +30,14 @@ def _plain(value: Decimal, places: int) -> str:
 def wan(value: Decimal | int | None, places: int = 2) -> str:
     """An amount in 万元 with a fixed number of decimals: 511.5 → '511.50'."""
     if value is None:
-        return "—"
+        return "——"
     return _plain(round_half_up(value, places), places)
 
 
 def num(value: Decimal | int | None, places: int = 2) -> str:
     """A number rounded to `places` decimals, no trailing zeros: 116.00 → '116', 28.80 → '28.8'."""
     if value is None:
-        return "—"
+        return "——"
     rounded = round_half_up(value, places)
     text = _plain(rounded, places)
     if "." in text:
@@ -48,7 +48,7 @@ def num(value: Decimal | int | None, places: int = 2) -> str:
 def pct(ratio: Decimal | None, places: int = 2) -> str:
     """A ratio as a percent: Decimal('0.598114') → '59.81%'."""
     if ratio is None:
-        return "—"
+        return "——"
     return _plain(round_half_up(ratio * 100, places), places) + "%"
 
 

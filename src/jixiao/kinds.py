@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 
 from jixiao.errors import ContentError, error
-from jixiao.loading import load
+from jixiao.loading import Source, load
 from jixiao.messages import say
 from jixiao.model.common import Model
+from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
 
 KIND_FILE = "kind.yaml"
@@ -29,6 +31,15 @@ class WhenEmpty(StrEnum):
 class Layout(StrEnum):
     NARRATIVE = "narrative"
     GENERAL_BUDGET = "general_budget"
+    KEY_OVERVIEW = "key_overview"
+
+
+class Form(StrEnum):
+    """The attached forms jixiao can compute."""
+
+    BASIC_DATA = "basic_data"  # 部门整体支出绩效评价基础数据表
+    OVERALL_EVALUATION = "overall_evaluation"  # 部门整体支出绩效自评表
+    PROJECT_EVALUATION = "project_evaluation"  # 项目支出绩效自评表（每个重点项目一张）
 
 
 class SectionSpec(Model):
@@ -42,6 +53,16 @@ class SectionSpec(Model):
     )
 
 
+class AttachmentSpec(Model):
+    """An attached form: which one, its title, whether it is laid out on landscape pages."""
+
+    form: Form = Field(title="表格")
+    title: str = Field(title="标题", description="可用 {{ … }} 表达式")
+    subtitle: str | None = Field(None, title="副标题")
+    landscape: bool = Field(False, title="横向页面")
+    notes: list[str] = Field(default_factory=list, title="表后说明")
+
+
 class KindSettings(Model):
     """Settings of a report kind (templates/<kind>/kind.yaml)."""
 
@@ -52,14 +73,24 @@ class KindSettings(Model):
     numbering: dict[int, str] = Field(default_factory=dict, title="序号样式")
     none_text: str = Field("无", title="无内容时的文字")
     sections: list[SectionSpec] = Field(title="章节")
+    sections_field: Literal["sections", "key_sections"] = Field(
+        "sections", title="正文取自内容文件中的哪个字段"
+    )
+    attachments: list[AttachmentSpec] = Field(default_factory=list, title="附件")
+    attachment_label: str = Field("附件{n}", title="附件编号样式")
+    attachment_start: int = Field(
+        1, title="第一个附件的编号", description="如报告本身为附件1，则写 2"
+    )
+    scoring: ScoringRules = Field(default_factory=ScoringRules, title="评分规则")
 
 
 class Kind:
     """A loaded report kind: its folder, settings and template path."""
 
-    def __init__(self, folder: Path, settings: KindSettings) -> None:
+    def __init__(self, folder: Path, settings: KindSettings, source: Source) -> None:
         self.folder = folder
         self.settings = settings
+        self.source = source
         self.name = folder.name
 
     @property
@@ -90,8 +121,9 @@ def load_kind(
                     line,
                     "kind",
                     say("unknown_kind", kind=name),
-                    say("unknown_kind_hint", kinds="、".join(available(templates)) or "—"),
+                    say("unknown_kind_hint", kinds=say("list_separator").join(available(templates)) or "—"),
                 )
             ]
         )
-    return Kind(folder, validate(load(folder / KIND_FILE), KindSettings))
+    source = load(folder / KIND_FILE)
+    return Kind(folder, validate(source, KindSettings), source)

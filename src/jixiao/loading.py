@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from jixiao.errors import ContentError, error
 from jixiao.messages import say
@@ -41,6 +42,8 @@ class Source:
     file: Path
     data: Any
     lines: dict[FieldPath, int] = field(default_factory=dict)
+    blocks: dict[FieldPath, int] = field(default_factory=dict)
+    """The first line of the text of each field written as a block (`|` or `>`)."""
 
     def line_of(self, path: FieldPath) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -51,9 +54,16 @@ class Source:
             path = path[:-1]
         return self.lines.get((), 1)
 
+    def text_line(self, path: FieldPath, offset: int = 0) -> int | None:
+        """The line of the text at `path`: `offset` lines into a block, else the field's line."""
+        path = tuple(path)
+        if path in self.blocks:
+            return self.blocks[path] + offset
+        return self.line_of(path)
+
 
 class _DecimalConstructor(RoundTripConstructor):
-    """Round-trip constructor that turns YAML floats into exact Decimals."""
+    """Round-trip constructor: floats become exact Decimals; duplicate keys name the first."""
 
     def construct_yaml_float(self, node: Any) -> Any:  # type: ignore[override]
         text = str(node.value).replace("_", "")
@@ -61,6 +71,17 @@ class _DecimalConstructor(RoundTripConstructor):
             return Decimal(text)
         except InvalidOperation:
             return super().construct_yaml_float(node)
+
+    def check_mapping_key(
+        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
+    ) -> bool:
+        """As ruamel's, but a duplicate's context mark is the first occurrence of its key."""
+        try:
+            return super().check_mapping_key(node, key_node, mapping, key, value)
+        except DuplicateKeyError as exc:
+            first = next((k for k, _v in node.value if k.value == key_node.value), None)
+            mark = first.start_mark if first is not None else exc.context_mark
+            raise DuplicateKeyError(exc.context, mark, exc.problem, exc.problem_mark) from None
 
 
 _DecimalConstructor.add_constructor(
@@ -75,17 +96,23 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _guess_encoding(raw: bytes) -> str:
-    for name in ("gbk", "utf-16"):
-        try:
-            raw.decode(name)
-            return name.upper()
-        except UnicodeDecodeError:
-            continue
-    return "?"
+def _guess_encoding(raw: bytes, bad_line: bytes) -> str:
+    """What a file that is not UTF-8 probably is, judged by the line that is not."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        return "UTF-16"
+    try:
+        bad_line.decode("gbk")
+        return "GBK"
+    except UnicodeDecodeError:
+        return "?"
 
 
-def _plain(node: Any, path: FieldPath, lines: dict[FieldPath, int]) -> Any:
+_BLOCK = (LiteralScalarString, FoldedScalarString)
+
+
+def _plain(
+    node: Any, path: FieldPath, lines: dict[FieldPath, int], blocks: dict[FieldPath, int]
+) -> Any:
     """Convert ruamel's commented containers to dicts and lists, recording lines."""
     if isinstance(node, CommentedMap):
         out = {}
@@ -94,9 +121,11 @@ def _plain(node: Any, path: FieldPath, lines: dict[FieldPath, int]) -> Any:
             try:
                 line, _col = node.lc.key(key)
                 lines[child] = line + 1
+                if isinstance(value, _BLOCK):  # the text starts below the `|` or `>`
+                    blocks[child] = node.lc.value(key)[0] + 2
             except (KeyError, TypeError):
                 pass
-            out[str(key)] = _plain(value, child, lines)
+            out[str(key)] = _plain(value, child, lines, blocks)
         return out
     if isinstance(node, CommentedSeq):
         items = []
@@ -105,9 +134,11 @@ def _plain(node: Any, path: FieldPath, lines: dict[FieldPath, int]) -> Any:
             try:
                 line, _col = node.lc.item(index)
                 lines[child] = line + 1
+                if isinstance(value, _BLOCK):
+                    blocks[child] = line + 2
             except (KeyError, TypeError, IndexError):
                 pass
-            items.append(_plain(value, child, lines))
+            items.append(_plain(value, child, lines, blocks))
         return items
     if isinstance(node, str):
         return str(node)
@@ -132,13 +163,14 @@ def load(file: Path) -> Source:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        bad_line = raw.split(b"\n")[line - 1]
         raise ContentError(
             [
                 error(
                     file,
                     line,
                     "",
-                    say("not_utf8", guess=_guess_encoding(raw)),
+                    say("not_utf8", guess=_guess_encoding(raw, bad_line)),
                     say("not_utf8_hint"),
                 )
             ]
@@ -171,7 +203,7 @@ def load(file: Path) -> Source:
         line = mark.line + 1 if mark else None
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         if mark is not None:
-            problem += f"（第 {mark.column + 1} 列）"
+            problem += say("yaml_column", column=mark.column + 1)
         raise ContentError(
             [error(file, line, "", say("yaml_syntax", problem=problem), say("yaml_syntax_hint"))]
         ) from None
@@ -184,5 +216,6 @@ def load(file: Path) -> Source:
     if not isinstance(node, CommentedMap):
         raise ContentError([error(file, 1, "", say("not_mapping"), say("not_mapping_hint"))])
     lines: dict[FieldPath, int] = {(): 1}
-    data = _plain(node, (), lines)
-    return Source(file=file, data=data, lines=lines)
+    blocks: dict[FieldPath, int] = {}
+    data = _plain(node, (), lines, blocks)
+    return Source(file=file, data=data, lines=lines, blocks=blocks)

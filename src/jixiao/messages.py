@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YAML 语法错误：{problem}",
         "YAML syntax error: {problem}",
     ),
+    "yaml_column": ("（第 {column} 列）", " (column {column})"),
     "yaml_syntax_hint": (
         "检查该行的缩进、冒号和引号；含冒号或 # 的文字请用引号括起来。",
         "Check indentation, colons and quotes on that line; quote text containing ':' or '#'.",
@@ -123,8 +124,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No unit under content/ has {year}.",
     ),
     "no_units_hint": (
-        "先用 jixiao new {year} 从上一年生成，或新建 content/<单位>/{year}.yaml。",
-        "Run `jixiao new {year}` or create content/<unit>/{year}.yaml.",
+        "新建 content/<单位>/{year}.yaml（可复制上一年的文件后修改）。",
+        "Create content/<unit>/{year}.yaml (copy last year's file and edit it).",
     ),
     "unit_missing": ("没有单位“{unit}”的 {year} 年内容。", "Unit '{unit}' has no {year} content."),
     "unit_missing_hint": ("可选的单位：{units}。", "Units available: {units}."),
@@ -136,7 +137,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error_label": ("错误", "error"),
     "warning_label": ("警告", "warning"),
     "line_label": ("第 {line} 行", "line {line}"),
-    "hint_label": ("处理办法", "what to do"),
+    "hint_label": ("处理办法：", "what to do: "),
+    "list_separator": ("、", ", "),
     "bug": (
         "jixiao 内部错误（这不是您的内容的问题）：{detail}。加 --debug 查看详细信息并报告此问题。",
         "Internal error in jixiao (not a problem in your content): {detail}. "

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
@@ -26,8 +27,21 @@ from jixiao.messages import say
 def sandbox(autoescape: bool = False) -> ImmutableSandboxedEnvironment:
     """The Jinja environment for anything a writer or a unit can edit."""
     env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=autoescape)
-    env.filters.update(FILTERS)
+    env.filters.update({name: _strict(function) for name, function in FILTERS.items()})
     return env
+
+
+def _strict(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` as a filter that raises UndefinedError when given an undefined name."""
+
+    @functools.wraps(function)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, Undefined):
+                value._fail_with_undefined_error()
+        return function(*args, **kwargs)
+
+    return checked
 
 
 def known_names(values: Iterable[Any]) -> set[str]:
@@ -82,9 +96,7 @@ class Narrative:
         """`text` with its expressions evaluated; on failure a finding and the raw text."""
         if "{" not in text:
             return text
-        line = source.line_of(path) if source else None
-        if line is not None:
-            line += offset
+        line = source.text_line(path, offset) if source else None
         file = source.file if source else None
         try:
             return self.env.from_string(text).render({**self.names, **extra})
@@ -149,11 +161,9 @@ def _raw(source: Source | None, path: FieldPath) -> Any:
 
 
 def _block_offset(raw: str, index: int) -> int:
-    """Lines between a block scalar's key and its `index`-th non-empty line."""
-    if "\n" not in raw.strip():
-        return 0
+    """Lines between the first line of a block scalar and its `index`-th non-empty line."""
     seen = -1
-    for number, line in enumerate(raw.splitlines(), start=1):
+    for number, line in enumerate(raw.splitlines()):
         if line.strip():
             seen += 1
             if seen == index:

@@ -55,19 +55,26 @@ class Project:
 
 @dataclass(frozen=True)
 class UnitYear:
-    """One unit's validated content for one year, its kind and its computed figures."""
+    """One unit's validated content for one year, and the report kinds it is rendered as."""
 
     id: str
     unit: Unit
     year: Year
-    kind: Kind
-    figures: Figures
+    kinds: list[Kind]
     source: Source
-    kind_source: Source
+
+    @property
+    def figures(self) -> Figures:
+        """The figures, scored by the first kind's rules."""
+        return self.figures_for(self.kinds[0])
+
+    def figures_for(self, kind: Kind) -> Figures:
+        """The figures as `kind` scores them."""
+        return compute(self.unit, self.year, kind.settings.scoring)
 
 
 def load_unit_year(project: Project, unit_id: str, year: int) -> UnitYear:
-    """Load, validate and compute one unit-year; ContentError lists every problem found."""
+    """Load and validate one unit-year and its kinds; ContentError lists every problem found."""
     findings = []
     unit = year_model = None
     unit_source = year_source = None
@@ -93,14 +100,19 @@ def load_unit_year(project: Project, unit_id: str, year: int) -> UnitYear:
         )
     if findings or unit is None or year_model is None or year_source is None:
         raise ContentError(findings)
-    kind_name = year_model.kind or unit.kind
-    asked_in = year_source.file if year_model.kind else project.unit_file(unit_id)
-    line_source = year_source if year_model.kind else unit_source
-    line = line_source.line_of(("kind",)) if line_source else None
-    kind = load_kind(project.templates, kind_name, asked_in, line)
-    kind_source = load(kind.folder / "kind.yaml")
-    figures = compute(unit, year_model)
-    return UnitYear(unit_id, unit, year_model, kind, figures, year_source, kind_source)
+    asker = year_source if year_model.kinds else unit_source
+    assert asker is not None
+    kinds = []
+    for index, name in enumerate(year_model.kinds or unit.kinds):
+        try:
+            kinds.append(
+                load_kind(project.templates, name, asker.file, asker.line_of(("kinds", index)))
+            )
+        except ContentError as exc:
+            findings += exc.findings
+    if findings:
+        raise ContentError(findings)
+    return UnitYear(unit_id, unit, year_model, kinds, year_source)
 
 
 @dataclass(frozen=True)
@@ -111,23 +123,37 @@ class Document:
     data: bytes
 
 
-def build(unit_year: UnitYear) -> Document:
-    """Render the report of a loaded unit-year, or ContentError with the findings."""
+def build_kind(unit_year: UnitYear, kind: Kind) -> Document:
+    """Render `unit_year` as one report kind, or ContentError with the findings."""
     builder = ContextBuilder(
-        unit_year.unit,
-        unit_year.year,
-        unit_year.kind,
-        unit_year.figures,
-        unit_year.source,
-        unit_year.kind_source,
+        unit_year.unit, unit_year.year, kind, unit_year.figures_for(kind), unit_year.source
     )
     context = builder.build()
     if builder.narrative.findings:
         raise ContentError(builder.narrative.findings)
-    unit, year = unit_year.unit, unit_year.figures.year
-    filename = unit_year.kind.settings.filename.format(
+    unit, year = unit_year.unit, unit_year.year.year
+    filename = kind.settings.filename.format(
         year=year, short_name=unit.short_name, full_name=unit.full_name
     )
     title = filename.removesuffix(".docx")
-    data = render_docx(unit_year.kind.template, context, title=title, author=unit.full_name)
+    data = render_docx(
+        kind.template,
+        context,
+        title=title,
+        author=unit.full_name,
+        placeholders=context["placeholders"],
+    )
     return Document(filename, data)
+
+
+def build(unit_year: UnitYear) -> list[Document]:
+    """Render every report kind of `unit_year`; all or nothing."""
+    documents, findings = [], []
+    for kind in unit_year.kinds:
+        try:
+            documents.append(build_kind(unit_year, kind))
+        except ContentError as exc:
+            findings += exc.findings
+    if findings:
+        raise ContentError(findings)
+    return documents

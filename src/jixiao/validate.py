@@ -65,7 +65,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             say("field_unknown_hint", close=close[0]) if close else say("field_unknown_hint_none")
         )
         if known and not close:
-            hint += " " + "、".join(known)
+            hint += " " + say("list_separator").join(known)
         return error(source.file, line, field, say("field_unknown", name=name), hint)
     if kind == "missing":
         return error(

@@ -21,11 +21,13 @@ class Unit(Model):
     full_name: str = Field(title="单位全称", description="如：中共株洲市渌口区委组织部")
     short_name: str = Field(title="单位简称", description="用于文件名和正文，如：渌口区委组织部")
     region: str | None = Field(None, title="所属地区")
-    kind: str = Field("hunan-overall", title="报告类型", description="templates/ 下的目录名")
+    kinds: list[str] = Field(
+        ["hunan-overall"], title="报告类型", description="每年生成的报告，templates/ 下的目录名"
+    )
     offices: list[str] = Field(default_factory=list, title="内设机构（组室）")
     institutions: list[Institution] = Field(default_factory=list, title="二级机构")
-    numbering: dict[int, str] | None = Field(
+    numbering: dict[str, dict[int, str]] | None = Field(
         None,
         title="序号样式",
-        description="按层级覆盖报告类型的序号样式，如 {3: '{n}、'}",
+        description="按报告类型、层级覆盖序号样式，如 {hunan-overall: {3: '{n}、'}}",
     )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from jixiao.model.common import Amount, Count, Model, Paragraphs
+from jixiao.model.indicators import Evaluation
 
 
 class Staffing(Model):
@@ -16,46 +21,60 @@ class Staffing(Model):
     retired: Count = Field(0, title="退休人数")
 
 
-class ExpenseLine(Model):
-    """A part of 基本支出 (人员经费 or 公用经费): amounts and what it mainly covers."""
+class Amounts(Model):
+    """One line of figures across the year: 上年决算, 年初预算, 全年预算, 执行（决算）, in 万元."""
 
-    budget: Amount | None = Field(None, title="预算数（万元）")
-    actual: Amount | None = Field(None, title="执行数（万元）")
+    prior: Amount | None = Field(None, title="上年决算数")
+    initial: Amount | None = Field(None, title="年初预算数")
+    budget: Amount | None = Field(None, title="全年预算数", description="含年中调整")
+    actual: Amount | None = Field(None, title="执行数（决算数）")
+
+
+class NamedAmounts(Amounts):
+    """A named line of figures, such as 办公费 within 公用经费."""
+
+    name: str = Field(title="名称")
+
+
+class ExpenseLine(Amounts):
+    """A part of 基本支出 (人员经费 or 公用经费): amounts, what it covers, notable items."""
+
     covers: list[str] = Field(default_factory=list, title="主要包括")
+    parts: list[NamedAmounts] = Field(
+        default_factory=list, title="其中", description="基础数据表列示的明细，如办公费"
+    )
 
 
-class BasicExpenditure(Model):
+class BasicExpenditure(Amounts):
     """基本支出 = 人员经费 + 公用经费; totals are computed when both parts are given."""
 
-    budget: Amount | None = Field(None, title="预算数（万元）")
-    actual: Amount | None = Field(
-        None, title="执行数（万元）", description="给出人员经费和公用经费时由二者相加得出"
-    )
     personnel: ExpenseLine | None = Field(None, title="人员经费")
     public: ExpenseLine | None = Field(None, title="公用经费")
     text: Paragraphs = Field(default_factory=list, title="正文")
 
 
-class Project(Model):
+class Project(Amounts):
     """One project or 专项资金 item of a project group."""
 
     name: str = Field(title="项目名称")
     purpose: str | None = Field(None, title="主要用途")
-    budget: Amount | None = Field(None, title="预算数（万元）")
-    actual: Amount | None = Field(None, title="执行数（万元）")
 
 
-class ProjectGroup(Model):
+class ProjectKind(StrEnum):
+    """The kinds of 项目支出 the 基础数据表 lists, one row each."""
+
+    BUSINESS = "业务工作经费"
+    OPERATION = "运行维护经费"
+    SPECIAL = "专项资金"
+    OTHER = "其他事业类发展资金"
+
+
+class ProjectGroup(Amounts):
     """A group of 项目支出 (业务工作经费, 专项资金 …); its totals are the sum of its projects."""
 
     name: str = Field(title="类别名称")
+    kind: ProjectKind | None = Field(None, title="基础数据表中的类别")
     income: Amount | None = Field(None, title="收入（万元）")
-    budget: Amount | None = Field(
-        None, title="预算数（万元）", description="项目都有预算数时由其相加"
-    )
-    actual: Amount | None = Field(
-        None, title="执行数（万元）", description="项目都有执行数时由其相加"
-    )
     text: Paragraphs = Field(
         default_factory=list, title="正文", description="可用 group 引用本类数据"
     )
@@ -79,6 +98,65 @@ class GeneralBudget(Model):
     projects: ProjectExpenditure = Field(default_factory=ProjectExpenditure, title="项目支出")
 
 
+class Income(Model):
+    """年初预算 by source of funds (按收入性质分)."""
+
+    general_budget: Amount = Field(Decimal(0), title="一般公共预算")
+    government_fund: Amount = Field(Decimal(0), title="政府性基金拨款")
+    non_tax: Amount = Field(Decimal(0), title="纳入专户管理的非税收入拨款")
+    other: Amount = Field(Decimal(0), title="其他资金")
+
+
+class ThreePublic(Model):
+    """三公经费 by part; 公务用车 = 购置 + 运行维护, the total is computed."""
+
+    vehicle_purchase: Amounts = Field(default_factory=Amounts, title="公务用车购置")
+    vehicle_operation: Amounts = Field(default_factory=Amounts, title="公务用车运行维护")
+    overseas: Amounts = Field(default_factory=Amounts, title="因公出国（境）费")
+    reception: Amounts = Field(default_factory=Amounts, title="公务接待费")
+
+
+class Buildings(Model):
+    """楼堂馆所 completed this year: approved and actual floor area and investment."""
+
+    approved_area: Amount = Field(Decimal(0), title="批复规模（㎡）")
+    actual_area: Amount = Field(Decimal(0), title="实际规模（㎡）")
+    budget: Amount = Field(Decimal(0), title="预算投资（万元）")
+    actual: Amount = Field(Decimal(0), title="实际投资（万元）")
+
+
+class BasicData(Model):
+    """What only the 基础数据表 asks for: 三公经费, 政府采购, 楼堂馆所, 厉行节约."""
+
+    three_public: ThreePublic = Field(default_factory=ThreePublic, title="三公经费")
+    procurement: Amounts = Field(default_factory=Amounts, title="政府采购金额")
+    buildings: Buildings = Field(default_factory=Buildings, title="楼堂馆所")
+    frugality: Paragraphs = Field(default_factory=list, title="厉行节约保障措施")
+
+
+class ProjectFunds(Model):
+    """A project's funds by source: 当年财政拨款, 上年结转资金, 其他资金."""
+
+    current: Amounts = Field(default_factory=Amounts, title="当年财政拨款")
+    carryover: Amounts = Field(default_factory=Amounts, title="上年结转资金")
+    other: Amounts = Field(default_factory=Amounts, title="其他资金")
+
+
+class KeyProject(Model):
+    """A 重点项目 evaluated on its own (项目支出绩效自评表, 重点项目情况说明)."""
+
+    name: str = Field(title="项目名称")
+    type: str | None = Field(None, title="项目类型", description="如：专项工作")
+    purpose: str | None = Field(None, title="资金用途、使用方向")
+    department: str | None = Field(None, title="主管部门", description="省略时为本单位简称")
+    implementer: str | None = Field(None, title="实施单位", description="省略时为本单位简称")
+    funds: ProjectFunds = Field(default_factory=ProjectFunds, title="项目资金")
+    district: Amounts = Field(default_factory=Amounts, title="其中：区级资金")
+    goals: list[str] = Field(default_factory=list, title="预期目标")
+    results: list[str] = Field(default_factory=list, title="实际完成情况")
+    evaluation: Evaluation = Field(default_factory=Evaluation, title="绩效自评")
+
+
 class Section(Model):
     """A titled part of the narrative; sub-sections and list items are numbered one level down."""
 
@@ -91,6 +169,9 @@ class Section(Model):
     text: Paragraphs = Field(default_factory=list, title="正文")
     numbered: list[str] = Field(
         default_factory=list, title="编号条目", description="每项一段，自动编号"
+    )
+    numbered_from: Literal["goals", "results"] | None = Field(
+        None, title="编号条目取自", description="goals（年度绩效目标）或 results（实际完成情况）"
     )
     sections: list[Section] = Field(default_factory=list, title="下级章节")
 
@@ -109,15 +190,26 @@ class Year(Model):
     """Everything a unit reports for one year."""
 
     year: int = Field(title="年度")
-    kind: str | None = Field(None, title="报告类型", description="省略时用 unit.yaml 的 kind")
+    kinds: list[str] | None = Field(
+        None, title="报告类型", description="省略时用 unit.yaml 的 kinds"
+    )
     title: list[str] | None = Field(
         None, title="报告标题", description="每项一行；省略时用报告类型的默认标题"
     )
     staffing: Staffing | None = Field(None, title="人员情况")
     budget: GeneralBudget | None = Field(None, title="一般公共预算支出")
+    goals: list[str] = Field(default_factory=list, title="年度绩效目标（预期目标）")
+    results: list[str] = Field(default_factory=list, title="实际完成情况")
+    income: Income | None = Field(None, title="按收入性质分")
+    basic_data: BasicData | None = Field(None, title="基础数据表")
+    evaluation: Evaluation | None = Field(None, title="部门整体支出绩效自评")
+    key_projects: list[KeyProject] = Field(default_factory=list, title="重点项目")
     sections: dict[str, Section] = Field(default_factory=dict, title="章节正文")
+    key_sections: dict[str, Section] = Field(
+        default_factory=dict, title="重点项目情况说明的章节正文"
+    )
 
-    @field_validator("sections", mode="before")
+    @field_validator("sections", "key_sections", mode="before")
     @classmethod
     def _shorthand(cls, value: object) -> object:
         if isinstance(value, dict):

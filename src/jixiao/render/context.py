@@ -1,7 +1,8 @@
-"""The render context of one report: titles, sections as blocks, budget views, numbering.
+"""The render context of one report: titles, sections as blocks, budget views, attached forms.
 
 Everything here is already computed and formatted text; the template only places it,
-numbering headings with `num(level)` in document order.
+numbering headings with `num(level)` in document order. Tables with computed merges and
+section breaks are handed over as markers (see placeholders.py).
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from jixiao import forms
 from jixiao.compute import Figures, GroupFigures
-from jixiao.kinds import Kind, Layout, WhenEmpty
+from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
 from jixiao.narrative import Narrative
 from jixiao.numbering import Numberer
+from jixiao.render.placeholders import Placeholders
 
 _CLOSING = "。：:；;！？!?"
 
@@ -37,6 +40,8 @@ class SectionView:
     title: str
     layout: str
     blocks: list[Block] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)
+    table: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,18 @@ class BudgetView:
     groups: list[GroupView]
 
 
+@dataclass(frozen=True)
+class AttachmentView:
+    """An attached form: its section break, label (附件2), titles, table markers and notes."""
+
+    section: str
+    label: str
+    title: str
+    subtitle: str
+    tables: list[str]
+    notes: list[str]
+
+
 def writer_names(unit: Unit, figures: Figures) -> dict[str, Any]:
     """The names writer text may use: `{{ basic.actual | wan }}`, `{{ unit.short_name }}` …"""
     return {
@@ -67,9 +84,15 @@ def writer_names(unit: Unit, figures: Figures) -> dict[str, Any]:
         "staffing": figures.staffing,
         "basic": figures.basic,
         "projects": figures.projects,
+        "overall": figures.overall,
         "budget_total": figures.budget_total,
         "actual_total": figures.actual_total,
         "execution_rate": figures.execution_rate,
+        "income": figures.income,
+        "basic_data": figures.basic_data,
+        "evaluation": figures.evaluation,
+        "key_projects": figures.key_projects,
+        "key_total": figures.key_total,
         "institution_types": figures.institution_types,
     }
 
@@ -78,56 +101,96 @@ class ContextBuilder:
     """Builds the context for one unit-year of one kind, rendering writer text on the way."""
 
     def __init__(
-        self,
-        unit: Unit,
-        year: Year,
-        kind: Kind,
-        figures: Figures,
-        source: Source,
-        kind_source: Source,
+        self, unit: Unit, year: Year, kind: Kind, figures: Figures, source: Source
     ) -> None:
         self.unit, self.year, self.kind, self.figures = unit, year, kind, figures
-        self.source, self.kind_source = source, kind_source
+        self.source = source
         self.narrative = Narrative(writer_names(unit, figures))
+        self.placeholders = Placeholders()
+        self.field = kind.settings.sections_field
+        self.content: dict[str, Section] = getattr(year, self.field)
+        self.figures = self._with_rendered_goals(figures)
+
+    def _texts(self, texts: list[str], path: FieldPath) -> list[str]:
+        return [self.narrative.render(t, self.source, (*path, i)) for i, t in enumerate(texts)]
+
+    def _with_rendered_goals(self, figures: Figures) -> Figures:
+        """The figures with goals and results rendered, as forms and lists show them."""
+        evaluation = figures.evaluation
+        if evaluation is not None:
+            evaluation = replace(
+                evaluation,
+                goals=self._texts(self.year.goals, ("goals",)),
+                results=self._texts(self.year.results, ("results",)),
+            )
+        projects = []
+        for index, project in enumerate(figures.key_projects):
+            path = ("key_projects", index)
+            inner = replace(
+                project.evaluation,
+                goals=self._texts(project.evaluation.goals, (*path, "goals")),
+                results=self._texts(project.evaluation.results, (*path, "results")),
+            )
+            projects.append(replace(project, evaluation=inner))
+        return replace(figures, evaluation=evaluation, key_projects=projects)
 
     def build(self) -> dict[str, Any]:
-        numbering = {**self.kind.settings.numbering, **(self.unit.numbering or {})}
+        numbering = {
+            **self.kind.settings.numbering,
+            **(self.unit.numbering or {}).get(self.kind.name, {}),
+        }
         return {
             "unit": self.unit,
             "year": self.figures.year,
             "title_lines": self._title(),
             "sections": self._sections(),
             "budget": self._budget(),
+            "attachments": self._attachments(),
             "num": Numberer(numbering),
+            "placeholders": self.placeholders,
         }
 
     def _title(self) -> list[str]:
-        if self.year.title:
+        if self.year.title and self.field == "sections":
             return self.narrative.paragraphs(self.year.title, self.source, ("title",))
-        return self.narrative.paragraphs(self.kind.settings.title, self.kind_source, ("title",))
+        return self.narrative.paragraphs(self.kind.settings.title, self.kind.source, ("title",))
 
     def _sections(self) -> list[SectionView]:
         views = []
         none_text = self.kind.settings.none_text
         for spec in self.kind.settings.sections:
-            section = self.year.sections.get(spec.key)
+            section = self.content.get(spec.key)
             title = (section.title if section and section.title else None) or spec.title
+            path: FieldPath = (self.field, spec.key)
             if spec.layout is Layout.GENERAL_BUDGET:
                 if self.year.budget is not None:
                     views.append(SectionView(spec.key, title, spec.layout.value))
                     continue
+            elif spec.layout is Layout.KEY_OVERVIEW:
+                if self.figures.key_projects:
+                    views.append(self._key_overview(spec.key, title, section, path))
+                    continue
             elif section is not None:
-                path: FieldPath = ("sections", spec.key)
                 blocks = self._blocks(section, 1, path)
                 views.append(SectionView(spec.key, title, spec.layout.value, blocks))
                 continue
             if spec.when_empty is WhenEmpty.NONE:
-                views.append(
-                    SectionView(
-                        spec.key, title, Layout.NARRATIVE.value, [Block("text", 0, "", none_text)]
-                    )
-                )
+                blocks = [Block("text", 0, "", none_text)]
+                views.append(SectionView(spec.key, title, Layout.NARRATIVE.value, blocks))
         return views
+
+    def _listed(self, section: Section) -> list[str]:
+        """The texts a section's `numbered_from` names: the unit's or the key projects' goals."""
+        source = section.numbered_from
+        if source is None:
+            return []
+        if self.field == "key_sections":
+            return [
+                item for p in self.figures.key_projects for item in getattr(p.evaluation, source)
+            ]
+        if source == "goals":
+            return self._texts(self.year.goals, ("goals",))
+        return self._texts(self.year.results, ("results",))
 
     def _blocks(self, section: Section, level: int, path: FieldPath) -> list[Block]:
         """The paragraphs of `section` (whose own heading is at `level`), in order."""
@@ -139,6 +202,7 @@ class ContextBuilder:
             self.narrative.render(item, self.source, (*path, "numbered", i))
             for i, item in enumerate(section.numbered)
         ]
+        items += self._listed(section)
         blocks.extend(Block("item", level + 1, "", item) for item in items)
         for index, child in enumerate(section.sections):
             child_path = (*path, "sections", index)
@@ -152,6 +216,19 @@ class ContextBuilder:
                 blocks.append(Block("heading", level + 1, title))
                 blocks.extend(inner)
         return blocks
+
+    def _key_overview(
+        self, key: str, title: str, section: Section | None, path: FieldPath
+    ) -> SectionView:
+        """重点项目支出基本情况: lead text and the project table, then the writer's subsections."""
+        lead: list[str] = []
+        blocks: list[Block] = []
+        if section is not None:
+            lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
+            rest = section.model_copy(update={"text": []})
+            blocks = self._blocks(rest, 1, path)
+        table = self.placeholders.table(forms.key_projects_grid(self.figures))
+        return SectionView(key, title, Layout.KEY_OVERVIEW.value, blocks, lead, table)
 
     def _budget(self) -> BudgetView | None:
         budget = self.year.budget
@@ -183,3 +260,41 @@ class ContextBuilder:
         lead, rest = (texts[0], texts[1:]) if texts else (group.name, [])
         listed = group.projects if group.numbered_list else []
         return GroupView(group.name, lead, rest, listed)
+
+    def _attachments(self) -> list[AttachmentView]:
+        """The kind's attached forms that the content has data for, numbered in order."""
+        settings = self.kind.settings
+        views = []
+        for spec in settings.attachments:
+            tables = self._form_tables(spec)
+            if not tables:
+                continue
+            number = settings.attachment_start + len(views)
+            views.append(
+                AttachmentView(
+                    section=self.placeholders.section(spec.landscape),
+                    label=settings.attachment_label.format(n=number),
+                    title=self._kind_text(spec.title, ("attachments", number)),
+                    subtitle=self._kind_text(spec.subtitle or "", ("attachments", number)),
+                    tables=tables,
+                    notes=list(spec.notes),
+                )
+            )
+        return views
+
+    def _kind_text(self, text: str, path: FieldPath) -> str:
+        return self.narrative.render(text, self.kind.source, path)
+
+    def _form_tables(self, spec: AttachmentSpec) -> list[str]:
+        figures, table = self.figures, self.placeholders.table
+        if spec.form is Form.BASIC_DATA and figures.basic_data is not None:
+            return [table(forms.basic_data_grid(figures, figures.basic_data))]
+        if spec.form is Form.OVERALL_EVALUATION and figures.evaluation is not None:
+            return [table(g) for g in forms.overall_evaluation_grids(figures, self.unit.full_name)]
+        if spec.form is Form.PROJECT_EVALUATION:
+            return [
+                table(grid)
+                for project in figures.key_projects
+                for grid in forms.project_evaluation_grids(project)
+            ]
+        return []

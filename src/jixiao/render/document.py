@@ -13,13 +13,22 @@ from jixiao.errors import ContentError, error
 from jixiao.messages import say
 from jixiao.narrative import sandbox
 from jixiao.render import wordml
+from jixiao.render.placeholders import Placeholders
 
 
-def render_docx(template: Path, context: dict[str, Any], title: str, author: str) -> bytes:
+def render_docx(
+    template: Path,
+    context: dict[str, Any],
+    title: str,
+    author: str,
+    placeholders: Placeholders | None = None,
+) -> bytes:
     """The rendered document as deterministic .docx bytes, or ContentError naming the template.
 
     Autoescape is on (docxtpl would otherwise drop text such as '&' or '<' silently) and
-    the environment is the sandbox with strict undefined, as for writer text.
+    the environment is the sandbox with strict undefined, as for writer text. Marker
+    paragraphs are then replaced by the tables and sections of `placeholders` (by default
+    the context's "placeholders" entry; with neither, a stray marker raises).
     """
     document = DocxTemplate(str(template))
     try:
@@ -37,6 +46,11 @@ def render_docx(template: Path, context: dict[str, Any], title: str, author: str
                 )
             ]
         ) from None
+    if placeholders is None:
+        placeholders = context.get("placeholders", Placeholders())
+    if not isinstance(placeholders, Placeholders):
+        raise TypeError(f"context['placeholders'] is {type(placeholders).__name__}")
+    placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -19,11 +19,16 @@ from jixiao.render import wordml
 BODY_PT = 16  # 3号
 TITLE_PT = 22  # 2号
 LINE_PT = 28.95  # 22 lines in a 225 mm text area
+TABLE_PT = 10.5  # 5号, the usual size in the forms (附件)
+TABLE_TEXT = "Table Text"
 
 
 @dataclass(frozen=True)
 class Look:
-    """How one style looks: East Asian font, size, weight, alignment, first-line indent."""
+    """How one style looks: East Asian font, size, weight, alignment, first-line indent.
+
+    `single` means single line spacing instead of the fixed 公文 line (for table cells).
+    """
 
     font: str
     size: float = BODY_PT
@@ -31,6 +36,7 @@ class Look:
     align: WD_ALIGN_PARAGRAPH | None = None
     indent_chars: int = 2
     outline: int | None = None
+    single: bool = False
 
 
 FANGSONG = "仿宋_GB2312"
@@ -45,6 +51,14 @@ PARAGRAPH_STYLES: dict[str, Look] = {
     "Heading 2": Look(KAITI, outline=1),
     "Heading 3": Look(FANGSONG, outline=2),
     "Heading 4": Look(FANGSONG, outline=3),
+    TABLE_TEXT: Look(
+        FANGSONG, TABLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0, single=True
+    ),
+    "Attachment Label": Look(HEITI, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0),
+    "Form Title": Look(XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0),
+    "Form Subtitle": Look(KAITI, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0),
+    "Form Note": Look(FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0),
+    "Unit Note": Look(FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
 }
 """Paragraph styles by their built-in names (Word shows them as 标题 1 …)."""
 
@@ -74,18 +88,19 @@ def _paragraph_style(document: Any, name: str, look: Look) -> None:
     fmt = style.paragraph_format
     fmt.space_before = Pt(0)
     fmt.space_after = Pt(0)
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(LINE_PT if look.size == BODY_PT else look.size * 1.6)
+    if look.single:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(LINE_PT if look.size == BODY_PT else look.size * 1.6)
     fmt.alignment = look.align if look.align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.widow_control = True
     if look.outline is not None:
         fmt.keep_with_next = True
     for border in style.element.findall(".//" + wordml.qn("w:pBdr")):
         border.getparent().remove(border)
-    if look.indent_chars:
-        wordml.set_first_line_indent_chars(style.element, look.indent_chars)
-    else:
-        fmt.first_line_indent = Pt(0)
+    # also 0 when not indented: Normal's w:firstLineChars would win over w:firstLine="0"
+    wordml.set_first_line_indent_chars(style.element, look.indent_chars)
 
 
 def _character_style(document: Any, name: str, look: Look) -> None:
@@ -94,6 +109,14 @@ def _character_style(document: Any, name: str, look: Look) -> None:
     except KeyError:
         style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
     _style_fonts(style, look)
+
+
+def ensure_paragraph_style(document: Any, name: str) -> None:
+    """Add one of the PARAGRAPH_STYLES to a document (a template) that lacks it."""
+    try:
+        document.styles[name]
+    except KeyError:
+        _paragraph_style(document, name, PARAGRAPH_STYLES[name])
 
 
 def new_document() -> Any:

@@ -1,0 +1,147 @@
+"""绩效指标: the three-level indicator tree, and targets kept as direction + number + unit.
+
+A 年度指标值 such as `≥50个`, `≤90万元`, `=100%`, `90%` or `运转正常，无负面影响` is parsed
+into a `Measure` that keeps the writer's own text (printed back as written) beside the
+direction, number and unit that scoring needs.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic_core import PydanticCustomError
+
+from jixiao.model.common import Amount, Model
+
+
+class Direction(StrEnum):
+    """How a quantitative target is meant: at least, at most, exactly."""
+
+    AT_LEAST = "≥"
+    AT_MOST = "≤"
+    EXACTLY = "="
+
+
+class Rule(StrEnum):
+    """How an indicator is scored: 正向 (more is better), 反向 (less is better), 定性."""
+
+    POSITIVE = "正向"
+    NEGATIVE = "反向"
+    QUALITATIVE = "定性"
+
+
+class Grade(StrEnum):
+    """A qualitative indicator's outcome, each with its band of the points."""
+
+    MET = "达成"
+    PARTLY = "部分达成"
+    NOT_MET = "未达成"
+
+
+_DIRECTIONS = {
+    "≥": Direction.AT_LEAST,
+    ">=": Direction.AT_LEAST,
+    "＞": Direction.AT_LEAST,
+    ">": Direction.AT_LEAST,
+    "≤": Direction.AT_MOST,
+    "<=": Direction.AT_MOST,
+    "＜": Direction.AT_MOST,
+    "<": Direction.AT_MOST,
+    "=": Direction.EXACTLY,
+    "＝": Direction.EXACTLY,
+}
+_MEASURE = re.compile(
+    r"^\s*(?P<dir>>=|<=|[≥≤=＝><＞＜])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,6})\s*$"
+)
+
+
+class Measure(Model):
+    """A target or an outcome: the text as written, and its number, unit and direction if any."""
+
+    text: str
+    number: Decimal | None = None
+    unit: str = ""
+    direction: Direction | None = None
+
+    @property
+    def quantitative(self) -> bool:
+        return self.number is not None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_measure(value: Any) -> Any:
+    """Parse `≥50个`, `90%`, `30`, or qualitative text into a Measure."""
+    if isinstance(value, Measure | dict):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("not_measure", "not a target", {"value": value})
+    if isinstance(value, int | Decimal | float):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise PydanticCustomError("not_measure", "not a target", {"value": value})
+    if not text:
+        raise PydanticCustomError("not_measure", "empty target", {"value": value})
+    match = _MEASURE.match(text)
+    if match is None:
+        return Measure(text=text)
+    return Measure(
+        text=text,
+        number=Decimal(match["num"]),
+        unit=match["unit"] or "",
+        direction=_DIRECTIONS.get(match["dir"] or ""),
+    )
+
+
+MeasureField = Annotated[
+    Measure, BeforeValidator(parse_measure), PlainSerializer(lambda m: m.text, return_type=str)
+]
+
+
+class Indicator(Model):
+    """A 三级指标: target and outcome, points (分值), and the writer's score or reason if any."""
+
+    name: str = Field(title="三级指标")
+    target: MeasureField = Field(title="年度指标值", description="如 ≥50个、≤90万元、90%、运转正常")
+    actual: MeasureField | None = Field(None, title="实际完成值")
+    points: Amount = Field(title="分值")
+    score: Amount | None = Field(
+        None, title="得分", description="省略时按规则计算；填写则以此为准（低于分值须写偏差原因）"
+    )
+    rule: Rule | None = Field(
+        None, title="评分规则", description="正向/反向/定性；省略时按指标值判断"
+    )
+    grade: Grade | None = Field(None, title="定性等级", description="达成/部分达成/未达成")
+    reason: str | None = Field(None, title="偏差原因分析及改进措施")
+    formula: str | None = Field(None, title="计算公式")
+
+
+class IndicatorCategory(Model):
+    """A 二级指标 (数量指标, 质量指标 …) and its 三级 indicators."""
+
+    name: str = Field(title="二级指标")
+    indicators: list[Indicator] = Field(title="三级指标")
+
+
+class IndicatorGroup(Model):
+    """A 一级指标 (产出, 效益, 满意度) with the weight the form declares for it, if any."""
+
+    name: str = Field(title="一级指标")
+    points: Amount | None = Field(None, title="分值", description="如 50；省略时为下级分值之和")
+    categories: list[IndicatorCategory] = Field(title="二级指标")
+
+
+class Evaluation(Model):
+    """A self-evaluation form's scored part: 预算执行率 points, goals, results, indicators."""
+
+    budget_points: Amount = Field(Decimal(10), title="预算执行率分值")
+    goals: list[str] = Field(default_factory=list, title="预期目标")
+    results: list[str] = Field(default_factory=list, title="实际完成情况")
+    indicators: list[IndicatorGroup] = Field(default_factory=list, title="绩效指标")

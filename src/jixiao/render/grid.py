@@ -1,0 +1,88 @@
+"""A table as plain data — rows of cells with spans — before it becomes Word XML.
+
+Forms (附件2, 附件3 …) are computed as `Grid`s by pure functions, so their layout and
+merges can be tested without Word; `tables.py` turns a Grid into a python-docx table.
+A row lists only the cells that start in it; cells covered by a span from above or
+from the left are not listed (as in HTML tables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Align(StrEnum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its paragraphs of text, how many columns and rows it spans, how it looks."""
+
+    text: str | tuple[str, ...] = ""
+    cols: int = 1
+    rows: int = 1
+    bold: bool = False
+    align: Align = Align.CENTER
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return (self.text,) if isinstance(self.text, str) else self.text
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A whole table: relative column widths, rows of cells, and how many header rows repeat."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    header_rows: int = 0
+    font_pt: float = 10.5
+
+    @property
+    def columns(self) -> int:
+        return len(self.widths)
+
+    def placed(self) -> list[tuple[int, int, Cell]]:
+        """Every cell with the (row, column) where it starts, spans resolved.
+
+        Raises ValueError when a row does not fill the width or spans collide.
+        """
+        taken: set[tuple[int, int]] = set()
+        out: list[tuple[int, int, Cell]] = []
+        for r, row in enumerate(self.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                if c + cell.cols > self.columns or r + cell.rows > len(self.rows):
+                    raise ValueError(f"cell {cell.text!r} at row {r} overflows the grid")
+                for dr in range(cell.rows):
+                    for dc in range(cell.cols):
+                        if (r + dr, c + dc) in taken:
+                            raise ValueError(f"cell {cell.text!r} at row {r} overlaps")
+                        taken.add((r + dr, c + dc))
+                out.append((r, c, cell))
+                c += cell.cols
+            filled = sum(1 for (rr, _cc) in taken if rr == r)
+            if filled != self.columns:
+                raise ValueError(f"row {r} fills {filled} of {self.columns} columns")
+        return out
+
+
+@dataclass
+class GridBuilder:
+    """Collects rows for a Grid."""
+
+    widths: tuple[float, ...]
+    header_rows: int = 0
+    rows: list[tuple[Cell, ...]] = field(default_factory=list)
+
+    def row(self, *cells: Cell | str) -> None:
+        self.rows.append(tuple(c if isinstance(c, Cell) else Cell(c) for c in cells))
+
+    def build(self, font_pt: float = 10.5) -> Grid:
+        return Grid(self.widths, tuple(self.rows), self.header_rows, font_pt)
