@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,9 +13,8 @@ import typer
 
 from jixiao import messages
 from jixiao.errors import ContentError, Finding
-from jixiao.messages import say
-from jixiao.output import write_atomic
-from jixiao.project import Project, build, load_unit_year
+from jixiao.messages import listing, say
+from jixiao.project import Project
 
 app = typer.Typer(
     add_completion=False,
@@ -52,7 +53,7 @@ def _units(project: Project, year: int, unit: str | None) -> list[str]:
                 [
                     _plain_error(
                         say("unit_missing", unit=unit, year=year),
-                        say("unit_missing_hint", units=say("list_separator").join(available) or "—"),
+                        say("unit_missing_hint", units=listing(available)),
                     )
                 ]
             )
@@ -75,33 +76,55 @@ def render(
     year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
     unit: Annotated[str | None, typer.Option(help="只生成这个单位（content/ 下的目录名）")] = None,
     out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
 ) -> None:
-    """生成报告：content/<单位>/<年度>.yaml → output/<年度>/<单位>/….docx。"""
+    """生成报告：content/<单位>/<年度>.yaml → output/<年度>/<单位>/….docx（各单位并行）。"""
+    from jixiao.batch import render_year
+
     project = Project(State.root)
-    out_root = out or State.root / "output"
-    failed = 0
-    ready = []
-    for unit_id in _units(project, year, unit):
-        try:
-            documents = build(load_unit_year(project, unit_id, year))
-        except ContentError as exc:
-            _report(exc.findings)
-            failed += len([f for f in exc.findings if f.severity.value == "error"])
-            continue
-        ready += [(out_root / str(year) / unit_id / d.filename, d) for d in documents]
-    if failed:  # errors in any unit: write nothing at all, as the message says
-        typer.echo(say("aborted", count=failed), err=True)
+    units = _units(project, year, unit)
+    code = render_year(project, year, units, out or State.root / "output", pdf=pdf)
+    if code:
+        raise typer.Exit(code)
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@app.command()
+def check(
+    year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
+    unit: Annotated[str | None, typer.Option(help="只检查这个单位")] = None,
+    strict: Annotated[bool, typer.Option(help="警告也按错误处理（退出码 1）")] = False,
+    output: Annotated[Format, typer.Option("--format", help="输出：text 或 json")] = Format.TEXT,
+) -> None:
+    """检查内容：缺漏、前后不一致、过时的年份和文字、模板问题。"""
+    from jixiao.checks import check_unit_year
+
+    project = Project(State.root)
+    reports = [check_unit_year(project, u, year) for u in _units(project, year, unit)]
+    errors = sum(len(r.errors) for r in reports)
+    warnings = sum(len(r.warnings) for r in reports)
+    if output is Format.JSON:
+        payload = [
+            {"unit": r.unit, "year": r.year, "findings": [f.as_dict() for f in r.findings]}
+            for r in reports
+        ]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            if report.findings:
+                typer.echo(say("unit_heading", unit=report.unit, year=report.year))
+                for finding in report.findings:
+                    typer.echo(finding.render(State.root))
+        if errors or warnings:
+            typer.echo(say("check_summary", units=len(reports), errors=errors, warnings=warnings))
+        else:
+            typer.echo(say("check_clean", units=len(reports)))
+    if errors or (strict and warnings):
         raise typer.Exit(1)
-    for target, document in ready:
-        write_atomic(target, document.data)
-        typer.echo(say("wrote", path=_shown(target)))
-
-
-def _shown(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 def main() -> None:

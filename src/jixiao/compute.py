@@ -77,7 +77,12 @@ class Line:
 
 
 def sum_lines(lines: list[Line], declared: Line | None = None) -> Line:
-    """Column by column: the sum of `lines` where every line gives it, else the declared figure."""
+    """Column by column: the sum of `lines` where every line gives it, else the declared figure.
+
+    No lines at all sum to zero (no projects: no project spending), unless declared.
+    """
+    if not lines and declared is None:
+        return Line.zero()
     values = {}
     for column in COLUMNS:
         summed = total(getattr(line, column) for line in lines)
@@ -158,7 +163,7 @@ class IncomeFigures:
     government_fund: Decimal
     non_tax: Decimal
     other: Decimal
-    total: Decimal
+    total: Decimal | None  # None while a part is still 待填
 
 
 @dataclass(frozen=True)
@@ -369,7 +374,7 @@ def _income(income: Income | None) -> IncomeFigures | None:
     if income is None:
         return None
     parts = (income.general_budget, income.government_fund, income.non_tax, income.other)
-    return IncomeFigures(*parts, total=sum(parts, Decimal(0)))
+    return IncomeFigures(*parts, total=total(parts))
 
 
 def _basic_data(data: BasicData | None) -> BasicDataFigures | None:

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from jixiao.errors import ContentError, error
 from jixiao.loading import Source, load
-from jixiao.messages import say
+from jixiao.messages import listing, say
 from jixiao.model.common import Model
 from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
@@ -121,7 +121,7 @@ def load_kind(
                     line,
                     "kind",
                     say("unknown_kind", kind=name),
-                    say("unknown_kind_hint", kinds=say("list_separator").join(available(templates)) or "—"),
+                    say("unknown_kind_hint", kinds=listing(available(templates))),
                 )
             ]
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import locale
 import os
+from collections.abc import Iterable
 
 LANGS = ("zh", "en")
 _current = "zh"
@@ -119,6 +120,127 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Check the template's tags; if edited in Word, make sure no tag was split.",
     ),
     # cli
+    # check: tie-outs, indicators, staleness, templates
+    "declared_differs": (
+        "填写的{what} {declared} 与由明细计算的 {computed} 不一致。",
+        "The declared {what} {declared} differs from the computed {computed}.",
+    ),
+    "declared_differs_hint": (
+        "核对财务系统数与明细；一致后可删去该填写值，由程序计算。",
+        "Check the figure against its parts; once they agree, drop it and let jixiao compute.",
+    ),
+    "income_differs": (
+        "按收入性质分合计 {income} 与年初预算数 {initial} 不一致。",
+        "Income by source totals {income} but the initial budget is {initial}.",
+    ),
+    "income_differs_hint": ("核对 income 各项与年初预算。", "Check income against the budget."),
+    "group_points_differ": (
+        "一级指标“{name}”写明 {declared} 分，其下各指标分值合计 {computed} 分。",
+        "Indicator group '{name}' declares {declared} points, its indicators sum to {computed}.",
+    ),
+    "group_points_differ_hint": (
+        "调整各三级指标的分值，或改正一级指标的分值。",
+        "Adjust the indicators' points or the group's declared points.",
+    ),
+    "total_points_not_100": (
+        "总分值为 {total} 分（预算执行率 {budget} 分加各指标），应为 100 分。",
+        "Points total {total} (budget execution {budget} plus indicators), not 100.",
+    ),
+    "total_points_not_100_hint": ("调整各指标分值，使合计为 100。", "Make the points add to 100."),
+    "score_above_points": (
+        "指标“{name}”得分 {score} 高于分值 {points}。",
+        "Indicator '{name}' scores {score}, above its {points} points.",
+    ),
+    "score_above_points_hint": ("得分不能超过分值。", "A score cannot exceed the points."),
+    "score_without_reason": (
+        "指标“{name}”得分 {score} 低于分值 {points}，但没有填写偏差原因。",
+        "Indicator '{name}' scores {score} of {points} but gives no reason.",
+    ),
+    "score_without_reason_hint": (
+        "在 reason 中写明偏差原因分析及改进措施。",
+        "Explain the shortfall and the remedy in `reason`.",
+    ),
+    "score_out_of_band": (
+        "定性指标“{name}”评为“{grade}”，得分 {score} 不在该等级的 {low}–{high} 分之间。",
+        "Qualitative indicator '{name}' graded {grade} scores {score}, outside {low}–{high}.",
+    ),
+    "score_out_of_band_hint": (
+        "达成 80–100%、部分达成 60–80%、未达成 0–60% 分值。",
+        "Met 80–100 %, partly 60–80 %, not met 0–60 % of the points.",
+    ),
+    "score_undecidable": (
+        "指标“{name}”无法按规则计分（{why}）。",
+        "Indicator '{name}' cannot be scored by rule ({why}).",
+    ),
+    "score_undecidable_hint": (
+        "填写得分 score（或定性等级 grade），低于分值时写明偏差原因。",
+        "Give a `score` (or a `grade`), with a reason if below the points.",
+    ),
+    "why_no_actual": ("未填写实际完成值", "no outcome given"),
+    "why_units": ("指标值与完成值单位不同", "target and outcome units differ"),
+    "why_qualitative": ("定性指标的完成值与指标值不同", "qualitative outcome differs from target"),
+    "named_twice": ("“{name}”在{where}中出现了两次。", "'{name}' appears twice in {where}."),
+    "named_twice_hint": (
+        "删去重复项，或改为不同的名称（首次出现在第 {first} 行）。",
+        "Remove the duplicate or rename it (first on line {first}).",
+    ),
+    "stale_year": (
+        "文字中的“{found}”既不是报告年度 {year} 年，也不是用 {{{{ prior_year }}}} 写的上年。",
+        "'{found}' is neither the report year {year} nor the prior year written as "
+        "{{{{ prior_year }}}}.",
+    ),
+    "stale_year_hint": (
+        "若指本年度请写 {{{{ year }}}}，若指上年请写 {{{{ prior_year }}}}；确属历史年份可忽略。",
+        "Write {{{{ year }}}} or {{{{ prior_year }}}}; ignore if it is truly a past year.",
+    ),
+    "literal_prior_year": (
+        "文字中直接写了上年“{found}”。",
+        "The prior year '{found}' is typed literally.",
+    ),
+    "literal_prior_year_hint": (
+        "写成 {{{{ prior_year }}}}，明年自动更新。",
+        "Write {{{{ prior_year }}}} so it follows next year.",
+    ),
+    "placeholder": ("文字中有占位内容“{found}”。", "The text contains the placeholder '{found}'."),
+    "placeholder_hint": ("填写实际内容后再生成。", "Replace it with the real content."),
+    "same_as_last_year": (
+        "这段文字与 {prior} 年的内容完全相同，可能未经更新。",
+        "This text is identical to {prior}'s; it may not have been reviewed.",
+    ),
+    "same_as_last_year_hint": (
+        "审阅并按本年度情况改写。",
+        "Review it and update it for this year.",
+    ),
+    "literal_figure": (
+        "文字中的“{found}”与计算结果 {expression} 相同，却是手工录入的。",
+        "'{found}' equals the computed {expression} but is typed by hand.",
+    ),
+    "literal_figure_hint": (
+        "改写为 {{{{ {expression} }}}}，数字变动时正文随之更新。",
+        "Write {{{{ {expression} }}}} so the text follows the figures.",
+    ),
+    "template_undeclared": (
+        "模板引用了不存在的名字：{names}。",
+        "The template refers to unknown names: {names}.",
+    ),
+    "template_undeclared_hint": (
+        "检查模板中的标签拼写，或恢复该报告类型的原始模板。",
+        "Check the tags' spelling, or restore the kind's original template.",
+    ),
+    "template_split_tag": (
+        "模板中有被拆开或输错的标签：“{found}”。",
+        "The template has a broken tag: '{found}'.",
+    ),
+    "template_split_tag_hint": (
+        "在 Word 中把整个标签删掉重新输入（用半角 {{ }}，不要换行）。",
+        "Retype the whole tag in Word with ASCII braces, on one line.",
+    ),
+    "check_summary": (
+        "{units} 个单位：{errors} 个错误，{warnings} 个警告。",
+        "{units} unit(s): {errors} error(s), {warnings} warning(s).",
+    ),
+    "check_clean": ("{units} 个单位，未发现问题。", "{units} unit(s), no findings."),
+    "unit_heading": ("== {unit}（{year} 年）==", "== {unit} ({year}) =="),
     "no_units": (
         "content/ 下没有单位有 {year} 年的内容文件。",
         "No unit under content/ has {year}.",
@@ -130,8 +252,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unit_missing": ("没有单位“{unit}”的 {year} 年内容。", "Unit '{unit}' has no {year} content."),
     "unit_missing_hint": ("可选的单位：{units}。", "Units available: {units}."),
     "aborted": (
-        "共 {count} 个错误，未生成报告。",
-        "Aborted with {count} error(s); nothing written.",
+        "共 {count} 个错误；有错误的单位未生成报告。",
+        "Aborted with {count} error(s); units with errors were not written.",
     ),
     "wrote": ("已生成 {path}", "Wrote {path}"),
     "error_label": ("错误", "error"),
@@ -148,6 +270,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "write_failed_hint": (
         "确认目录可写、文件未在 Word/WPS 中打开。",
         "Check the folder is writable and the file is not open in Word/WPS.",
+    ),
+    # render --pdf and the batch summary (batch.py)
+    "no_soffice": (
+        "未找到 LibreOffice（soffice），无法生成 PDF。",
+        "LibreOffice (soffice) is not installed; cannot write PDF.",
+    ),
+    "no_soffice_hint": (
+        "安装 LibreOffice 和中文字体（Debian/Ubuntu：apt-get install libreoffice-writer-nogui "
+        "fonts-noto-cjk），或去掉 --pdf 只生成 .docx。",
+        "Install LibreOffice and CJK fonts (Debian/Ubuntu: apt-get install "
+        "libreoffice-writer-nogui fonts-noto-cjk), or leave out --pdf.",
+    ),
+    "pdf_failed": (
+        "LibreOffice 未能把 {name} 转换为 PDF：{detail}",
+        "LibreOffice could not convert {name} to PDF: {detail}",
+    ),
+    "pdf_failed_hint": (
+        "用 LibreOffice 打开该 .docx 看能否显示；若是超时，关闭其他 LibreOffice 后重试。",
+        "Open the .docx in LibreOffice to see whether it shows; after a timeout, retry.",
+    ),
+    "unit_aborted": (
+        "{unit}：共 {count} 个错误，未生成该单位的报告。",
+        "{unit}: {count} error(s); nothing written for this unit.",
+    ),
+    "units_failed": (
+        "{failed} 个单位有错误，未生成其报告：{units}。",
+        "{failed} unit(s) had errors and were not written: {units}.",
+    ),
+    "progress": ("生成 {year} 年度报告", "Rendering {year}"),
+    "summary_unit": ("单位", "unit"),
+    "summary_documents": ("文档", "documents"),
+    "summary_score": ("总分", "total score"),
+    "summary_findings": ("问题", "findings"),
+    "summary_time": ("用时", "time"),
+    "summary_seconds": ("{seconds:.2f} 秒", "{seconds:.2f} s"),
+    "summary_failed": ("未生成", "not written"),
+    "summary_total": (
+        "共 {units} 个单位、{documents} 份文档，用时 {seconds:.1f} 秒",
+        "{units} unit(s), {documents} document(s) in {seconds:.1f} s",
+    ),
+    # text, schema, init
+    "not_docx": ("不是 Word 文档（.docx）：{detail}", "Not a Word document (.docx): {detail}"),
+    "not_docx_hint": (
+        "jixiao text 只读 .docx；.doc 文件请先在 Word/WPS 中另存为 .docx。",
+        "jixiao text reads .docx only; save a .doc file as .docx first.",
+    ),
+    "bad_unit_name": (
+        "“{unit}”不能用作单位名（content/ 下的目录名）。",
+        "'{unit}' cannot be a unit name (a folder under content/).",
+    ),
+    "bad_unit_name_hint": (
+        '用字母、数字和连字符，如 lukou-zzb；不能以点开头，不能含空格和 / \\ : * ? " < > |。',
+        "Use letters, digits and hyphens, e.g. lukou-zzb; no leading dot, spaces or / \\ : * ?.",
+    ),
+    "init_exists": ("{path} 已存在，未覆盖。", "{path} already exists; not overwritten."),
+    "init_exists_hint": (
+        "换一个单位名，或先把已有文件改名、移走。",
+        "Choose another unit name, or move the existing file away first.",
+    ),
+    "init_next": (
+        "下一步：填写 {files} 中标有“{marker}”的字段，"
+        "然后运行 jixiao render {year} --unit {unit}。",
+        "Next: fill in the fields marked '{marker}' in {files}, "
+        "then run jixiao render {year} --unit {unit}.",
     ),
 }
 
@@ -166,6 +352,11 @@ def set_language(lang: str | None) -> None:
 
 def language() -> str:
     return _current
+
+
+def listing(items: Iterable[str]) -> str:
+    """`items` joined as a list in the current language (、 or a comma), or — if none."""
+    return say("list_separator").join(items) or "—"
 
 
 def say(code: str, **fields: object) -> str:

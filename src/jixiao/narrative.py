@@ -12,6 +12,8 @@ import functools
 import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
@@ -81,23 +83,42 @@ def known_names(values: Iterable[Any]) -> set[str]:
 _QUOTED = re.compile(r"'([^']+)'")
 
 
+@dataclass(frozen=True)
+class Text:
+    """One piece of writer text as written and as rendered, with where it was written."""
+
+    file: Path | None
+    line: int | None
+    path: FieldPath
+    raw: str
+    rendered: str
+
+
 class Narrative:
-    """Renders writer text against a fixed set of names, collecting findings."""
+    """Renders writer text against a fixed set of names, collecting findings and the texts."""
 
     def __init__(self, names: Mapping[str, Any]) -> None:
         self.env = sandbox()
         self.names = dict(names)
         self.vocabulary = set(self.names) | known_names(self.names.values())
         self.findings: list[Finding] = []
+        self.texts: list[Text] = []
 
     def render(
         self, text: str, source: Source | None, path: FieldPath, offset: int = 0, **extra: Any
     ) -> str:
         """`text` with its expressions evaluated; on failure a finding and the raw text."""
-        if "{" not in text:
-            return text
         line = source.text_line(path, offset) if source else None
         file = source.file if source else None
+        rendered = self._evaluate(text, file, line, path, extra)
+        self.texts.append(Text(file, line, path, text, rendered))
+        return rendered
+
+    def _evaluate(
+        self, text: str, file: Path | None, line: int | None, path: FieldPath, extra: dict
+    ) -> str:
+        if "{" not in text:
+            return text
         try:
             return self.env.from_string(text).render({**self.names, **extra})
         except TemplateSyntaxError as exc:
@@ -137,6 +158,9 @@ class Narrative:
     ) -> list[str]:
         """Render a Paragraphs field, each paragraph at its own line when it was one block."""
         raw = _raw(source, path)
+        if raw is None and path and isinstance(_raw(source, path[:-1]), str):
+            path = path[:-1]  # a section written as plain text: its text is the section itself
+            raw = _raw(source, path)
         rendered = []
         for index, text in enumerate(texts):
             if isinstance(raw, str):

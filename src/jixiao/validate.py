@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import FieldPath, Source, path_text
-from jixiao.messages import say
+from jixiao.messages import listing, say
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,7 +65,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             say("field_unknown_hint", close=close[0]) if close else say("field_unknown_hint_none")
         )
         if known and not close:
-            hint += " " + say("list_separator").join(known)
+            hint += " " + listing(known)
         return error(source.file, line, field, say("field_unknown", name=name), hint)
     if kind == "missing":
         return error(

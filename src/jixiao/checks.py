@@ -1,0 +1,521 @@
+"""What a careful reviewer checks before a report goes out, as findings (never exceptions).
+
+Input problems come from loading and validation; then, for each report kind, the writer
+text is rendered (its problems found at their lines), declared figures are tied out
+against computed ones, indicators and scores are checked, narrative is checked for stale
+years, placeholders, text carried over unchanged and figures typed by hand, and the
+template for names it lacks and tags Word broke.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+
+from jixiao.compute import Figures, Line
+from jixiao.errors import ContentError, Finding, Severity, error, warning
+from jixiao.formatting import num, pct, wan
+from jixiao.kinds import Kind
+from jixiao.loading import FieldPath, Source, load, path_text
+from jixiao.messages import say
+from jixiao.model import Evaluation, Year
+from jixiao.narrative import Text, sandbox
+from jixiao.project import Document, Project, UnitYear, build, load_unit_year
+from jixiao.render.context import ContextBuilder, writer_names
+from jixiao.scoring import ScoringRules, in_band, qualitative_grade, rule_of, score_indicator
+
+PLACEHOLDERS = re.compile(r"XX+|xx+|×××+|TODO|待补充|某某|指标\d+：|……")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?(?![\d.])")
+EXPRESSION = re.compile(r"{{.*?}}|{%.*?%}", re.S)
+BROKEN_TAG = re.compile(r"[｛｝]{1,2}|{｛|｛{|}｝|｝}")
+
+
+@dataclass
+class Report:
+    """The findings for one unit-year, and what they were about."""
+
+    unit: str
+    year: int
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+def check_unit_year(project: Project, unit_id: str, year: int) -> Report:
+    """Every finding for one unit-year: input, writer text, tie-outs, staleness, template."""
+    try:
+        unit_year = load_unit_year(project, unit_id, year)
+    except ContentError as exc:
+        return Report(unit_id, year, exc.findings)
+    return Report(unit_id, year, review(project, unit_year))
+
+
+def build_checked(
+    project: Project, unit_id: str, year: int
+) -> tuple[list[Document], list[Finding]]:
+    """The unit-year's documents and warnings, after the checks; ContentError on any error."""
+    unit_year = load_unit_year(project, unit_id, year)
+    findings = review(project, unit_year)
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise ContentError(findings)
+    return build(unit_year), findings
+
+
+def review(project: Project, unit_year: UnitYear) -> list[Finding]:
+    """The findings for a unit-year that loaded and validated."""
+    findings: list[Finding] = []
+    texts: dict[tuple[FieldPath, str, int | None, str], Text] = {}
+    for kind in unit_year.kinds:
+        figures = unit_year.figures_for(kind)
+        builder = ContextBuilder(unit_year.unit, unit_year.year, kind, figures, unit_year.source)
+        context = builder.build()
+        findings += builder.narrative.findings
+        for text in builder.narrative.texts:
+            texts.setdefault((text.path, str(text.file), text.line, text.raw), text)
+        findings += template_findings(kind, context)
+    figures = unit_year.figures
+    findings += tie_outs(unit_year.year, figures, unit_year.source)
+    for path, evaluation in evaluations(unit_year.year):
+        findings += indicator_findings(evaluation, path, unit_year.source, unit_year.kinds)
+    findings += duplicate_names(unit_year.year, unit_year.source)
+    writer_texts = [t for t in texts.values() if t.file == unit_year.source.file]
+    findings += staleness(writer_texts, unit_year.year.year)
+    findings += literal_figures(writer_texts, figures)
+    findings += carried_over(writer_texts, project, unit_year)
+    return unique(findings)
+
+
+def unique(findings: list[Finding]) -> list[Finding]:
+    """Findings without repeats (two kinds render the same text), sorted by file and line."""
+    seen: dict[tuple, Finding] = {}
+    for finding in findings:
+        key = (finding.file, finding.line, finding.field, finding.message)
+        seen.setdefault(key, finding)
+    return sorted(seen.values(), key=lambda f: (str(f.file), f.line or 0, f.field))
+
+
+# Tie-outs: a figure the writer declared against the one computed from its parts ---------
+
+
+def _declared_differs(
+    source: Source, path: FieldPath, what: str, declared: Decimal | None, computed: Decimal | None
+) -> list[Finding]:
+    if declared is None or computed is None or declared == computed:
+        return []
+    return [
+        error(
+            source.file,
+            source.line_of(path),
+            path_text(path),
+            say("declared_differs", what=what, declared=num(declared), computed=num(computed)),
+            say("declared_differs_hint"),
+        )
+    ]
+
+
+def _columns(
+    source: Source, path: FieldPath, declared: Any, parts: list[Any], what: str
+) -> list[Finding]:
+    """Each column (prior … actual) the writer declared, against the sum of the parts."""
+    findings = []
+    for column in ("prior", "initial", "budget", "actual"):
+        values = [getattr(p, column) for p in parts]
+        if not parts or any(v is None for v in values):
+            continue
+        findings += _declared_differs(
+            source, (*path, column), what, getattr(declared, column), sum(values, Decimal(0))
+        )
+    return findings
+
+
+def tie_outs(year: Year, figures: Figures, source: Source) -> list[Finding]:
+    """Declared totals against computed ones; income by source against the initial budget."""
+    findings: list[Finding] = []
+    budget = year.budget
+    if budget is not None:
+        basic = budget.basic
+        if basic.personnel is not None and basic.public is not None:
+            findings += _columns(
+                source, ("budget", "basic"), basic, [basic.personnel, basic.public], "基本支出"
+            )
+        for index, group in enumerate(budget.projects.groups):
+            findings += _columns(
+                source, ("budget", "projects", "groups", index), group, group.projects, group.name
+            )
+    income, initial = figures.income, figures.overall.initial
+    if income is not None and initial is not None and income.total != initial:
+        findings.append(
+            error(
+                source.file,
+                source.line_of(("income",)),
+                "income",
+                say(
+                    "income_differs",
+                    income=num(figures.income.total),
+                    initial=num(figures.overall.initial),
+                ),
+                say("income_differs_hint"),
+            )
+        )
+    return findings
+
+
+# Indicators and scores ---------------------------------------------------------------------
+
+
+def evaluations(year: Year) -> Iterator[tuple[FieldPath, Evaluation]]:
+    """Every self-evaluation in the year, with its field path."""
+    if year.evaluation is not None:
+        yield ("evaluation",), year.evaluation
+    for index, project in enumerate(year.key_projects):
+        yield ("key_projects", index, "evaluation"), project.evaluation
+
+
+def indicator_findings(
+    evaluation: Evaluation, path: FieldPath, source: Source, kinds: list[Kind]
+) -> list[Finding]:
+    """Weights against declared weights and 100; each score against its points and reason."""
+    rules: ScoringRules = kinds[0].settings.scoring
+    findings: list[Finding] = []
+    total = evaluation.budget_points
+    for g, group in enumerate(evaluation.indicators):
+        group_path = (*path, "indicators", g)
+        points = sum((i.points for c in group.categories for i in c.indicators), Decimal(0))
+        total += points
+        if group.points is not None and group.points != points:
+            findings.append(
+                error(
+                    source.file,
+                    source.line_of((*group_path, "points")),
+                    path_text((*group_path, "points")),
+                    say(
+                        "group_points_differ",
+                        name=group.name,
+                        declared=num(group.points),
+                        computed=num(points),
+                    ),
+                    say("group_points_differ_hint"),
+                )
+            )
+        for c, category in enumerate(group.categories):
+            for i, indicator in enumerate(category.indicators):
+                where = (*group_path, "categories", c, "indicators", i)
+                findings += _score_findings(indicator, where, source, rules)
+    if evaluation.indicators and total != 100:
+        findings.append(
+            error(
+                source.file,
+                source.line_of((*path, "indicators")),
+                path_text((*path, "indicators")),
+                say(
+                    "total_points_not_100",
+                    total=num(total),
+                    budget=num(evaluation.budget_points),
+                ),
+                say("total_points_not_100_hint"),
+            )
+        )
+    return findings
+
+
+def _score_findings(
+    indicator: Any, path: FieldPath, source: Source, rules: ScoringRules
+) -> list[Finding]:
+    scored = score_indicator(indicator, rules)
+    line = source.line_of(path)
+    field = path_text(path)
+    names = {"name": indicator.name, "points": num(indicator.points)}
+    if scored.score is None:
+        if indicator.actual is None:
+            why = say("why_no_actual")
+        elif rule_of(indicator).value == "定性":
+            why = say("why_qualitative")
+        else:
+            why = say("why_units")
+        return [
+            error(
+                source.file,
+                line,
+                field,
+                say("score_undecidable", name=indicator.name, why=why),
+                say("score_undecidable_hint"),
+            )
+        ]
+    score = scored.score
+    if score > indicator.points:
+        return [
+            error(
+                source.file,
+                line,
+                field,
+                say("score_above_points", score=num(score), **names),
+                say("score_above_points_hint"),
+            )
+        ]
+    findings = []
+    if score < indicator.points and not (indicator.reason or "").strip():
+        findings.append(
+            error(
+                source.file,
+                line,
+                field,
+                say("score_without_reason", score=num(score), **names),
+                say("score_without_reason_hint"),
+            )
+        )
+    grade = qualitative_grade(indicator)
+    qualitative = rule_of(indicator).value == "定性"
+    if qualitative and grade is not None and not in_band(indicator, score, rules):
+        low, high = rules.bands[grade]
+        findings.append(
+            error(
+                source.file,
+                line,
+                field,
+                say(
+                    "score_out_of_band",
+                    name=indicator.name,
+                    grade=grade.value,
+                    score=num(score),
+                    low=num(low * indicator.points),
+                    high=num(high * indicator.points),
+                ),
+                say("score_out_of_band_hint"),
+            )
+        )
+    return findings
+
+
+def duplicate_names(year: Year, source: Source) -> list[Finding]:
+    """The same indicator within one evaluation, or the same project within one group."""
+    listings: list[tuple[str, list[tuple[str, FieldPath]]]] = []
+    for path, evaluation in evaluations(year):
+        names = [
+            (indicator.name, (*path, "indicators", g, "categories", c, "indicators", i))
+            for g, group in enumerate(evaluation.indicators)
+            for c, category in enumerate(group.categories)
+            for i, indicator in enumerate(category.indicators)
+        ]
+        listings.append(("绩效指标", names))
+    if year.budget is not None:
+        for g, group in enumerate(year.budget.projects.groups):
+            names = [
+                (p.name, ("budget", "projects", "groups", g, "projects", i))
+                for i, p in enumerate(group.projects)
+            ]
+            listings.append((group.name, names))
+    listings.append(
+        ("重点项目", [(p.name, ("key_projects", i)) for i, p in enumerate(year.key_projects)])
+    )
+    findings = []
+    for where, names in listings:
+        first: dict[str, FieldPath] = {}
+        for name, path in names:
+            if name in first:
+                findings.append(
+                    error(
+                        source.file,
+                        source.line_of(path),
+                        path_text(path),
+                        say("named_twice", name=name, where=where),
+                        say("named_twice_hint", first=source.line_of(first[name])),
+                    )
+                )
+            else:
+                first[name] = path
+    return findings
+
+
+# Narrative -------------------------------------------------------------------------------------
+
+
+def _literal(raw: str) -> str:
+    """Writer text with its {{ … }} and {% … %} expressions blanked out."""
+    return EXPRESSION.sub(lambda m: " " * len(m.group()), raw)
+
+
+def staleness(texts: list[Text], year: int) -> list[Finding]:
+    """Years that are neither this year nor the prior one written as such; placeholders."""
+    findings = []
+    for text in texts:
+        literal = _literal(text.raw)
+        field = path_text(text.path)
+        for match in YEAR.finditer(literal):
+            found = int(match.group(1))
+            if found == year:
+                continue
+            code = "literal_prior_year" if found == year - 1 else "stale_year"
+            findings.append(
+                warning(
+                    text.file,
+                    text.line,
+                    field,
+                    say(code, found=f"{found}年", year=year),
+                    say(f"{code}_hint"),
+                )
+            )
+        for match in PLACEHOLDERS.finditer(literal):
+            findings.append(
+                error(
+                    text.file,
+                    text.line,
+                    field,
+                    say("placeholder", found=match.group()),
+                    say("placeholder_hint"),
+                )
+            )
+    return findings
+
+
+def figure_catalog(figures: Figures) -> dict[str, str]:
+    """Formatted computed figures → the expression that prints them (`basic.actual | wan`)."""
+    catalog: dict[str, str] = {}
+
+    def add(shown: str, expression: str) -> None:
+        catalog.setdefault(shown, expression)
+
+    def visit(value: Any, expression: str, depth: int = 0) -> None:
+        if depth > 6 or value is None:
+            return
+        if isinstance(value, Decimal):
+            name = expression.rsplit(".", 1)[-1]
+            if "rate" in name or "share" in name:
+                add(pct(value), f"{expression} | pct")
+            else:
+                add(wan(value), f"{expression} | wan")
+                add(num(value), f"{expression} | num")
+            return
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, f"{expression}[{index}]", depth + 1)
+            return
+        if dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                if f.name in ("text", "covers", "goals", "results", "rows", "by_kind"):
+                    continue
+                visit(getattr(value, f.name), f"{expression}.{f.name}", depth + 1)
+            if isinstance(value, Line):
+                visit(value.execution_rate, f"{expression}.execution_rate", depth + 1)
+
+    for name in ("basic", "projects", "overall", "income", "basic_data", "key_total"):
+        visit(getattr(figures, name), name)
+    return catalog
+
+
+def literal_figures(texts: list[Text], figures: Figures) -> list[Finding]:
+    """Numbers typed in narrative that equal a computed figure: suggest the expression."""
+    catalog = figure_catalog(figures)
+    findings = []
+    for text in texts:
+        literal = _literal(text.raw)
+        for match in NUMBER.finditer(literal):
+            found = match.group()
+            after = literal[match.end() : match.end() + 1]
+            if not found.endswith("%") and after not in ("万", "元"):
+                continue  # only amounts (…万元) and percents can be computed figures
+            expression = catalog.get(found)
+            if expression is None:
+                continue
+            findings.append(
+                warning(
+                    text.file,
+                    text.line,
+                    path_text(text.path),
+                    say("literal_figure", found=found, expression=expression),
+                    say("literal_figure_hint", expression=expression),
+                )
+            )
+    return findings
+
+
+def carried_over(texts: list[Text], project: Project, unit_year: UnitYear) -> list[Finding]:
+    """Narrative identical to the same field of last year's file (carried, not reviewed)."""
+    prior = unit_year.year.year - 1
+    path = project.year_file(unit_year.id, prior)
+    if not path.is_file():
+        return []
+    try:
+        previous = load(path)
+    except ContentError:
+        return []
+    findings = []
+    for text in texts:
+        old: Any = previous.data
+        for part in text.path:
+            try:
+                old = old[part]
+            except (KeyError, IndexError, TypeError):
+                old = None
+                break
+        own_words = _literal(text.raw).replace(" ", "")
+        if isinstance(old, str) and len(own_words) >= 20 and text.raw.strip() in old:
+            findings.append(
+                warning(
+                    text.file,
+                    text.line,
+                    path_text(text.path),
+                    say("same_as_last_year", prior=prior),
+                    say("same_as_last_year_hint"),
+                )
+            )
+    return findings
+
+
+# Templates -------------------------------------------------------------------------------------
+
+
+def template_findings(kind: Kind, context: dict[str, Any]) -> list[Finding]:
+    """Names the template uses that the context lacks; tags broken by Word or an IME."""
+    findings = []
+    template = DocxTemplate(str(kind.template))
+    template.init_docx()
+    for paragraph in _paragraph_texts(template):
+        opened = paragraph.count("{{") + paragraph.count("{%")
+        closed = paragraph.count("}}") + paragraph.count("%}")
+        if BROKEN_TAG.search(paragraph) or opened != closed:
+            findings.append(_template_error(kind.template, "template_split_tag", paragraph[:40]))
+    if findings:
+        return findings
+    try:
+        missing = template.get_undeclared_template_variables(
+            jinja_env=sandbox(autoescape=True), context=context
+        )
+    except TemplateError as exc:
+        detail = getattr(exc, "message", None) or str(exc)
+        message = say("template_error", template=kind.template.name, detail=detail)
+        return [error(kind.template, None, "", message, say("template_error_hint"))]
+    if missing:
+        findings.append(
+            _template_error(kind.template, "template_undeclared", "、".join(sorted(missing)))
+        )
+    return findings
+
+
+def _paragraph_texts(template: DocxTemplate) -> list[str]:
+    from docx.oxml.ns import qn
+
+    body = template.docx.element.body
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def _template_error(template: Path, code: str, found: str) -> Finding:
+    message = say(code, found=found, names=found)
+    return error(template, None, "", message, say(f"{code}_hint"))
+
+
+__all__ = ["Report", "build_checked", "check_unit_year", "review", "writer_names"]
