@@ -10,6 +10,7 @@ template for names it lacks and tags Word broke.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -481,14 +482,24 @@ def carried_over(texts: list[Text], project: Project, unit_year: UnitYear) -> li
 
 def template_findings(kind: Kind, context: dict[str, Any]) -> list[Finding]:
     """Names the template uses that the context lacks; tags broken by Word or an IME."""
+    stat = kind.template.stat()
+    return _template_findings(kind.template, stat.st_mtime_ns, stat.st_size, frozenset(context))
+
+
+@functools.lru_cache(maxsize=32)
+def _template_findings(
+    path: Path, _mtime: int, _size: int, names: frozenset[str]
+) -> list[Finding]:
+    """Template findings, cached per template file version and set of context names."""
+    context = dict.fromkeys(names, "")
     findings = []
-    template = DocxTemplate(str(kind.template))
+    template = DocxTemplate(str(path))
     template.init_docx()
     for paragraph in _paragraph_texts(template):
         opened = paragraph.count("{{") + paragraph.count("{%")
         closed = paragraph.count("}}") + paragraph.count("%}")
         if BROKEN_TAG.search(paragraph) or opened != closed:
-            findings.append(_template_error(kind.template, "template_split_tag", paragraph[:40]))
+            findings.append(_template_error(path, "template_split_tag", paragraph[:40]))
     if findings:
         return findings
     try:
@@ -497,11 +508,11 @@ def template_findings(kind: Kind, context: dict[str, Any]) -> list[Finding]:
         )
     except TemplateError as exc:
         detail = getattr(exc, "message", None) or str(exc)
-        message = say("template_error", template=kind.template.name, detail=detail)
-        return [error(kind.template, None, "", message, say("template_error_hint"))]
+        message = say("template_error", template=path.name, detail=detail)
+        return [error(path, None, "", message, say("template_error_hint"))]
     if missing:
         findings.append(
-            _template_error(kind.template, "template_undeclared", "、".join(sorted(missing)))
+            _template_error(path, "template_undeclared", "、".join(sorted(missing)))
         )
     return findings
 
