@@ -14,8 +14,8 @@ import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from ruamel.yaml import YAML
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from jixiao.checks import build_checked, check_unit_year
 from jixiao.errors import ContentError
