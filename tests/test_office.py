@@ -355,3 +355,41 @@ def test_first_pages_as_png(rendered: dict[Sample, list[Report]], sample: Sample
         for png in pngs:
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png
             assert png.stat().st_size > 1000, png
+
+
+def indicator_names(sample: Sample) -> set[str]:
+    """The indicator names of a sample's evaluations (附件3, 附件4), whitespace removed."""
+    year = load_unit_year(Project(REPO), sample.unit, sample.year).year
+    evaluations = ([year.evaluation] if year.evaluation else []) + [
+        p.evaluation for p in year.key_projects
+    ]
+    return {
+        squash(i.name)
+        for e in evaluations
+        for g in e.indicators
+        for c in g.categories
+        for i in c.indicators
+    }
+
+
+WITH_INDICATORS = [s for s in SAMPLES if indicator_names(s)]
+
+
+def test_some_sample_has_indicator_tables() -> None:
+    assert WITH_INDICATORS, "no sample exercises the indicator tables"
+
+
+@pytest.mark.parametrize("sample", by_id(WITH_INDICATORS))
+def test_table_headers_repeat_on_continued_pages(
+    rendered: dict[Sample, list[Report]], sample: Sample
+) -> None:
+    """Every page that shows indicator rows also shows the indicator table's header row."""
+    names = indicator_names(sample)
+    pages_checked = 0
+    for report in rendered[sample]:
+        for page in range(1, len(page_sizes(report.pdf)) + 1):
+            text = pdf_text(report.pdf, page)
+            if any(name in text for name in names):
+                pages_checked += 1
+                assert "三级指标" in text, f"{report.name} page {page} lacks the header row"
+    assert pages_checked >= 2  # the kaifu tables run over more than one page
