@@ -34,10 +34,18 @@ class Writer:
         paragraph.add_run(head, style=head_style)
         paragraph.add_run(text)
 
-    def narrative_blocks(self, blocks: str) -> None:
-        """The paragraphs of a narrative section's blocks (see render/context.py Block)."""
+    def narrative_blocks(self, blocks: str, projects: bool = False) -> None:
+        """The paragraphs of a narrative section's blocks (see render/context.py Block).
+
+        With `projects`, a block of kind 'project' is a key project's analysis (广州).
+        """
         self.tag(f"{{%p for b in {blocks} %}}")
-        self.tag("{%p if b.kind == 'heading' and b.level == 2 %}")
+        if projects:
+            self.tag("{%p if b.kind == 'project' %}")
+            self.project_analysis()
+            self.tag("{%p elif b.kind == 'heading' and b.level == 2 %}")
+        else:
+            self.tag("{%p if b.kind == 'heading' and b.level == 2 %}")
         self.para("{{ num(2) }}{{ b.title }}", "Heading 2")
         self.tag("{%p elif b.kind == 'heading' %}")
         self.para("{{ num(b.level) }}{{ b.title }}", "Heading 3")
@@ -52,6 +60,51 @@ class Writer:
         self.tag("{%p endif %}")
         self.tag("{%p endfor %}")
 
+    def project_analysis(self) -> None:
+        """A key project block `b`: name, 项目概况, 绩效目标 and each indicator, 问题, 措施."""
+        self.para("{{ num(b.level) }}{{ b.project.name }}", "Heading 3")
+        self.tag("{%p if b.project.overview %}")
+        self.para("{{ num(b.level + 1) }}项目概况", "Heading 4")
+        self.paras("b.project.overview")
+        self.tag("{%p endif %}")
+        self.tag("{%p if b.project.goals or b.project.targets %}")
+        self.para("{{ num(b.level + 1) }}项目绩效情况", "Heading 4")
+        self.tag("{%p if b.project.goals %}")
+        self.run_in(
+            "{{ num(b.level + 2) }}项目绩效目标。", "{{ b.project.goals[0] }}", "Heading 3 Char"
+        )
+        self.paras("b.project.goals[1:]")
+        self.tag("{%p endif %}")
+        self.tag("{%p if b.project.targets %}")
+        self.para("{{ num(b.level + 2) }}项目绩效目标完成情况", "Heading 4")
+        self.tag("{%p for t in b.project.targets %}")
+        self.para(
+            "{{ loop.index | cn }}是{{ t.name }}{% if t.formula %}，{{ t.formula }}{% endif %}"
+            "{% if t.note %}。{{ t.note }}{% endif %}，年初指标值为{{ t.target }}，"
+            "实际完成指标值为{{ t.actual }}{{ '。' if loop.last else '；' }}"
+        )
+        self.tag("{%p endfor %}")
+        self.tag("{%p endif %}")
+        self.tag("{%p endif %}")
+        self.tag("{%p if b.project.problems %}")
+        self.para("{{ num(b.level + 1) }}主要存在问题", "Heading 4")
+        self.paras("b.project.problems")
+        self.tag("{%p endif %}")
+        self.tag("{%p if b.project.measures %}")
+        self.run_in(
+            "{{ num(b.level + 1) }}下一步改进措施：",
+            "{{ b.project.measures[0] }}",
+            "Heading 3 Char",
+        )
+        self.paras("b.project.measures[1:]")
+        self.tag("{%p endif %}")
+
+    def paras(self, texts: str) -> None:
+        """One body paragraph per item of `texts`."""
+        self.tag(f"{{%p for p in {texts} %}}")
+        self.para("{{ p }}")
+        self.tag("{%p endfor %}")
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.document.core_properties.title = path.parent.name
@@ -59,8 +112,11 @@ class Writer:
         self.document.save(path)
 
 
-def report_body(w: Writer) -> None:
-    """Title lines, then every top-level section by its layout (shared by the report kinds)."""
+def report_body(w: Writer, projects: bool = False) -> None:
+    """Title lines, then every top-level section by its layout (shared by the report kinds).
+
+    A section's tables (form layouts) follow its heading; `projects` as in narrative_blocks.
+    """
     w.tag("{%p for line in title_lines %}")
     w.para("{{ line }}", "Title")
     w.tag("{%p endfor %}")
@@ -93,8 +149,11 @@ def report_body(w: Writer) -> None:
     w.para("金额单位：万元", "Unit Note")
     w.para("{{ s.table }}", "Table Text")
     w.tag("{%p endif %}")
+    w.tag("{%p for t in s.tables %}")
+    w.para("{{ t }}", "Table Text")
+    w.tag("{%p endfor %}")
     w.tag("{%p if s.layout != 'general_budget' %}")
-    w.narrative_blocks("s.blocks")
+    w.narrative_blocks("s.blocks", projects)
     w.tag("{%p endif %}")
     w.tag("{%p endfor %}")
 
@@ -103,7 +162,9 @@ def attachments(w: Writer) -> None:
     """The attached forms: each starts a new section (landscape if set) with its label."""
     w.tag("{%p for a in attachments %}")
     w.para("{{ a.section }}")
+    w.tag("{%p if a.label %}")
     w.para("{{ a.label }}", "Attachment Label")
+    w.tag("{%p endif %}")
     w.para("{{ a.title }}", "Form Title")
     w.tag("{%p if a.subtitle %}")
     w.para("{{ a.subtitle }}", "Form Subtitle")
@@ -133,7 +194,28 @@ def key_project() -> Writer:
     return w
 
 
-KINDS = {"hunan-overall": hunan_overall, "key-project": key_project}
+def yueyang_form() -> Writer:
+    """岳阳 部门整体支出绩效评价表: form sections of tables, the 综述, the 评分表 (seed 001)."""
+    w = Writer()
+    report_body(w)
+    attachments(w)
+    return w
+
+
+def guangzhou_overall() -> Writer:
+    """广州 部门整体支出绩效自评报告 with a key-project analysis in the text (seed 002)."""
+    w = Writer()
+    report_body(w, projects=True)
+    attachments(w)
+    return w
+
+
+KINDS = {
+    "hunan-overall": hunan_overall,
+    "key-project": key_project,
+    "yueyang-form": yueyang_form,
+    "guangzhou-overall": guangzhou_overall,
+}
 
 if __name__ == "__main__":
     for name, build in KINDS.items():

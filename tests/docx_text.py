@@ -1,4 +1,7 @@
-"""Read a rendered .docx back as a person sees its text: paragraphs and table cells in order."""
+"""Read a rendered .docx back as a person sees its text: paragraphs and table cells in order.
+
+`text_lines` is the one `jixiao text` uses (jixiao.docxtext), so tests read what git diffs show.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,10 @@ import io
 from dataclasses import dataclass
 
 from docx import Document
-from docx.oxml.ns import qn
+
+from jixiao.docxtext import text_lines
+
+__all__ = ["Para", "headings", "paragraphs", "text_lines"]
 
 
 @dataclass(frozen=True)
@@ -21,22 +27,6 @@ def paragraphs(data: bytes) -> list[Para]:
     """Body paragraphs (outside tables), with their style names."""
     document = Document(io.BytesIO(data))
     return [Para(p.style.name if p.style else "", p.text) for p in document.paragraphs]
-
-
-def text_lines(data: bytes) -> list[str]:
-    """Paragraph and table-cell texts in document order (a vertically merged cell once)."""
-    document = Document(io.BytesIO(data))
-    lines: list[str] = []
-    for block in document.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
-        elif block.tag == qn("w:tbl"):
-            for cell in block.iter(qn("w:tc")):
-                merge = cell.find(qn("w:tcPr") + "/" + qn("w:vMerge"))
-                if merge is not None and merge.get(qn("w:val")) in (None, "continue"):
-                    continue
-                lines.append("".join(t.text or "" for t in cell.iter(qn("w:t"))))
-    return lines
 
 
 def headings(data: bytes, level: int) -> list[str]:

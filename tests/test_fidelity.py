@@ -23,6 +23,9 @@ WHOLE = [
     ("lukou-zzb", 2023, "hunan-overall", "004_985977561d84f4a6.txt", 0.97),
     ("kaifu-zzb", 2022, "hunan-overall", "000_5cf7b8404a976659.txt", 0.95),
     ("kaifu-zzb", 2022, "key-project", "003_6a5162211be4bb34.txt", 0.95),
+    # issue 4: 0.95 for 001 and 002
+    ("yunxi-zzb", 2022, "yueyang-form", "001_bc248be2135334e4.txt", 0.95),
+    ("conghua-zzb", 2022, "guangzhou-overall", "002_fd1e12f585c45b10.txt", 0.95),
 ]
 BODY = [
     # issue 2: seed 000 up to (not including) 附件2, at 0.97

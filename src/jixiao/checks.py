@@ -32,6 +32,7 @@ from jixiao.narrative import Text, sandbox
 from jixiao.project import Document, Project, UnitYear, build, load_unit_year
 from jixiao.render.context import ContextBuilder, writer_names
 from jixiao.scoring import ScoringRules, in_band, qualitative_grade, rule_of, score_indicator
+from jixiao.to_fill import to_fill_findings
 
 PLACEHOLDERS = re.compile(r"XX+|xx+|×××+|TODO|待补充|某某|指标\d+：|……")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
@@ -59,11 +60,12 @@ class Report:
 
 def check_unit_year(project: Project, unit_id: str, year: int) -> Report:
     """Every finding for one unit-year: input, writer text, tie-outs, staleness, template."""
-    try:
-        unit_year = load_unit_year(project, unit_id, year)
+    try:  # fields still to fill are listed, and the other checks run all the same
+        unit_year = load_unit_year(project, unit_id, year, to_fill=True)
     except ContentError as exc:
         return Report(unit_id, year, exc.findings)
-    return Report(unit_id, year, review(project, unit_year))
+    markers = to_fill_findings(unit_year.source)
+    return Report(unit_id, year, unique(markers + review(project, unit_year)))
 
 
 def build_checked(
@@ -487,9 +489,7 @@ def template_findings(kind: Kind, context: dict[str, Any]) -> list[Finding]:
 
 
 @functools.lru_cache(maxsize=32)
-def _template_findings(
-    path: Path, _mtime: int, _size: int, names: frozenset[str]
-) -> list[Finding]:
+def _template_findings(path: Path, _mtime: int, _size: int, names: frozenset[str]) -> list[Finding]:
     """Template findings, cached per template file version and set of context names."""
     context = dict.fromkeys(names, "")
     findings = []
@@ -511,9 +511,7 @@ def _template_findings(
         message = say("template_error", template=path.name, detail=detail)
         return [error(path, None, "", message, say("template_error_hint"))]
     if missing:
-        findings.append(
-            _template_error(path, "template_undeclared", "、".join(sorted(missing)))
-        )
+        findings.append(_template_error(path, "template_undeclared", "、".join(sorted(missing))))
     return findings
 
 

@@ -127,6 +127,145 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def text(file: Annotated[Path, typer.Argument(help="Word 文档（.docx）")]) -> None:
+    """打印报告的文字（段落和表格单元格，每行一个），供 git diff 使用（textconv）。"""
+    from jixiao.docxtext import read_text
+
+    try:
+        sys.stdout.buffer.write(read_text(file).encode("utf-8"))  # git compares bytes
+    except ContentError as exc:
+        _report(exc.findings)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option(help="写入的目录（默认 schema/）")] = None,
+) -> None:
+    """写出内容文件的 JSON Schema（year.schema.json、unit.schema.json），供编辑器补全和校验。"""
+    from jixiao.batch import shown
+    from jixiao.schema import FOLDER, write_schemas
+
+    for path in write_schemas(out or State.root / FOLDER):
+        typer.echo(say("wrote", path=shown(path)))
+
+
+@app.command()
+def init(
+    unit: Annotated[str, typer.Argument(help="单位名（content/ 下的目录名），如 lukou-zzb")],
+    kind: Annotated[list[str], typer.Option(help="报告类型（templates/ 下的目录名），可多次给出")],
+    year: Annotated[int | None, typer.Option(help="年度（默认今年）")] = None,
+) -> None:
+    """新建单位：写出 content/<单位>/unit.yaml 和 <年度>.yaml，每个字段都有中文注释。"""
+    from jixiao.batch import shown
+    from jixiao.scaffold import TO_FILL, init_unit, this_year
+
+    chosen = year or this_year()
+    try:
+        written = init_unit(Project(State.root), unit, kind, chosen)
+    except ContentError as exc:
+        _report(exc.findings)
+        raise typer.Exit(1) from None
+    for path in written:
+        typer.echo(say("wrote", path=shown(path)))
+    files = messages.listing(str(shown(p)) for p in written)
+    typer.echo(say("init_next", files=files, marker=TO_FILL, year=chosen, unit=unit))
+
+
+@app.command()
+def new(
+    year: Annotated[int, typer.Argument(help="新的年度，如 2024")],
+    source: Annotated[int | None, typer.Option("--from", help="由哪一年结转（默认上一年）")] = None,
+    unit: Annotated[str | None, typer.Option(help="只生成这个单位")] = None,
+    force: Annotated[bool, typer.Option(help="覆盖已有文件（保留其中已填写的内容）")] = False,
+) -> None:
+    """生成下一年的内容文件：沿用结构和正文，本年执行数转为上年数，其余清空待填。"""
+    from jixiao.batch import shown
+    from jixiao.loading import path_text
+    from jixiao.output import write_atomic
+    from jixiao.rollover import plan_new
+
+    project = Project(State.root)
+    source_year = source if source is not None else year - 1
+    if source_year >= year:
+        raise ContentError(
+            [
+                _plain_error(
+                    say("new_bad_from", source=source_year, year=year),
+                    say("new_bad_from_hint", year=year, prior=year - 1),
+                )
+            ]
+        )
+    try:
+        plans = plan_new(project, _units(project, source_year, unit), source_year, year, force)
+    except ContentError as exc:
+        _report(exc.findings)
+        typer.echo(say("new_aborted", count=len(exc.findings)), err=True)
+        raise typer.Exit(1) from None
+    for plan in plans:
+        write_atomic(plan.target, plan.rolled.text.encode("utf-8"))
+        s = plan.rolled.summary
+        typer.echo(say("new_wrote", path=shown(plan.target), source=plan.source.name))
+        counts = {"carried": s.carried, "rolled": len(s.rolled), "cleared": len(s.cleared)}
+        typer.echo(say("new_counts", source=source_year, year=year, **counts))
+        if s.kept:
+            typer.echo(say("new_kept", year=year, count=len(s.kept)))
+        if s.review:
+            typer.echo(say("new_review", count=len(s.review)))
+        for path in s.review:
+            years = s.old_years.get(path)
+            note = say("new_old_years", years=listing(years)) if years else ""
+            line = s.lines.get(path, "?")
+            typer.echo(say("new_review_item", line=line, field=path_text(path)) + note)
+    typer.echo(say("new_next", year=year))
+
+
+@app.command()
+def diff(
+    first: Annotated[int, typer.Argument(help="前一年，如 2023")],
+    second: Annotated[int, typer.Argument(help="后一年，如 2024")],
+    unit: Annotated[str | None, typer.Option(help="只比较这个单位")] = None,
+) -> None:
+    """两个年度的数字并列：增减和同比（如“较上年增长12.30%”）；待填的项显示为——。"""
+    from jixiao.compare import rows, table
+    from jixiao.project import load_unit_year
+
+    project = Project(State.root)
+    units = _units(project, first, unit)
+    findings: list[Finding] = []
+    loaded = []
+    for unit_id in units:
+        if not project.year_file(unit_id, second).is_file():
+            if unit is not None:
+                findings.append(
+                    _plain_error(
+                        say("diff_missing", unit=unit_id, year=second),
+                        say("diff_missing_hint", year=second),
+                    )
+                )
+            continue
+        try:
+            a = load_unit_year(project, unit_id, first, to_fill=True)
+            b = load_unit_year(project, unit_id, second, to_fill=True)
+        except ContentError as exc:
+            findings += exc.findings
+            continue
+        loaded.append((unit_id, a, b))
+    if findings:
+        raise ContentError(findings)
+    if not loaded:
+        raise ContentError(
+            [_plain_error(say("no_units", year=second), say("diff_missing_hint", year=second))]
+        )
+    for index, (unit_id, a, b) in enumerate(loaded):
+        if index:
+            typer.echo("")
+        name = b.unit.short_name
+        typer.echo(say("diff_head", name=name, unit=unit_id, a=first, b=second))
+        typer.echo(table(first, second, rows(a.figures, b.figures)))
+
+
 def main() -> None:
     """Entry point: content mistakes print findings, exit 1; bugs say so (traceback: --debug)."""
     try:

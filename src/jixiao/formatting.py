@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "zh_CN"
+_ZH_CN = Locale.parse(LOCALE)  # parsed once: babel re-parses a name on every call
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -24,7 +27,7 @@ def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
 
 def _plain(value: Decimal, places: int) -> str:
     pattern = "0." + "0" * places if places > 0 else "0"
-    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=False)
+    return format_decimal(value, format=pattern, locale=_ZH_CN, decimal_quantization=False)
 
 
 def wan(value: Decimal | int | None, places: int = 2) -> str:
@@ -74,6 +77,30 @@ def cn(number: int) -> str:
     raise ValueError(f"{number} is too large for a heading numeral")
 
 
+def circled(number: int) -> str:
+    """①–⑩ (all that GB2312 has), beyond that （11）."""
+    if 1 <= number <= 10:
+        return chr(0x2460 + number - 1)
+    return f"（{number}）"
+
+
+def series(items: Iterable[object]) -> str:
+    """Names as a Chinese series: ['甲', '乙', '丙'] → '甲、乙和丙'."""
+    names = [str(getattr(i, "name", i)) for i in items]
+    if len(names) < 2:
+        return "".join(names)
+    return "、".join(names[:-1]) + "和" + names[-1]
+
+
+def deductions(items: Iterable[Any]) -> str:
+    """Items that lost points, numbered: '1.甲，自评分数为9分，扣减1分，主要原因是……；2.……'."""
+    shown = []
+    for index, item in enumerate(items, start=1):
+        text = f"{index}.{item.name}，自评分数为{num(item.score)}分，扣减{num(item.lost)}分"
+        shown.append(text + (f"，主要原因是{item.reason}" if item.reason else ""))
+    return "；".join(shown)
+
+
 def date(value: dt.date) -> str:
     """A date the way Chinese documents write it: 2023年12月31日."""
     return format_date(value, format="long", locale=LOCALE)
@@ -101,5 +128,8 @@ FILTERS = {
     "date": date,
     "tally": tally,
     "amounts": amounts,
+    "circled": circled,
+    "series": series,
+    "deductions": deductions,
 }
 """The formatting filters every template and every piece of writer text may use."""

@@ -32,6 +32,10 @@ class Layout(StrEnum):
     NARRATIVE = "narrative"
     GENERAL_BUDGET = "general_budget"
     KEY_OVERVIEW = "key_overview"
+    PROFILE = "profile"  # 基本概况表: contact, staffing, duties, tasks, achievements
+    INSTITUTIONS = "institutions"  # 收支情况 by institution: 收入, 支出和结余, 三公经费, 固定资产
+    GOAL_TABLES = "goal_tables"  # 定性 and 定量目标完成情况, 综合得分 and 评价等次
+    EVALUATORS = "evaluators"  # 评价人员 and the signature blocks
 
 
 class Form(StrEnum):
@@ -40,6 +44,7 @@ class Form(StrEnum):
     BASIC_DATA = "basic_data"  # 部门整体支出绩效评价基础数据表
     OVERALL_EVALUATION = "overall_evaluation"  # 部门整体支出绩效自评表
     PROJECT_EVALUATION = "project_evaluation"  # 项目支出绩效自评表（每个重点项目一张）
+    SCORE_TABLE = "score_table"  # 评分表（只列扣分项时不附）
 
 
 class SectionSpec(Model):
@@ -82,6 +87,11 @@ class KindSettings(Model):
         1, title="第一个附件的编号", description="如报告本身为附件1，则写 2"
     )
     scoring: ScoringRules = Field(default_factory=ScoringRules, title="评分规则")
+    target_styles: dict[str, str] = Field(
+        default_factory=dict,
+        title="指标值的写法",
+        description="按方向改写指标值，如 {'≥': '{value}或以上'}；省略时照写",
+    )
 
 
 class Kind:

@@ -66,6 +66,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_integer_hint": ("人数、个数请写整数，例如 40。", "Counts are whole numbers, e.g. 40."),
     "bad_value": ("取值不对：{detail}", "Invalid value: {detail}"),
     "bad_value_hint": ("请参照示例文件改正。", "Correct it following the samples."),
+    "score_item_shape": (
+        "评分表的三级指标须写名称（name）和分值（points），或写共用一个评分标准的各行（parts，"
+        "各行都写 points，或在上一级写一个共用的 points）；parts 不能与 measure 同用",
+        "A score item needs a name and points, or parts (each with points, or one shared "
+        "points above them); parts cannot have a measure",
+    ),
     "year_mismatch": (
         "文件里写的年度是 {written}，但文件名是 {expected} 年。",
         "The file says year {written} but is named for {expected}.",
@@ -271,6 +277,99 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "确认目录可写、文件未在 Word/WPS 中打开。",
         "Check the folder is writable and the file is not open in Word/WPS.",
     ),
+    # to fill (to_fill.py), new (rollover.py), diff (compare.py)
+    "to_fill": ("待填：{what}尚未填写。", "To fill: {what} is not filled in yet."),
+    "to_fill_hint": (
+        "把“待填”换成 {year} 年的数据或文字（金额以万元为单位）；本年没有此项时删去该行。",
+        "Replace 待填 with {year}'s figure or text (amounts in 万元); "
+        "delete the line if it does not apply this year.",
+    ),
+    "to_fill_item": ("（第 {number} 项）", " (item {number})"),
+    "new_exists": ("{path} 已存在，未改动。", "{path} already exists; left untouched."),
+    "new_exists_hint": (
+        "确认要按 {source} 年重新生成时加 --force：上年数重新结转，已填写和改过的内容保留。",
+        "Add --force to redo it from {source}: prior-year figures are rolled again, "
+        "what you filled in or edited is kept.",
+    ),
+    "new_bad_from": (
+        "--from {source} 不早于 {year}，无法结转。",
+        "--from {source} is not before {year}; nothing to roll over.",
+    ),
+    "new_bad_from_hint": (
+        "用上一年的内容生成下一年，例如 jixiao new {year} --from {prior}。",
+        "Start next year from an earlier one, e.g. jixiao new {year} --from {prior}.",
+    ),
+    "new_aborted": (
+        "共 {count} 个问题，未生成任何文件。",
+        "{count} problem(s); no file written.",
+    ),
+    "new_wrote": ("已生成 {path}（由 {source} 结转）", "Wrote {path} (rolled over from {source})"),
+    "new_counts": (
+        "  沿用 {carried} 项；结转 {rolled} 项（{source} 年执行数 → {year} 年的上年数）；"
+        "清空待填 {cleared} 项。",
+        "  carried {carried}; rolled {rolled} ({source} actuals → {year}'s prior-year figures); "
+        "cleared to fill {cleared}.",
+    ),
+    "new_kept": (
+        "  保留原 {year}.yaml 中已填写或改过的 {count} 项。",
+        "  kept {count} value(s) already filled in or edited in the old {year}.yaml.",
+    ),
+    "new_review": (
+        "  请复核沿用上年的正文 {count} 段：",
+        "  review {count} text block(s) carried over unchanged:",
+    ),
+    "new_review_item": ("    第 {line} 行  {field}", "    line {line}  {field}"),
+    "new_old_years": ("（写有年份 {years}）", " (writes the year {years})"),
+    "new_next": (
+        "下一步：把各“待填”换成 {year} 年的内容，运行 jixiao check {year} 查看还缺什么。",
+        "Next: replace each 待填 with {year}'s content; jixiao check {year} lists what is left.",
+    ),
+    "diff_missing": ("单位“{unit}”没有 {year} 年内容。", "Unit '{unit}' has no {year} content."),
+    "diff_missing_hint": (
+        "先运行 jixiao new {year} 生成该年文件。",
+        "Run jixiao new {year} first.",
+    ),
+    "diff_head": ("{name}（{unit}）：{a} 年与 {b} 年", "{name} ({unit}): {a} and {b}"),
+    "diff_item": ("项目", "item"),
+    "diff_year": ("{year}年", "{year}"),
+    "diff_change": ("增减", "change"),
+    "diff_rate": ("同比", "year on year"),
+    "diff_up": ("增长{rate}", "up {rate}"),
+    "diff_down": ("下降{rate}", "down {rate}"),
+    "diff_flat": ("持平", "unchanged"),
+    "diff_points": ("{value}个百分点", "{value} pp"),
+    "diff_initial": ("年初预算数", "initial budget"),
+    "diff_budget": ("全年预算数", "full-year budget"),
+    "diff_actual": ("执行数", "actual"),
+    "diff_authorized": ("编制数", "authorized posts"),
+    "diff_in_service": ("在职人数", "staff in service"),
+    "diff_retired_cadres": ("离休人数", "retired cadres (离休)"),
+    "diff_retired": ("退休人数", "retired (退休)"),
+    "diff_staff_control": ("财政供养人员控制率", "staff control rate"),
+    "diff_overall": ("支出合计", "total expenditure"),
+    "diff_execution": ("预算执行率", "budget execution rate"),
+    "diff_basic": ("基本支出", "basic expenditure"),
+    "diff_personnel": ("人员经费", "personnel"),
+    "diff_public": ("公用经费", "public expenses"),
+    "diff_share": ("{name}占基本支出比例", "{name} share of basic"),
+    "diff_projects": ("项目支出", "project expenditure"),
+    "diff_income_of": ("{name} · 收入", "{name} · income"),
+    "diff_income_general_budget": ("收入 · 一般公共预算", "income · general budget"),
+    "diff_income_government_fund": ("收入 · 政府性基金拨款", "income · government funds"),
+    "diff_income_non_tax": ("收入 · 非税收入拨款", "income · non-tax"),
+    "diff_income_other": ("收入 · 其他资金", "income · other"),
+    "diff_income_total": ("收入合计", "income total"),
+    "diff_three_vehicle_purchase": ("公务用车购置", "official vehicle purchase"),
+    "diff_three_vehicle_operation": ("公务用车运行维护", "official vehicle operation"),
+    "diff_three_overseas": ("因公出国（境）费", "official travel abroad"),
+    "diff_three_reception": ("公务接待费", "official reception"),
+    "diff_three_total": ("三公经费", "three public expenses (三公经费)"),
+    "diff_three_control": ("三公经费控制率", "三公经费 control rate"),
+    "diff_procurement": ("政府采购", "government procurement"),
+    "diff_building_actual": ("楼堂馆所实际投资", "buildings: actual investment"),
+    "diff_score": ("整体支出自评总分", "overall self-evaluation score"),
+    "diff_key_project": ("重点项目 {name}", "key project {name}"),
+    "diff_key_score": ("重点项目 {name} · 自评总分", "key project {name} · score"),
     # render --pdf and the batch summary (batch.py)
     "no_soffice": (
         "未找到 LibreOffice（soffice），无法生成 PDF。",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from jixiao.formatting import cn
+from jixiao.formatting import circled, cn
 
 GBT9704 = {1: "{cn}、", 2: "（{cn}）", 3: "{n}.", 4: "（{n}）"}
 """GB/T 9704-2012 §7.3.3: 一、 → （一） → 1. → （1）."""
@@ -29,4 +29,4 @@ class Numberer:
         value = self.counts.get(level, 0) + 1
         self.counts = {lv: n for lv, n in self.counts.items() if lv < level}
         self.counts[level] = value
-        return self.styles[level].format(n=value, cn=cn(value))
+        return self.styles[level].format(n=value, cn=cn(value), circled=circled(value))

@@ -17,6 +17,7 @@ from jixiao.messages import say
 from jixiao.model import Unit, Year
 from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
+from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
 
 UNIT_FILE = "unit.yaml"
@@ -73,8 +74,11 @@ class UnitYear:
         return compute(self.unit, self.year, kind.settings.scoring)
 
 
-def load_unit_year(project: Project, unit_id: str, year: int) -> UnitYear:
-    """Load and validate one unit-year and its kinds; ContentError lists every problem found."""
+def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool = False) -> UnitYear:
+    """Load and validate one unit-year and its kinds; ContentError lists every problem found.
+
+    Fields still marked 待填 are problems too, unless `to_fill` (diff, check) accepts them.
+    """
     findings = []
     unit = year_model = None
     unit_source = year_source = None
@@ -98,6 +102,8 @@ def load_unit_year(project: Project, unit_id: str, year: int) -> UnitYear:
                 say("year_mismatch_hint", expected=year),
             )
         )
+    if year_source is not None and not to_fill:
+        findings += to_fill_findings(year_source)
     if findings or unit is None or year_model is None or year_source is None:
         raise ContentError(findings)
     asker = year_source if year_model.kinds else unit_source

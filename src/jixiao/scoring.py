@@ -13,15 +13,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field
 
 from jixiao.formatting import round_half_up
 from jixiao.model.common import Model
 from jixiao.model.indicators import Direction, Grade, Indicator, Rule
+from jixiao.model.scores import RateKey
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
+
+
+class RateRule(Model):
+    """How a rate computed from the figures is scored (评分标准 of a 评分表 item).
+
+    per_point: full points within `limit`, less `step` per percentage point beyond it;
+    bands: the score of the first band the rate reaches, else 0.
+    """
+
+    label: str = Field(title="名称", description="扣分说明中使用，如：预算调整率")
+    rule: Literal["per_point", "bands"] = Field(title="算法", description="per_point 或 bands")
+    better: Literal["higher", "lower"] = Field(
+        "higher", title="越高越好还是越低越好", description="higher 或 lower"
+    )
+    limit: Decimal = Field(Decimal(1), title="标准值", description="per_point：1 即 100%")
+    step: Decimal = Field(Decimal(0), title="每个百分点扣分", description="per_point")
+    bands: list[tuple[Decimal, Decimal]] = Field(
+        default_factory=list,
+        title="分档（界值、得分）",
+        description="bands：如 [[0.9, 5], [0.8, 4]]，达到界值（越低越好时为不超过）得该分",
+    )
 
 
 class ScoringRules(Model):
@@ -45,6 +68,11 @@ class ScoringRules(Model):
             (ZERO, "差"),
         ],
         title="评价等次（下限、名称）",
+    )
+    rates: dict[RateKey, RateRule] = Field(
+        default_factory=dict,
+        title="按数据计算的评分标准",
+        description="评分表中 measure 所指的各项",
     )
 
 
@@ -163,3 +191,20 @@ def grade_of(total: Decimal | None, rules: ScoringRules) -> str | None:
         if total >= floor:
             return name
     return rules.grades[-1][1]
+
+
+def rate_score(rule: RateRule, rate: Decimal | None, points: Decimal) -> Decimal | None:
+    """The points `rule` gives `rate` out of `points` (unrounded); None without a rate."""
+    if rate is None:
+        return None
+    lower = rule.better == "lower"
+    if rule.rule == "per_point":
+        beyond = rate - rule.limit if lower else rule.limit - rate
+        if beyond <= 0:
+            return points
+        return max(ZERO, points - beyond * 100 * rule.step)
+    bands = sorted(rule.bands, reverse=not lower)
+    for threshold, score in bands:
+        if (rate <= threshold) if lower else (rate >= threshold):
+            return min(score, points)
+    return ZERO

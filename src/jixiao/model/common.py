@@ -2,11 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+TO_FILL = "待填"
+"""What `jixiao new` writes where next year's value is still to be filled in."""
+
+
+def is_to_fill(value: object) -> bool:
+    """Whether `value` is the to-fill marker."""
+    return isinstance(value, str) and value.strip() == TO_FILL
+
+
+@dataclass(frozen=True)
+class ToFill:
+    """Annotated metadata: the field may hold `TO_FILL`, read as None (or as `empty()`)."""
+
+    empty: Callable[[], Any] | None = None
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        def check(value: Any, inner: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            if is_to_fill(value):
+                return self.empty() if self.empty else None
+            if isinstance(value, list):
+                value = [item for item in value if not is_to_fill(item)]
+            return inner(value)
+
+        return core_schema.no_info_wrap_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"anyOf": [handler(schema), {"const": TO_FILL}]}
 
 
 def _amount(value: Any) -> Decimal:
@@ -51,13 +92,18 @@ def _paragraphs(value: Any) -> Any:
     return value
 
 
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
-"""An amount in 万元: digits only, never negative, kept exact as Decimal."""
+Amount = Annotated[Decimal, BeforeValidator(_amount), ToFill()]
+"""An amount in 万元: digits only, never negative, kept exact as Decimal (None while 待填)."""
 
-Count = Annotated[int, BeforeValidator(_count)]
-"""A head count or other whole number, never negative."""
+Count = Annotated[int, BeforeValidator(_count), ToFill()]
+"""A head count or other whole number, never negative (None while 待填)."""
 
-Paragraphs = Annotated[list[str], BeforeValidator(_paragraphs)]
+Texts = Annotated[list[str], ToFill(list)]
+"""Items of one year's text, such as 实际完成情况; items still 待填 are left out."""
+
+Paragraphs = Annotated[
+    list[str], BeforeValidator(_paragraphs, json_schema_input_type=str | list[str] | None)
+]
 """Writer text: one paragraph per line; may contain {{ … }} expressions over the figures."""
 
 

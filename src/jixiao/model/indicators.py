@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
-from jixiao.model.common import Amount, Model
+from jixiao.model.common import Amount, Model, Texts, ToFill
 
 
 class Direction(StrEnum):
@@ -101,7 +101,9 @@ def parse_measure(value: Any) -> Any:
 
 
 MeasureField = Annotated[
-    Measure, BeforeValidator(parse_measure), PlainSerializer(lambda m: m.text, return_type=str)
+    Measure,
+    BeforeValidator(parse_measure, json_schema_input_type=str | float),  # as the writer types it
+    PlainSerializer(lambda m: m.text, return_type=str),
 ]
 
 
@@ -110,7 +112,7 @@ class Indicator(Model):
 
     name: str = Field(title="三级指标")
     target: MeasureField = Field(title="年度指标值", description="如 ≥50个、≤90万元、90%、运转正常")
-    actual: MeasureField | None = Field(None, title="实际完成值")
+    actual: Annotated[MeasureField, ToFill()] | None = Field(None, title="实际完成值")
     points: Amount = Field(title="分值")
     score: Amount | None = Field(
         None, title="得分", description="省略时按规则计算；填写则以此为准（低于分值须写偏差原因）"
@@ -118,8 +120,10 @@ class Indicator(Model):
     rule: Rule | None = Field(
         None, title="评分规则", description="正向/反向/定性；省略时按指标值判断"
     )
-    grade: Grade | None = Field(None, title="定性等级", description="达成/部分达成/未达成")
-    reason: str | None = Field(None, title="偏差原因分析及改进措施")
+    grade: Annotated[Grade, ToFill()] | None = Field(
+        None, title="定性等级", description="达成/部分达成/未达成"
+    )
+    reason: Annotated[str, ToFill()] | None = Field(None, title="偏差原因分析及改进措施")
     formula: str | None = Field(None, title="计算公式")
 
 
@@ -143,5 +147,32 @@ class Evaluation(Model):
 
     budget_points: Amount = Field(Decimal(10), title="预算执行率分值")
     goals: list[str] = Field(default_factory=list, title="预期目标")
-    results: list[str] = Field(default_factory=list, title="实际完成情况")
+    results: Texts = Field(default_factory=list, title="实际完成情况")
     indicators: list[IndicatorGroup] = Field(default_factory=list, title="绩效指标")
+
+
+class Target(Model):
+    """A 绩效指标 stated as a goal and its outcome, unscored (目标完成情况)."""
+
+    name: str = Field(title="指标")
+    target: MeasureField | None = Field(None, title="年度指标值", description="如 ≥95%、100%")
+    actual: MeasureField | None = Field(
+        None, title="实际完成值", description="或完成情况，如“完成”"
+    )
+    formula: str | None = Field(None, title="计算公式")
+    note: str | None = Field(None, title="说明", description="如：划拨全区221条行政村办公经费")
+
+
+class TargetCategory(Model):
+    """A 二级指标 (数量指标, 社会效益 …) of unscored targets."""
+
+    name: str = Field(title="二级指标")
+    targets: list[Target] = Field(title="三级指标")
+
+
+class TargetGroup(Model):
+    """A 一级 goal (产出目标, 效益目标) of unscored targets, with the form's note on it."""
+
+    name: str = Field(title="一级指标")
+    note: str | None = Field(None, title="说明", description="如：（预期实现的效益）")
+    categories: list[TargetCategory] = Field(title="二级指标")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from jixiao.model.common import Model
 
@@ -15,6 +15,18 @@ class Institution(Model):
     rank: str | None = Field(None, title="机构级别", description="如：副科级")
 
 
+class Contact(Model):
+    """The unit's contact person for the report."""
+
+    name: str = Field(title="联系人")
+    phone: str | None = Field(None, title="联络电话")
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _digits_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class Unit(Model):
     """A budget unit (预算单位): names, offices and 二级机构, and its report kind."""
 
@@ -24,6 +36,7 @@ class Unit(Model):
     kinds: list[str] = Field(
         ["hunan-overall"], title="报告类型", description="每年生成的报告，templates/ 下的目录名"
     )
+    contact: Contact | None = Field(None, title="联系人")
     offices: list[str] = Field(default_factory=list, title="内设机构（组室）")
     institutions: list[Institution] = Field(default_factory=list, title="二级机构")
     numbering: dict[str, dict[int, str]] | None = Field(

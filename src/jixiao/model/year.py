@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from jixiao.model.common import Amount, Count, Model, Paragraphs
-from jixiao.model.indicators import Evaluation
+from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts
+from jixiao.model.indicators import Evaluation, Target, TargetGroup
+from jixiao.model.scores import ScoreTable
 
 
 class Staffing(Model):
@@ -134,6 +135,80 @@ class BasicData(Model):
     frugality: Paragraphs = Field(default_factory=list, title="厉行节约保障措施")
 
 
+class InstitutionIncome(Model):
+    """An institution's 年度收入 by source (万元); 收入合计 is their sum."""
+
+    carryover: Amount | None = Field(None, title="上年结转")
+    general_budget: Amount | None = Field(None, title="公共财政拨款")
+    government_fund: Amount | None = Field(None, title="政府基金拨款")
+    non_tax: Amount | None = Field(None, title="纳入专户管理的非税收入拨款")
+    other: Amount | None = Field(None, title="其他收入")
+
+
+class InstitutionSpending(Model):
+    """An institution's 年度支出 (万元): 基本 = 人员 + 公用; 合计 = 基本 + 项目."""
+
+    personnel: Amount | None = Field(None, title="人员支出")
+    public: Amount | None = Field(None, title="公用支出")
+    projects: Amount | None = Field(None, title="项目支出")
+
+
+class FixedAssets(Model):
+    """固定资产 at year end (万元); 合计 is their sum, 利用率 = 在用 ÷ 合计."""
+
+    in_use: Amount | None = Field(None, title="在用固定资产")
+    leased: Amount | None = Field(None, title="出租固定资产")
+    other: Amount | None = Field(None, title="其他（含闲置）")
+
+
+class InstitutionYear(Model):
+    """One institution (局机关 or a 二级机构) in the year: income, spending, 三公经费, 固定资产."""
+
+    name: str = Field(title="机构名称", description="如：局机关，或二级机构的名称")
+    income: InstitutionIncome = Field(default_factory=InstitutionIncome, title="年度收入")
+    spending: InstitutionSpending = Field(default_factory=InstitutionSpending, title="年度支出")
+    three_public: ThreePublic = Field(
+        default_factory=ThreePublic,
+        title="三公经费",
+        description="执行数（actual）列入表格；上年决算（prior）、预算（budget）用于变动率、控制率",
+    )
+    assets: FixedAssets = Field(default_factory=FixedAssets, title="固定资产")
+
+
+class OfficialCard(Model):
+    """公务卡结算: what had to be paid by card, and what was."""
+
+    eligible: Amount = Field(title="公务卡强制结算范围内支出（万元）")
+    paid: Amount = Field(title="其中用公务卡结算（万元）")
+
+
+class Coverage(Model):
+    """项目支出绩效自评的覆盖面: projects and funds evaluated, of all."""
+
+    projects: Count = Field(title="应开展自评的项目数")
+    evaluated: Count | None = Field(None, title="已开展自评的项目数", description="省略时为全部")
+    amount: Amount = Field(title="自评涉及资金（万元）")
+    base: Amount = Field(title="项目支出总额（万元）", description="自评涉及资金占它的比例")
+
+
+class Profile(Model):
+    """部门（单位）基本概况 as a form asks for it: duties, the year's tasks, what was achieved."""
+
+    duties: Paragraphs = Field(default_factory=list, title="职能职责概述")
+    tasks: list[str] = Field(default_factory=list, title="年度主要工作内容", description="自动编号")
+    achievements: list[str] = Field(
+        default_factory=list, title="年度总体运行情况及取得的成绩", description="自动编号"
+    )
+
+
+class Evaluator(Model):
+    """A member of the evaluation group (评价人员)."""
+
+    name: str = Field(title="姓名")
+    title: str = Field(title="职务/职称")
+    unit: str | None = Field(None, title="单位", description="省略时为本单位全称")
+
+
 class ProjectFunds(Model):
     """A project's funds by source: 当年财政拨款, 上年结转资金, 其他资金."""
 
@@ -153,8 +228,18 @@ class KeyProject(Model):
     funds: ProjectFunds = Field(default_factory=ProjectFunds, title="项目资金")
     district: Amounts = Field(default_factory=Amounts, title="其中：区级资金")
     goals: list[str] = Field(default_factory=list, title="预期目标")
-    results: list[str] = Field(default_factory=list, title="实际完成情况")
+    results: Texts = Field(default_factory=list, title="实际完成情况")
     evaluation: Evaluation = Field(default_factory=Evaluation, title="绩效自评")
+    overview: Paragraphs = Field(
+        default_factory=list, title="项目概况", description="可用 project 引用本项目数据"
+    )
+    targets: list[Target] = Field(
+        default_factory=list,
+        title="绩效目标完成情况（逐项指标）",
+        description="省略时取绩效自评中的各项指标",
+    )
+    problems: Paragraphs = Field(default_factory=list, title="主要存在问题")
+    measures: Paragraphs = Field(default_factory=list, title="下一步改进措施")
 
 
 class Section(Model):
@@ -173,9 +258,14 @@ class Section(Model):
     numbered_from: Literal["goals", "results"] | None = Field(
         None, title="编号条目取自", description="goals（年度绩效目标）或 results（实际完成情况）"
     )
+    include: Literal["key_projects"] | None = Field(
+        None,
+        title="插入",
+        description="key_projects：在正文后逐个写出重点项目（概况、绩效目标完成情况、问题、措施）",
+    )
     sections: list[Section] = Field(default_factory=list, title="下级章节")
 
-    @field_validator("numbered", mode="before")
+    @field_validator("numbered", mode="before", json_schema_input_type=str | list[str])
     @classmethod
     def _one_item(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
@@ -199,7 +289,7 @@ class Year(Model):
     staffing: Staffing | None = Field(None, title="人员情况")
     budget: GeneralBudget | None = Field(None, title="一般公共预算支出")
     goals: list[str] = Field(default_factory=list, title="年度绩效目标（预期目标）")
-    results: list[str] = Field(default_factory=list, title="实际完成情况")
+    results: Texts = Field(default_factory=list, title="实际完成情况")
     income: Income | None = Field(None, title="按收入性质分")
     basic_data: BasicData | None = Field(None, title="基础数据表")
     evaluation: Evaluation | None = Field(None, title="部门整体支出绩效自评")
@@ -208,8 +298,26 @@ class Year(Model):
     key_sections: dict[str, Section] = Field(
         default_factory=dict, title="重点项目情况说明的章节正文"
     )
+    overall: Amounts | None = Field(
+        None,
+        title="部门整体收支",
+        description="全年预算数、执行数等；有支出明细（budget 或 institutions）时执行数由明细相加",
+    )
+    institutions: list[InstitutionYear] = Field(
+        default_factory=list, title="各机构收支（局机关及二级机构）", description="汇总行由程序计算"
+    )
+    profile: Profile | None = Field(None, title="部门（单位）基本概况")
+    targets: list[TargetGroup] = Field(
+        default_factory=list, title="绩效定量目标及完成情况", description="不计分的指标"
+    )
+    evaluators: list[Evaluator] = Field(default_factory=list, title="评价人员")
+    scores: ScoreTable | None = Field(None, title="评分表")
+    official_card: OfficialCard | None = Field(None, title="公务卡结算")
+    coverage: Coverage | None = Field(None, title="项目支出绩效自评覆盖面")
 
-    @field_validator("sections", "key_sections", mode="before")
+    @field_validator(
+        "sections", "key_sections", mode="before", json_schema_input_type=dict[str, Section | str]
+    )
     @classmethod
     def _shorthand(cls, value: object) -> object:
         if isinstance(value, dict):

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jixiao import forms
-from jixiao.compute import Figures, GroupFigures
+from jixiao.compute import Figures, GroupFigures, KeyProjectFigures
 from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
+from jixiao.model.indicators import Measure, Target
 from jixiao.narrative import Narrative
 from jixiao.numbering import Numberer
 from jixiao.render.placeholders import Placeholders
@@ -26,10 +27,34 @@ _CLOSING = "。：:；;！？!?"
 class Block:
     """One paragraph of a narrative section: a heading, a run-in heading, text or a list item."""
 
-    kind: str  # heading | runin | text | item
+    kind: str  # heading | runin | text | item | project
     level: int = 0
     title: str = ""
     text: str = ""
+    project: ProjectView | None = None
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """A project's indicator as the text lists it: formula, note, target and outcome."""
+
+    name: str
+    formula: str
+    note: str
+    target: str
+    actual: str
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    """A key project analysed in the text: 概况, 绩效目标, each indicator, 问题, 改进措施."""
+
+    name: str
+    overview: list[str]
+    goals: list[str]
+    targets: list[TargetView]
+    problems: list[str]
+    measures: list[str]
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,7 @@ class SectionView:
     blocks: list[Block] = field(default_factory=list)
     lead: list[str] = field(default_factory=list)
     table: str = ""
+    tables: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,9 @@ def writer_names(unit: Unit, figures: Figures) -> dict[str, Any]:
         "key_projects": figures.key_projects,
         "key_total": figures.key_total,
         "institution_types": figures.institution_types,
+        "institutions": figures.institutions,
+        "scores": figures.scores,
+        "coverage": figures.coverage,
     }
 
 
@@ -170,6 +199,14 @@ class ContextBuilder:
                 if self.figures.key_projects:
                     views.append(self._key_overview(spec.key, title, section, path))
                     continue
+            elif spec.layout in TABLE_LAYOUTS:
+                tables = self._layout_tables(spec.layout)
+                if tables:
+                    blocks = self._blocks(section, 1, path) if section else []
+                    views.append(
+                        SectionView(spec.key, title, spec.layout.value, blocks, tables=tables)
+                    )
+                    continue
             elif section is not None:
                 blocks = self._blocks(section, 1, path)
                 views.append(SectionView(spec.key, title, spec.layout.value, blocks))
@@ -204,6 +241,10 @@ class ContextBuilder:
         ]
         items += self._listed(section)
         blocks.extend(Block("item", level + 1, "", item) for item in items)
+        if section.include == "key_projects":
+            blocks.extend(
+                Block("project", level + 1, view.name, project=view) for view in self._projects()
+            )
         for index, child in enumerate(section.sections):
             child_path = (*path, "sections", index)
             title = self.narrative.render(child.title or "", self.source, (*child_path, "title"))
@@ -291,6 +332,9 @@ class ContextBuilder:
             return [table(forms.basic_data_grid(figures, figures.basic_data))]
         if spec.form is Form.OVERALL_EVALUATION and figures.evaluation is not None:
             return [table(g) for g in forms.overall_evaluation_grids(figures, self.unit.full_name)]
+        scores = figures.scores
+        if spec.form is Form.SCORE_TABLE and scores is not None and scores.complete:
+            return [table(forms.score_grid(scores))]
         if spec.form is Form.PROJECT_EVALUATION:
             return [
                 table(grid)
@@ -298,3 +342,69 @@ class ContextBuilder:
                 for grid in forms.project_evaluation_grids(project)
             ]
         return []
+
+    def _layout_tables(self, layout: Layout) -> list[str]:
+        """The tables of a form section (岳阳 评价表), or none when the content has no data."""
+        year, figures, table = self.year, self.figures, self.placeholders.table
+        if layout is Layout.PROFILE and year.profile is not None:
+            path: FieldPath = ("profile",)
+            profile = year.profile
+            grid = forms.profile_grid(
+                self.unit.contact,
+                figures.staffing,
+                self.narrative.paragraphs(profile.duties, self.source, (*path, "duties")),
+                self._texts(profile.tasks, (*path, "tasks")),
+                self._texts(profile.achievements, (*path, "achievements")),
+            )
+            return [table(grid)]
+        if layout is Layout.INSTITUTIONS and figures.institutions is not None:
+            return [table(g) for g in forms.institution_grids(figures.institutions)]
+        if layout is Layout.GOAL_TABLES and (year.goals or year.targets):
+            goals = self._texts(year.goals, ("goals",))
+            results = self._texts(year.results, ("results",))
+            return [table(forms.goals_grid(goals, results, figures.targets, figures.scores))]
+        if layout is Layout.EVALUATORS and year.evaluators:
+            return [table(forms.evaluators_grid(year.evaluators, self.unit.full_name))]
+        return []
+
+    def _projects(self) -> list[ProjectView]:
+        """Each key project's analysis, its texts rendered with `project` naming its figures."""
+        views = []
+        for index, project in enumerate(self.figures.key_projects):
+            path: FieldPath = ("key_projects", index)
+            views.append(
+                ProjectView(
+                    name=self.narrative.render(project.name, self.source, (*path, "name")),
+                    overview=self._project_texts(project, path, "overview"),
+                    goals=project.evaluation.goals,
+                    targets=[self._target(t) for t in project.targets],
+                    problems=self._project_texts(project, path, "problems"),
+                    measures=self._project_texts(project, path, "measures"),
+                )
+            )
+        return views
+
+    def _project_texts(self, project: KeyProjectFigures, path: FieldPath, name: str) -> list[str]:
+        texts = getattr(project, name)
+        return self.narrative.paragraphs(texts, self.source, (*path, name), project=project)
+
+    def _target(self, target: Target) -> TargetView:
+        return TargetView(
+            name=target.name,
+            formula=target.formula or "",
+            note=target.note or "",
+            target=self._measure(target.target),
+            actual=self._measure(target.actual),
+        )
+
+    def _measure(self, measure: Measure | None) -> str:
+        """A 指标值 in the kind's words: ≥95% → '95%或以上' when the kind says so."""
+        if measure is None:
+            return ""
+        style = self.kind.settings.target_styles.get(measure.direction or "")
+        if style is None:
+            return measure.text
+        return style.format(value=measure.text.lstrip("≥≤=＝><＞＜ "))
+
+
+TABLE_LAYOUTS = (Layout.PROFILE, Layout.INSTITUTIONS, Layout.GOAL_TABLES, Layout.EVALUATORS)

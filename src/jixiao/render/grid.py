@@ -27,6 +27,7 @@ class Cell:
     rows: int = 1
     bold: bool = False
     align: Align = Align.CENTER
+    aligns: tuple[Align, ...] = ()  # per paragraph, where it differs from `align`
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

@@ -74,10 +74,11 @@ def grid_table(document: Any, grid: Grid, text_width: Length | int) -> Table:
         for p in tc.p_lst:
             p.style = style.style_id  # also the empty paragraphs left in covered cells
     for r, c, cell in placed:
-        _write(_Cell(tbl.tr_lst[r].tc_at_grid_offset(c), table), cell, size)
+        _write(_Cell(tbl.tr_lst[r].tc_at_grid_offset(c), table), cell, size, style.style_id)
     for r, tr in enumerate(tbl.tr_lst):
         if r < grid.header_rows:
             wordml.repeat_as_header(tr)
+            wordml.keep_row_with_next(tr)
         if _row_lines(placed, r, widths, grid.font_pt) <= SHORT_ROW_LINES:
             wordml.keep_row_on_one_page(tr)
     return table
@@ -91,12 +92,12 @@ def _set_style(document: Any, table: Table) -> None:
         wordml.set_table_borders(table._tbl)
 
 
-def _write(target: _Cell, cell: Cell, size: Length | None) -> None:
+def _write(target: _Cell, cell: Cell, size: Length | None, style_id: str) -> None:
     """Each of the cell's paragraphs into the (origin) table cell, aligned and weighted."""
     for index, text in enumerate(cell.paragraphs):
         paragraph = target.paragraphs[0] if index == 0 else target.add_paragraph()
-        paragraph.style = gongwen.TABLE_TEXT
-        paragraph.alignment = _ALIGN[cell.align]
+        paragraph._p.style = style_id  # by id: python-docx's by-name lookup scans all styles
+        paragraph.alignment = _ALIGN[cell.aligns[index] if index < len(cell.aligns) else cell.align]
         if text:
             run = paragraph.add_run(text)
             if cell.bold:

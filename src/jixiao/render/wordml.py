@@ -203,6 +203,12 @@ def repeat_as_header(tr: Any) -> None:
         tr_pr.insert_element_before(OxmlElement("w:tblHeader"), *_TR_PR_AFTER_TBL_HEADER)
 
 
+def keep_row_with_next(tr: Any) -> None:
+    """Keep a table row on the page of the row after it (w:keepNext on its paragraphs)."""
+    for p in tr.iter(qn("w:p")):
+        p.get_or_add_pPr().keepNext_val = True
+
+
 def keep_row_on_one_page(tr: Any) -> None:
     """Keep a table row from breaking across pages (w:cantSplit)."""
     tr_pr = tr.get_or_add_trPr()

@@ -1,0 +1,418 @@
+"""Benchmark jixiao against pandoc on the same text: one report cold, and 100 units.
+
+    python benchmarks/run.py [--units 100] [--repeat 5]
+
+Builds a throw-away project of clones of the samples (unit001 …, every unit with a 2023
+file), then measures in one run, side by side on this machine:
+
+- one report, cold: `jixiao render` in a fresh process, against one `pandoc x.md -o x.docx`;
+- the batch: `jixiao render 2023` over every unit, against pandoc run once per report;
+- peak memory of the batch (largest process, and the whole process tree sampled);
+- where the time goes: per-stage timers and a cProfile of the pipeline in this process.
+
+Prints figures and the issue's targets; not a test, not run in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+YEAR = 2023
+SAMPLES = (("lukou-zzb", 2023), ("kaifu-zzb", 2022))
+"""Clones alternate between the samples; kaifu's 2022 file is moved to 2023 as it stands."""
+TARGETS = {"batch_vs_pandoc": 0.5, "peak_mb": 300, "cold_vs_pandoc": 4}
+
+
+def make_project(root: Path, units: int) -> list[str]:
+    """A project at `root` with `units` clones of the samples, all with a 2023 file."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    names = []
+    for number in range(1, units + 1):
+        sample, year = SAMPLES[(number - 1) % len(SAMPLES)]
+        name = f"unit{number:03d}"
+        folder = root / "content" / name
+        folder.mkdir(parents=True)
+        shutil.copy(REPO / "content" / sample / "unit.yaml", folder / "unit.yaml")
+        text = (REPO / "content" / sample / f"{year}.yaml").read_text(encoding="utf-8")
+        text = re.sub(rf"^year: {year}$", f"year: {YEAR}", text, count=1, flags=re.MULTILINE)
+        (folder / f"{YEAR}.yaml").write_text(text, encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def jixiao_command(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "jixiao", "--root", str(root), *args]
+
+
+def run_measured(command: list[str]) -> tuple[float, int, int]:
+    """Run `command`: wall seconds, its largest process's max RSS and the tree's peak (KiB)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_tree = [0]
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(process.pid, peak_tree, stop))
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        stderr = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr}")
+    return seconds, usage.ru_maxrss, peak_tree[0]
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants, from /proc."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with suppress(OSError):
+                queue += [int(child) for child in task.read_text().split()]
+    return found
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _sample_tree(pid: int, peak: list[int], stop: threading.Event) -> None:
+    """Keep the largest sum of RSS over the process tree of `pid`, every 20 ms."""
+    while not stop.is_set():
+        peak[0] = max(peak[0], sum(_rss_kib(p) for p in _tree(pid)))
+        stop.wait(0.02)
+
+
+def markdown_of(docx: Path) -> str:
+    """The report's text as markdown: headings with #, paragraphs, tables as pipe tables."""
+    from docx import Document
+
+    document = Document(str(docx))
+    out: list[str] = []
+    body = document.element.body
+    tables = iter(document.tables)
+    paragraphs = iter(document.paragraphs)
+    for block in body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraph = next(paragraphs)
+            style = paragraph.style.name if paragraph.style is not None else ""
+            level = style.removeprefix("Heading ") if style.startswith("Heading ") else ""
+            text = paragraph.text.strip()
+            if text:
+                out.append(("#" * int(level) + " " if level.isdigit() else "") + text + "\n")
+        elif tag == "tbl":
+            rows = [
+                [c.text.replace("|", "\\|").replace("\n", " ") for c in r.cells]
+                for r in next(tables).rows
+            ]
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            out.append("| " + " | ".join(rows[0]) + " |")
+            out.append("|" + "---|" * width)
+            out += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def pandoc_all(sources: list[Path], out: Path, workers: int = 1) -> float:
+    """Wall seconds for pandoc converting every source, one process per report."""
+    out.mkdir(parents=True, exist_ok=True)
+
+    def convert(source: Path) -> None:
+        subprocess.run(
+            ["pandoc", str(source), "-o", str(out / (source.stem + ".docx"))], check=True
+        )
+
+    start = time.perf_counter()
+    if workers == 1:
+        for source in sources:
+            convert(source)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(convert, sources))
+    return time.perf_counter() - start
+
+
+def median_of(repeat: int, action: Callable[[], float]) -> float:
+    action()  # warm the file cache; not counted
+    return statistics.median(action() for _ in range(repeat))
+
+
+class Stages:
+    """Exclusive wall time per pipeline stage: nested stages are not counted twice."""
+
+    NAMES = (
+        "load",
+        "validate",
+        "compute",
+        "check",
+        "context",
+        "render",
+        "  render: tables",
+        "  render: save + zip",
+        "write",
+    )
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = defaultdict(float)
+        self._stack: list[list[float]] = []
+
+    def wrap(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self._stack.append([time.perf_counter(), 0.0])
+            try:
+                return function(*args, **kwargs)
+            finally:
+                started, nested = self._stack.pop()
+                spent = time.perf_counter() - started
+                self.totals[stage] += spent - nested
+                if self._stack:
+                    self._stack[-1][1] += spent
+
+        return timed
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Wrap the pipeline's functions where the pipeline looks them up."""
+        from docxtpl import DocxTemplate
+
+        from jixiao import batch, kinds, project
+        from jixiao.render import context, wordml
+        from jixiao.render.placeholders import Placeholders
+
+        places: list[tuple[Any, str, str]] = [
+            (project, "load", "load"),
+            (kinds, "load", "load"),
+            (project, "validate", "validate"),
+            (kinds, "validate", "validate"),
+            (project, "compute", "compute"),
+            (batch, "review", "check"),
+            (context.ContextBuilder, "build", "context"),
+            (project, "render_docx", "render"),
+            (Placeholders, "apply", "  render: tables"),
+            (DocxTemplate, "save", "  render: save + zip"),
+            (wordml, "deterministic_zip", "  render: save + zip"),
+            (batch, "write_atomic", "write"),
+        ]
+        saved = [(owner, name, getattr(owner, name)) for owner, name, _ in places]
+        for owner, name, stage in places:
+            setattr(owner, name, self.wrap(stage, getattr(owner, name)))
+        try:
+            yield
+        finally:
+            for owner, name, original in saved:
+                setattr(owner, name, original)
+
+
+def profile_in_process(root: Path, units: list[str], out: Path) -> tuple[Stages, float, str]:
+    """Render every unit in this process, one after another: stage times and a cProfile."""
+    from jixiao import messages
+    from jixiao.batch import Job, render_unit
+
+    messages.set_language("zh")
+    jobs = [Job(root, unit, YEAR, out / unit) for unit in units]
+    stages = Stages()
+    profiler = cProfile.Profile()
+    with stages.installed():
+        start = time.perf_counter()
+        for job in jobs:
+            result = render_unit(job)
+            if result.errors:
+                raise SystemExit(f"{job.unit} failed: {result.findings[0].render()}")
+        total = time.perf_counter() - start
+    profiler.enable()
+    for job in jobs[:10]:
+        render_unit(job)
+    profiler.disable()
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+    return stages, total, text.getvalue()
+
+
+def peak_python_memory(root: Path, unit: str, out: Path) -> float:
+    """tracemalloc's peak (MB) while rendering one unit in this process, warm."""
+    from jixiao.batch import Job, render_unit
+
+    job = Job(root, unit, YEAR, out / unit)
+    render_unit(job)
+    tracemalloc.start()
+    render_unit(job)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def import_times() -> list[tuple[str, float]]:
+    """Own import seconds by top-level package for `jixiao render` (python -X importtime)."""
+    code = "import jixiao.cli, jixiao.batch, jixiao.checks"
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True
+    )
+    totals: dict[str, float] = defaultdict(float)
+    for row in done.stderr.splitlines():
+        parts = row.split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        own = parts[0].split(":")[-1].strip()
+        if own.isdigit():  # each module's own time, summed by its top-level package
+            totals[parts[2].strip().split(".")[0]] += int(own) / 1e6
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def child_environment(cache: Path) -> dict[str, str]:
+    """The environment for measured commands: bytecode cached, as after a normal install.
+
+    Some machines set PYTHONDONTWRITEBYTECODE, which makes every fresh process compile
+    jixiao's modules again; a private PYTHONPYCACHEPREFIX keeps the repository clean.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(cache), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+
+
+def line(label: str, value: str, target: str = "") -> None:
+    print(f"  {label:<34} {value}{'   ' + target if target else ''}")
+
+
+def judged(ratio: float, limit: float) -> str:
+    return f"(target ≤ {limit}: {verdict(ratio <= limit)})"
+
+
+def main() -> None:
+    """Run every measurement and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=5, help="runs for each cold median")
+    args = parser.parse_args()
+    pandoc = shutil.which("pandoc")
+    print(
+        f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
+        f"{os.getloadavg()[0]:.2f} at start"
+    )
+    if pandoc is None:
+        print("pandoc is NOT installed: no baseline (install it: apt-get install -y pandoc).")
+    else:
+        version = subprocess.run([pandoc, "--version"], capture_output=True, text=True)
+        print(f"baseline: {version.stdout.splitlines()[0]}")
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as temporary:
+        scratch = Path(temporary)
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ.update(child_environment(scratch / "pycache"))
+        root = scratch / "project"
+        units = make_project(root, args.units)
+        out = scratch / "out"
+        run_measured(jixiao_command(root, "--help"))  # fills the bytecode cache
+
+        batch = jixiao_command(root, "render", str(YEAR), "--out", str(out))
+        batch_s, batch_rss, batch_tree = run_measured(batch)
+        reports = sorted(out.rglob("*.docx"))
+
+        startup = median_of(args.repeat, lambda: run_measured(jixiao_command(root, "--help"))[0])
+        cold: dict[str, float] = {}
+        for unit in units[: len(SAMPLES)]:
+            one = jixiao_command(root, "render", str(YEAR), "--unit", unit, "--out", str(out))
+            cold[unit] = median_of(args.repeat, lambda c=one: run_measured(c)[0])  # type: ignore[misc]
+
+        md_dir = scratch / "md"
+        md_dir.mkdir()
+        sources = []
+        for index, report in enumerate(reports):
+            sources.append(md_dir / f"{index:04d}.md")
+            sources[-1].write_text(markdown_of(report), encoding="utf-8")
+        pandoc_s = pandoc_2 = 0.0
+        pandoc_one: dict[str, float] = {}
+        if pandoc:
+            pandoc_s = pandoc_all(sources, scratch / "pandoc1")
+            pandoc_2 = pandoc_all(sources, scratch / "pandoc2", workers=2)
+            for unit in units[: len(SAMPLES)]:
+                source = md_dir / f"one-{unit}.md"
+                source.write_text(markdown_of(sorted((out / str(YEAR) / unit).glob("*.docx"))[0]))
+                convert = ["pandoc", str(source), "-o", str(scratch / "one.docx")]
+                pandoc_one[unit] = median_of(args.repeat, lambda c=convert: run_measured(c)[0])  # type: ignore[misc]
+
+        print(f"\none report, cold (median of {args.repeat} fresh processes)")
+        line("python -m jixiao --help (start-up)", f"{startup:6.3f} s")
+        for unit, seconds in cold.items():
+            sample = SAMPLES[units.index(unit) % len(SAMPLES)][0]
+            shown = f"{seconds:6.3f} s"
+            if unit in pandoc_one:
+                ratio = seconds / pandoc_one[unit]
+                shown += f"   pandoc {pandoc_one[unit]:.3f} s   ratio {ratio:.2f}"
+                shown += "   " + judged(ratio, TARGETS["cold_vs_pandoc"])
+            line(f"jixiao render --unit ({sample})", shown)
+
+        imports = import_times()
+        shown = ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in imports[:8])
+        line("imports (ms, cumulative)", f"{sum(s for _, s in imports) * 1000:.0f} ms: {shown}")
+
+        print(f"\nbatch of {len(units)} units, {len(reports)} reports")
+        line(f"jixiao render ({os.cpu_count()} cores)", f"{batch_s:7.2f} s")
+        if pandoc:
+            line(
+                "pandoc, one process a report",
+                f"{pandoc_s:7.2f} s   (2 at a time {pandoc_2:.2f} s)",
+            )
+            ratio = batch_s / pandoc_s
+            shown = f"{ratio:7.2f}     {judged(ratio, TARGETS['batch_vs_pandoc'])}"
+            line("ratio jixiao / pandoc", shown + f"; vs 2 at a time {batch_s / pandoc_2:.2f}")
+        peak = max(batch_rss, batch_tree) / 1024
+        line("peak memory, largest process", f"{batch_rss / 1024:7.0f} MB (getrusage maxrss)")
+        line("peak memory, process tree", f"{batch_tree / 1024:7.0f} MB (RSS sampled every 20 ms)")
+        line("peak memory (the larger)", f"{peak:7.0f} MB     {judged(peak, TARGETS['peak_mb'])}")
+
+        stages, in_process, profile = profile_in_process(root, units, scratch / "prof")
+        print(
+            f"\nwhere the time goes: {len(units)} units in one process, {in_process:.2f} s, "
+            f"{in_process / len(units) * 1000:.0f} ms a unit (exclusive time per stage)"
+        )
+        accounted = 0.0
+        for stage in Stages.NAMES:
+            seconds = stages.totals.get(stage, 0.0)
+            accounted += seconds
+            label = "render: docxtpl, the rest" if stage == "render" else stage
+            line(label, f"{seconds:7.2f} s  {seconds / in_process:6.1%}")
+        line(
+            "other",
+            f"{in_process - accounted:7.2f} s  {(in_process - accounted) / in_process:6.1%}",
+        )
+        memory = peak_python_memory(root, units[1 % len(units)], scratch / "mem")
+        line("tracemalloc peak, one unit", f"{memory:7.1f} MB ({SAMPLES[1 % len(SAMPLES)][0]})")
+        print("\ncProfile of 10 units, by own time:")
+        print("\n".join(profile.strip().splitlines()[:40]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,554 @@
+"""`jixiao new`: next year's content from this year's, field by field: carry, roll or clear.
+
+Works on ruamel's round-trip tree, so the writer's comments, key order, flow or block
+style, quotes, anchors and any editor modeline survive. What happens to each field is
+decided by `RULES` over the content model (`action`). Only `plan_new`, at the end, reads
+files; nothing here writes any.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import types
+import typing
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from jixiao.errors import ContentError, error
+from jixiao.loading import FieldPath, load
+from jixiao.messages import say
+from jixiao.model import Evaluation, Indicator, IndicatorGroup, KeyProject, Section, Year
+from jixiao.model.common import TO_FILL, Paragraphs, ToFill, is_to_fill
+from jixiao.model.indicators import Target
+from jixiao.model.scores import ScoreCategory, ScoreGroup, ScoreItem, ScorePart
+from jixiao.model.year import Profile
+from jixiao.project import Project, load_unit_year
+
+
+class Action(StrEnum):
+    """What `new` does with one field."""
+
+    CARRY = "carry"  # copied unchanged: structure, names, targets, points
+    REVIEW = "review"  # narrative text: copied unchanged, listed for the writer to review
+    ROLL = "roll"  # this year's figure becomes next year's prior-year figure
+    CLEAR = "clear"  # belongs to one year: replaced by TO_FILL
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rollover rules, as data over the content model (see `action` for how they combine)."""
+
+    rolled: Mapping[str, str]
+    """In every model with both fields: new field := old field (prior := actual)."""
+    not_rolled_in: tuple[type[BaseModel], ...]
+    """Models whose amounts are cleared, not rolled: no form shows a 上年 column for them."""
+    carried: frozenset[tuple[type[BaseModel], str]]
+    """Fields that accept TO_FILL yet are structure, not one year's figures (分值)."""
+    cleared: frozenset[tuple[type[BaseModel], str]]
+    """One year's fields whose type does not declare `ToFill` (the marker stays text there)."""
+    reviewed: frozenset[tuple[type[BaseModel], str]]
+    """Text fields to review besides every `Paragraphs` field."""
+
+
+RULES = Rules(
+    rolled={"prior": "actual"},
+    not_rolled_in=(KeyProject,),
+    carried=frozenset(
+        {
+            (Indicator, "points"),
+            (IndicatorGroup, "points"),
+            (Evaluation, "budget_points"),
+            (ScoreGroup, "points"),
+            (ScoreCategory, "points"),
+            (ScoreItem, "points"),
+            (ScorePart, "points"),
+        }
+    ),
+    cleared=frozenset(
+        {
+            (Target, "actual"),
+            (ScoreItem, "reason"),
+            (ScorePart, "reason"),
+            (Profile, "achievements"),
+        }
+    ),
+    reviewed=frozenset(
+        {
+            (Section, "numbered"),
+            (Year, "goals"),
+            (KeyProject, "goals"),
+            (Evaluation, "goals"),
+            (Profile, "tasks"),
+        }
+    ),
+)
+"""Every field that accepts TO_FILL (amounts, counts, 实际完成值, 得分, 偏差原因, 实际完成情况 …:
+the model's `ToFill` types) belongs to one year and is cleared, unless carried above; so are
+the fields listed as cleared; prior rolls from actual; `Paragraphs` and the reviewed fields
+are carried and listed for review; everything else (names, 指标值, 评分规则, 标题 …) is carried."""
+
+
+def action(model: type[BaseModel], name: str, rolling: bool = True) -> Action:
+    """What `new` does with field `name` of `model` (`rolling`: outside `not_rolled_in`)."""
+    info = model.model_fields[name]
+    if (model, name) in RULES.carried:
+        return Action.CARRY
+    old = RULES.rolled.get(name)
+    if rolling and old is not None and old in model.model_fields:
+        return Action.ROLL
+    if _accepts_to_fill(info) or (model, name) in RULES.cleared:
+        return Action.CLEAR
+    if _is_paragraphs(info) or (model, name) in RULES.reviewed:
+        return Action.REVIEW
+    return Action.CARRY
+
+
+def rules_table(model: type[BaseModel] = Year) -> list[tuple[str, str, Action]]:
+    """Every field of `model` and the models within: (model, field, action), for docs and tests."""
+    rows: list[tuple[str, str, Action]] = []
+    seen: set[type[BaseModel]] = set()
+
+    def visit(kind: type[BaseModel]) -> None:
+        if kind in seen:
+            return
+        seen.add(kind)
+        for name, info in kind.model_fields.items():
+            rows.append((kind.__name__, name, action(kind, name)))
+            for inner in _models_in(info.annotation):
+                visit(inner)
+
+    visit(model)
+    return rows
+
+
+# What a rollover did ---------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What `roll` did to one file, by field path (lists of text count as one field)."""
+
+    source_year: int
+    year: int
+    carried: int = 0
+    rolled: list[FieldPath] = field(default_factory=list)
+    cleared: list[FieldPath] = field(default_factory=list)
+    review: list[FieldPath] = field(default_factory=list)
+    kept: list[FieldPath] = field(default_factory=list)
+    """With an existing target: the writer's values kept from it."""
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+    """Line of each listed field in the new file."""
+    old_years: dict[FieldPath, list[str]] = field(default_factory=dict)
+    """Review blocks that write a year literally instead of {{ year }}: the years written."""
+    originals: dict[FieldPath, Any] = field(default_factory=dict, repr=False)
+    actions: dict[FieldPath, Action] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Rolled:
+    """The new file's text and what was done to make it."""
+
+    text: str
+    summary: Summary
+
+
+def roll_text(text: str, year: int, existing: str | None = None) -> Rolled:
+    """Next year's file from `text`; with `existing` (the target's text), keep what it filled."""
+    yaml = round_trip_yaml(text)
+    data = yaml.load(text)
+    summary = roll(data, year)
+    if existing is not None:
+        target = round_trip_yaml(existing).load(existing)
+        if isinstance(target, CommentedMap):
+            keep_filled(data, target, summary)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    result = out.getvalue()
+    _locate(round_trip_yaml(result).load(result), summary)
+    if "\r\n" in text:  # written on Windows: keep its line ends
+        result = result.replace("\r\n", "\n").replace("\n", "\r\n")
+    return Rolled(result, summary)
+
+
+def roll(data: CommentedMap, year: int) -> Summary:
+    """Turn `data` (one year's content, round-trip tree) into `year`'s, in place."""
+    source_year = int(data.get("year", year - 1))
+    summary = Summary(source_year, year)
+    data["year"] = year
+    _walk(data, Year, (), True, summary, set(), skip=frozenset({"year"}))
+    return summary
+
+
+def _walk(
+    node: CommentedMap,
+    model: type[BaseModel],
+    path: FieldPath,
+    rolling: bool,
+    summary: Summary,
+    seen: set[int],
+    skip: frozenset[str] = frozenset(),
+) -> None:
+    if id(node) in seen:  # an alias of a node already rolled (&anchor / *alias)
+        return
+    seen.add(id(node))
+    rolling = rolling and model not in RULES.not_rolled_in
+    rolled = [n for n in model.model_fields if action(model, n, rolling) is Action.ROLL]
+    for name in rolled:  # before anything is cleared: prior := actual
+        old = RULES.rolled[name]
+        if name in node or old in node:
+            _roll(node, model, name, old, (*path, name), summary)
+    for key in list(node):
+        name = str(key)
+        if name in skip or name in rolled or name not in model.model_fields:
+            continue
+        here = (*path, name)
+        act = action(model, name, rolling)
+        if act is Action.CLEAR:
+            _clear(node, key, here, summary)
+        else:
+            _carry(node[key], model.model_fields[name], act, here, rolling, summary, seen)
+
+
+def _roll(
+    node: CommentedMap, model: type[BaseModel], new: str, old: str, path: FieldPath, s: Summary
+) -> None:
+    value, before = node.get(old), node.get(new)
+    if new not in node:
+        node.insert(_column_position(node, model, new), new, TO_FILL)
+    if old in node and value is not None and not is_to_fill(value):
+        node[new] = value
+        _record(s, path, Action.ROLL, value)
+    else:  # no figure to roll from: the prior-year figure is to fill
+        node[new] = TO_FILL
+        _record(s, path, Action.CLEAR, before)
+
+
+def _column_position(node: CommentedMap, model: type[BaseModel], new: str) -> int:
+    """Where a new `new` key goes: before the first amount column the model puts after it."""
+    order = list(model.model_fields)
+    for index, key in enumerate(node):
+        info = model.model_fields.get(str(key))
+        if info is not None and order.index(str(key)) > order.index(new) and _accepts_to_fill(info):
+            return index
+    return len(node)
+
+
+def _clear(node: CommentedMap | CommentedSeq, key: Any, path: FieldPath, s: Summary) -> None:
+    value = node[key]
+    if isinstance(value, CommentedSeq):
+        if not value:
+            return
+        original = list(value)
+        for index, item in enumerate(value):
+            if not isinstance(item, CommentedMap | CommentedSeq):
+                value[index] = TO_FILL
+        _record(s, path, Action.CLEAR, original)
+    elif not isinstance(value, CommentedMap):
+        node[key] = TO_FILL
+        _record(s, path, Action.CLEAR, value)
+
+
+def _carry(
+    value: Any,
+    info: FieldInfo,
+    act: Action,
+    path: FieldPath,
+    rolling: bool,
+    summary: Summary,
+    seen: set[int],
+) -> None:
+    models = _models_in(info.annotation)
+    keyed = _is_dict(info.annotation)
+    if models and isinstance(value, CommentedMap) and keyed:
+        for key, item in value.items():
+            _carry_item(item, models[0], (*path, str(key)), rolling, summary, seen)
+    elif models and isinstance(value, CommentedMap):
+        _walk(value, models[0], path, rolling, summary, seen)
+    elif (
+        models
+        and isinstance(value, CommentedSeq)
+        and any(isinstance(i, CommentedMap) for i in value)
+    ):
+        for index, item in enumerate(value):
+            _carry_item(item, models[0], (*path, index), rolling, summary, seen)
+    else:
+        _record(summary, path, act, value)
+
+
+def _carry_item(
+    item: Any,
+    model: type[BaseModel],
+    path: FieldPath,
+    rolling: bool,
+    summary: Summary,
+    seen: set[int],
+) -> None:
+    if isinstance(item, CommentedMap):
+        _walk(item, model, path, rolling, summary, seen)
+    elif model is Section and isinstance(item, str):  # a section written as its text alone
+        _record(summary, path, Action.REVIEW, item)
+    else:
+        _record(summary, path, Action.CARRY, item)
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?=\s*年)")
+_EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def _record(s: Summary, path: FieldPath, act: Action, value: Any) -> None:
+    s.actions[path] = act
+    if act is Action.ROLL:
+        s.rolled.append(path)
+    elif act is Action.CLEAR:
+        s.cleared.append(path)
+        s.originals[path] = value
+    else:
+        s.carried += 1
+        if act is Action.REVIEW:
+            s.review.append(path)
+            text = _EXPRESSION.sub("", " ".join(_texts(value)))
+            years = sorted({y for y in _YEAR.findall(text) if int(y) <= s.source_year})
+            if years:
+                s.old_years[path] = years
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return []
+
+
+# Keeping what the writer already filled in an existing target ----------------------------
+
+
+def keep_filled(data: CommentedMap, target: CommentedMap, summary: Summary) -> None:
+    """Put back into `data` what the writer filled or rewrote in `target` (the old new file).
+
+    Cleared fields take the target's value when it is filled in and differs from the source
+    year's (an unchanged copy is stale); carried fields take the target's edits; rolled
+    fields and the shape (which items exist) stay as derived from the source year.
+    """
+    for path, act in list(summary.actions.items()):
+        if act is Action.ROLL:
+            continue
+        found, value = _counterpart(data, target, path)
+        if not found or value is None or _all_to_fill(value):
+            continue
+        if act is Action.CLEAR:
+            if _same(value, summary.originals.get(path)):
+                continue
+        elif _same(value, _get(data, path)):
+            continue
+        _set(data, path, value)
+        summary.kept.append(path)
+        if act is Action.CLEAR:
+            summary.cleared.remove(path)
+        elif act is Action.REVIEW:
+            summary.review.remove(path)
+            summary.old_years.pop(path, None)
+
+
+def _counterpart(data: Any, target: Any, path: FieldPath) -> tuple[bool, Any]:
+    """The value at `path` of `data`'s items in `target`: list items matched by name, or index."""
+    for part in path:
+        if isinstance(part, int):
+            item = data[part]
+            if not isinstance(target, list):
+                return False, None
+            name = item.get("name") if isinstance(item, CommentedMap) else None
+            if name is not None:
+                same = [t for t in target if isinstance(t, CommentedMap) and t.get("name") == name]
+                if len(same) != 1:
+                    return False, None
+                data, target = item, same[0]
+            elif part < len(target):
+                data, target = item, target[part]
+            else:
+                return False, None
+        else:
+            if not isinstance(target, CommentedMap) or part not in target:
+                return False, None
+            data, target = data[part], target[part]
+    return True, target
+
+
+def _get(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _set(data: Any, path: FieldPath, value: Any) -> None:
+    _get(data, path[:-1])[path[-1]] = value
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) or isinstance(b, list):
+        return (
+            isinstance(a, list)
+            and isinstance(b, list)
+            and [str(x) for x in a] == [str(x) for x in b]
+        )
+    return a == b and str(a) == str(b)
+
+
+def _all_to_fill(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(is_to_fill(v) for v in value)
+    return is_to_fill(value)
+
+
+# Model introspection ----------------------------------------------------------------------
+
+
+def _accepts_to_fill(info: FieldInfo) -> bool:
+    """Whether the field's type accepts TO_FILL (an Amount, Count, Texts or marked field)."""
+    return any(isinstance(m, ToFill) for m in info.metadata) or _has_to_fill(info.annotation)
+
+
+def _has_to_fill(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return any(isinstance(m, ToFill) for m in annotation.__metadata__)
+    if origin in (typing.Union, types.UnionType):
+        return any(_has_to_fill(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _is_paragraphs(info: FieldInfo) -> bool:
+    """Whether the field is writer narrative (`Paragraphs`)."""
+    paragraphs = typing.get_args(Paragraphs)[1:]
+    return bool(paragraphs) and list(info.metadata) == list(paragraphs)
+
+
+def _is_dict(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is dict:
+        return True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(_is_dict(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The content models a field holds (through Optional, list, dict), not value types."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return []  # a value type such as MeasureField: a scalar in YAML
+    if origin in (typing.Union, types.UnionType, list, dict):
+        args = typing.get_args(annotation)[1:] if origin is dict else typing.get_args(annotation)
+        return [m for arg in args for m in _models_in(arg)]
+    return []
+
+
+# YAML round trip --------------------------------------------------------------------------
+
+
+def round_trip_yaml(text: str = "") -> YAML:
+    """A round-trip YAML that writes `text` back as it was: its indentation, quotes, width."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    mapping, sequence, offset = _indentation(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+_KEY = re.compile(r"^( *)[^\s#-][^#]*:\s*(#.*)?$")
+_ITEM = re.compile(r"^( *)- ")
+_LINE = re.compile(r"^( *)\S")
+
+
+def _indentation(text: str) -> tuple[int, int, int]:
+    """The block indentation `text` uses: (mapping, sequence, dash offset), by majority."""
+    maps: Counter[int] = Counter()
+    dashes: Counter[int] = Counter()
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    for above, below in itertools.pairwise(lines):
+        key = _KEY.match(above)
+        if key is None:
+            continue
+        item, start = _ITEM.match(below), _LINE.match(below)
+        depth = len(start.group(1)) - len(key.group(1)) if start else 0
+        if item is not None and depth >= 0:
+            dashes[depth] += 1
+        elif depth > 0:
+            maps[depth] += 1
+    mapping = maps.most_common(1)[0][0] if maps else 2
+    offset = dashes.most_common(1)[0][0] if dashes else 2
+    return mapping, offset + 2, offset
+
+
+def _locate(data: CommentedMap, summary: Summary) -> None:
+    """Record the line in the new file of every field the summary lists."""
+    for path in [*summary.rolled, *summary.cleared, *summary.review, *summary.kept]:
+        node: Any = data
+        line = None
+        for part in path:
+            try:
+                lc = node.lc
+                line = (lc.item(part) if isinstance(node, CommentedSeq) else lc.key(part))[0] + 1
+                node = node[part]
+            except (AttributeError, KeyError, IndexError, TypeError):
+                break
+        if line is not None:
+            summary.lines[path] = line
+
+
+# Reading the project (the only part of this module that touches files) --------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One unit's new year file: where from, where to, and its text and summary."""
+
+    unit: str
+    source: Path
+    target: Path
+    rolled: Rolled
+
+
+def plan_new(
+    project: Project, units: list[str], source_year: int, year: int, force: bool = False
+) -> list[Plan]:
+    """The new files of `units`, all or none: ContentError if any source is invalid or any
+    target exists (unless `force`, which keeps what the existing target already filled)."""
+    plans, findings = [], []
+    for unit in units:
+        source, target = project.year_file(unit, source_year), project.year_file(unit, year)
+        try:
+            load_unit_year(project, unit, source_year, to_fill=True)
+        except ContentError as exc:
+            findings += exc.findings
+            continue
+        existing = None
+        if target.is_file() and not force:
+            hint = say("new_exists_hint", source=source_year)
+            findings.append(error(target, None, "", say("new_exists", path=target.name), hint))
+            continue
+        if target.is_file():
+            try:
+                load(target)  # readable YAML, or findings that say why not
+            except ContentError as exc:
+                findings += exc.findings
+                continue
+            existing = target.read_bytes().decode("utf-8-sig")
+        text = source.read_bytes().decode("utf-8-sig")  # as written, line ends included
+        plans.append(Plan(unit, source, target, roll_text(text, year, existing)))
+    if findings:
+        raise ContentError(findings)
+    return plans

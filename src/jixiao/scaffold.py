@@ -1,0 +1,295 @@
+"""`jixiao init`: a new unit's unit.yaml and year file, every field present and commented.
+
+The fields, their order, Chinese titles and descriptions come from the JSON Schema of the
+content model (schema.py), so the scaffold follows the model as it changes. Required
+values are written as the to-fill marker (待填); the kind decides which sections appear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+
+from jixiao.errors import ContentError, error
+from jixiao.kinds import Kind, WhenEmpty, load_kind
+from jixiao.messages import say
+from jixiao.model import Unit, Year
+from jixiao.model.common import TO_FILL
+from jixiao.output import write_atomic
+from jixiao.project import Project
+from jixiao.schema import modeline, schema
+
+UNIT_NAME = re.compile(r'[^\s./\\:*?"<>|][^\s/\\:*?"<>|]*')
+_PLAIN = re.compile(r"[\w\u3000-\u303f\u4e00-\u9fff\uff00-\uffef-]+")
+_HEADERS = {
+    "unit": [
+        "单位基本信息：很少变化的内容。每年的数字和文字在 <年度>.yaml 中。",
+        f"由 jixiao init 生成：标有“{TO_FILL}”的必填，其余可选字段不需要时可删去。",
+    ],
+    "year": [
+        "{year} 年度内容：人员、预算支出、项目、绩效指标和各章节正文。金额单位：万元。",
+        f"由 jixiao init 生成：标有“{TO_FILL}”的必填；空着的可选字段不需要时可删去。",
+        "正文中的数字用 {{ … }} 引用计算结果，可用的名字见 docs/content.md。",
+    ],
+}
+
+
+@dataclass
+class Entry:
+    """One key of a mapping or item of a list being written: its value and comment."""
+
+    key: str | None
+    value: Any
+    comment: str = ""
+    commented_out: bool = False
+    example_commented_out: bool = False
+    """For a list of mappings: `[]`, with its example item below as comment lines."""
+
+
+class _Schema:
+    """Reads a pydantic JSON Schema: references, alternatives, titles for comments."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.defs: dict[str, Any] = body.get("$defs", {})
+        self.root = body
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """The definition a `$ref` points to, or the node itself."""
+        ref = node.get("$ref")
+        return self.defs[ref.rsplit("/", 1)[-1]] if ref else node
+
+    def options(self, node: dict[str, Any]) -> list[dict[str, Any]]:
+        """The alternatives a value may take, references resolved; null and 待填 left out."""
+        if "anyOf" in node:
+            return [o for choice in node["anyOf"] for o in self.options(choice)]
+        node = self.resolve(node)
+        if node.get("type") == "null" or node.get("const") == TO_FILL:
+            return []
+        return [node]
+
+    def nullable(self, node: dict[str, Any]) -> bool:
+        """Whether the value may be left empty (null)."""
+        if "anyOf" in node:
+            return any(self.nullable(choice) for choice in node["anyOf"])
+        return self.resolve(node).get("type") == "null"
+
+    def comment(self, node: dict[str, Any]) -> str:
+        """The Chinese title, description and choices of a field, for its line's comment."""
+        text = node.get("title", "")
+        if node.get("description"):
+            text += "。" + node["description"]
+        choices = [o["enum"] for o in self.options(node) if "enum" in o]
+        if choices:
+            text += "（可选：" + "、".join(map(str, choices[0])) + "）"
+        return text
+
+    def mapping(self, node: dict[str, Any], seen: tuple[str, ...] = ()) -> list[Entry]:
+        """Every property of an object schema, with a value to start from."""
+        required = set(node.get("required", []))
+        return [
+            Entry(key, self.value(prop, key in required, seen), self.comment(prop))
+            for key, prop in node.get("properties", {}).items()
+        ]
+
+    def value(self, node: dict[str, Any], required: bool, seen: tuple[str, ...]) -> Any:
+        """A starting value: nested fields for an object, else the default, else 待填 or empty."""
+        options = self.options(node)
+        for option in options:
+            title = option.get("title", "")
+            if "properties" in option and title not in seen:
+                return self.mapping(option, (*seen, title))
+        if "default" in node:
+            default = node["default"]
+            return Decimal(default) if _is_number_text(default, options) else default
+        if self.nullable(node) and not required:
+            return None  # such as 正文, which may be empty, one text or a list
+        for option in options:
+            if option.get("type") == "array":
+                item = self.resolve(option.get("items", {}))
+                title = item.get("title", "")
+                if "properties" in item and title not in seen:
+                    return [Entry(None, self.mapping(item, (*seen, title)))]
+                return []
+            if option.get("type") == "object":
+                return {}
+        return TO_FILL if required else None
+
+
+def _is_number_text(value: object, options: list[dict[str, Any]]) -> bool:
+    """Whether a default is a Decimal that pydantic wrote as text ('10' for 预算执行率分值)."""
+    return isinstance(value, str) and any(o.get("type") == "number" for o in options)
+
+
+def _scalar(value: Any) -> str:
+    """`value` as YAML on one line: empty for null, quoted when plain text would read otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):  # a JSON object is a YAML flow mapping
+        return json.dumps(value, ensure_ascii=False, default=str)
+    text = str(value)
+    return text if _reads_back(text) else json.dumps(text, ensure_ascii=False)
+
+
+def _reads_back(text: str) -> bool:
+    """Whether `text` written plain reads back as the same string (not 1e3, true, null …)."""
+    if not _PLAIN.fullmatch(text):
+        return False
+    return YAML(typ="safe", pure=True).load(f"k: {text}") == {"k": text}
+
+
+def _line(prefix: str, text: str, comment: str) -> str:
+    code = f"{prefix}{text}".rstrip()
+    return f"{code}  # {' '.join(comment.split())}" if comment else code
+
+
+def emit(entries: list[Entry], indent: int = 0) -> list[str]:
+    """YAML lines for `entries`, nested mappings and lists of mappings in block style."""
+    lines: list[str] = []
+    pad = " " * indent
+    for entry in entries:
+        if entry.commented_out:
+            live = emit([Entry(entry.key, entry.value, entry.comment)], indent)
+            lines += [f"{pad}# {line[indent:]}" for line in live]
+            continue
+        head = f"{pad}{entry.key}:"
+        if isinstance(entry.value, list) and entry.value and isinstance(entry.value[0], Entry):
+            if entry.value[0].key is None:  # a list of mappings: one item to copy
+                hidden = entry.example_commented_out
+                lines.append(_line(head + " ", "[]" if hidden else "", entry.comment))
+                mark = "# " if hidden else ""
+                for item in entry.value:
+                    inner = emit(item.value, indent + 4)
+                    lines.append(f"{pad}  {mark}- {inner[0].lstrip()}")
+                    lines += [f"{pad}  {mark}{line[indent + 2 :]}" for line in inner[1:]]
+            else:
+                lines.append(_line(head, "", entry.comment))
+                lines += emit(entry.value, indent + 2)
+        else:
+            lines.append(_line(head + " ", _scalar(entry.value), entry.comment))
+    return lines
+
+
+def _replace(entries: list[Entry], key: str, value: Any) -> None:
+    for entry in entries:
+        if entry.key == key:
+            entry.value = value
+
+
+def unit_text(kinds: list[Kind]) -> str:
+    """unit.yaml for a new unit rendered as `kinds`."""
+    reader = _Schema(schema("unit"))
+    entries = reader.mapping(reader.root)
+    _replace(entries, "kinds", [k.name for k in kinds])
+    _settle(entries, Unit)
+    return _document("unit", entries, {})
+
+
+def year_text(kinds: list[Kind], year: int) -> str:
+    """<year>.yaml for a new unit: every field, and the sections of `kinds` in their order."""
+    reader = _Schema(schema("year"))
+    entries = reader.mapping(reader.root)
+    _replace(entries, "year", year)
+    section = reader.defs["Section"]
+    for field in ("sections", "key_sections"):
+        chosen = [k for k in kinds if k.settings.sections_field == field]
+        sections: dict[str, Entry] = {}
+        for kind in chosen:
+            for spec in kind.settings.sections:
+                if spec.key in sections:
+                    continue
+                body = reader.mapping(section, ("Section",))
+                _replace(body, "text", TO_FILL)
+                omitted = spec.when_empty is WhenEmpty.OMIT
+                if spec.layout.value == "general_budget":  # its text comes from budget:
+                    body = [e for e in body if e.key == "title"]
+                elif omitted:  # present only when there is something to say
+                    body = [e for e in body if e.key in ("title", "text")]
+                empty = "无内容时省略，需要时删去行首的 #" if omitted else "无内容时写“无”"
+                comment = f"{spec.title}（{kind.settings.name}；{empty}）"
+                sections[spec.key] = Entry(spec.key, body, comment, omitted)
+        _replace(entries, field, list(sections.values()) or {})
+    _settle(entries, Year)
+    return _document("year", entries, {"year": year})
+
+
+def _settle(entries: list[Entry], model: type[BaseModel]) -> None:
+    """Comment out the example items the model rejects (rules across fields), until it loads."""
+    for _attempt in range(100):
+        data = YAML(typ="safe", pure=True).load("\n".join(emit(entries)))
+        try:
+            model.model_validate(data)
+            return
+        except ValidationError as exc:
+            lists = [_list_at(entries, err["loc"]) for err in exc.errors()]
+            found = [entry for entry in lists if entry is not None]
+            if not found:
+                return  # not an example's fault: `jixiao init` reports what does not load
+            for entry in found:
+                entry.example_commented_out = True
+
+
+def _list_at(entries: list[Entry], loc: tuple[Any, ...]) -> Entry | None:
+    """The innermost shown list of example mappings on the path `loc` of a validation error."""
+    found, current = None, entries
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        entry = next((e for e in current if e.key == part), None)
+        if entry is None or not isinstance(entry.value, list) or not entry.value:
+            break
+        if isinstance(entry.value[0], Entry) and entry.value[0].key is None:
+            if entry.example_commented_out:
+                break
+            found, current = entry, entry.value[0].value
+        elif isinstance(entry.value[0], Entry):
+            current = entry.value
+        else:
+            break
+    return found
+
+
+def _document(name: str, entries: list[Entry], fields: dict[str, object]) -> str:
+    header = [modeline(name)]
+    for line in _HEADERS[name]:
+        for field, value in fields.items():
+            line = line.replace("{" + field + "}", str(value))
+        header.append(f"# {line}")
+    return "\n".join([*header, *emit(entries)]) + "\n"
+
+
+def this_year() -> int:
+    """The current calendar year, the default year of a new unit's first file."""
+    return dt.date.today().year
+
+
+def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
+    """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
+    if not UNIT_NAME.fullmatch(unit):
+        problem = say("bad_unit_name", unit=unit)
+        raise ContentError([error(None, None, "", problem, say("bad_unit_name_hint"))])
+    kinds = [load_kind(project.templates, name) for name in kind_names]
+    targets = {project.unit_file(unit): unit_text(kinds)}
+    targets[project.year_file(unit, year)] = year_text(kinds, year)
+    existing = [path for path in targets if path.exists()]
+    if existing:
+        hint = say("init_exists_hint")
+        raise ContentError(
+            [error(None, None, "", say("init_exists", path=p), hint) for p in existing]
+        )
+    for target, text in targets.items():
+        write_atomic(target, text.encode("utf-8"))
+    return list(targets)

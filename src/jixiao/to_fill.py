@@ -1,0 +1,105 @@
+"""Fields still marked 待填 (`TO_FILL`): where they are, and what to tell the writer.
+
+`jixiao new` writes the marker where next year's value belongs; `check` lists these
+fields and `render` refuses a file that still has one.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from jixiao.errors import Finding, Severity
+from jixiao.loading import FieldPath, Source, path_text
+from jixiao.messages import say
+from jixiao.model import Year
+from jixiao.model.common import is_to_fill
+
+
+def to_fill_paths(source: Source) -> list[tuple[FieldPath, int | None]]:
+    """Every field of `source` holding the to-fill marker, with its line, in file order."""
+    found: list[tuple[FieldPath, int | None]] = []
+
+    def visit(value: Any, path: FieldPath) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                visit(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                visit(item, (*path, index))
+        elif is_to_fill(value):
+            found.append((path, source.line_of(path)))
+
+    visit(source.data, ())
+    return found
+
+
+def to_fill_findings(
+    source: Source, model: type[BaseModel] = Year, severity: Severity = Severity.ERROR
+) -> list[Finding]:
+    """A finding for each field of `source` still to fill: file, line, field, what to do."""
+    year = source.data.get("year", "") if isinstance(source.data, dict) else ""
+    return [
+        Finding(
+            severity,
+            source.file,
+            line,
+            path_text(path),
+            say("to_fill", what=describe(source.data, model, path)),
+            say("to_fill_hint", year=year),
+        )
+        for path, line in to_fill_paths(source)
+    ]
+
+
+def describe(data: Any, model: type[BaseModel], path: FieldPath) -> str:
+    """A field as a writer knows it: `人才慰问经费 · 执行数（决算数）`, from names and titles."""
+    labels: list[str] = []
+    current: type[BaseModel] | None = model
+    keyed = False  # the next key names an entry of a dict field (sections: {name: …})
+    for part in path:
+        data = _child(data, part)
+        if isinstance(part, int):
+            name = data.get("name") if isinstance(data, dict) else None
+            if name:
+                labels.append(str(name))
+            elif labels:
+                labels[-1] += say("to_fill_item", number=part + 1)
+            continue
+        if keyed or current is None:
+            keyed = False
+            labels.append(str(part))
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            labels.append(str(part))
+            current = None
+            continue
+        labels.append(field.title or str(part))
+        keyed = typing.get_origin(field.annotation) is dict
+        current = _model_of(field.annotation)
+    return " · ".join(labels[-2:])
+
+
+def _child(data: Any, part: str | int) -> Any:
+    if isinstance(part, int):
+        return data[part] if isinstance(data, list) and part < len(data) else None
+    return data.get(part) if isinstance(data, dict) else None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The content model an annotation holds, through Optional, list, dict and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, dict, typing.Annotated):
+        args = typing.get_args(annotation)
+        args = args[1:] if origin is dict else args[:1] if origin is typing.Annotated else args
+        for arg in args:
+            found = _model_of(arg)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,117 @@
+"""`jixiao render YEAR --pdf` through the real command: a PDF beside every .docx, or a clear no.
+
+The conversion test needs LibreOffice (soffice) and pdfinfo: it skips when they are missing,
+and fails instead in CI (CI=true), which installs them. The other tests fake or hide soffice.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jixiao.pdf import soffice
+
+REPO = Path(__file__).resolve().parent.parent
+A4_PT = (595.3, 841.9)
+
+
+def require_office() -> None:
+    """Skip without soffice and pdfinfo; in CI (CI=true), fail instead."""
+    missing = [] if soffice() else ["soffice (LibreOffice)"]
+    missing += [] if shutil.which("pdfinfo") else ["pdfinfo (poppler-utils)"]
+    if not missing:
+        return
+    message = "missing " + ", ".join(missing) + "; .ci/run installs them with apt-get"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the PDF tests, but: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    for name in ("templates", "content"):
+        shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def jixiao(root: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    if path is not None:
+        env["PATH"] = path
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=root,
+        timeout=600,
+        check=False,
+    )
+
+
+def written(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("*") if p.is_file()) if out.exists() else []
+
+
+def test_render_pdf_writes_an_a4_pdf_beside_every_docx(project: Path) -> None:
+    require_office()
+    out = project / "out"
+    run = jixiao(project, "render", "2022", "--unit", "kaifu-zzb", "--out", str(out), "--pdf")
+    assert run.returncode == 0, run.stderr
+    docx = [p for p in written(out) if p.suffix == ".docx"]
+    pdfs = [p for p in written(out) if p.suffix == ".pdf"]
+    assert len(docx) == 2  # kaifu-zzb: the overall report and the key-project report
+    assert sorted(p.with_suffix(".pdf") for p in docx) == sorted(pdfs)
+    assert not [p for p in out.rglob(".~*")], "the staging folder is removed"
+    for pdf in pdfs:
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info.stdout, re.MULTILINE)
+        assert size, info.stdout
+        assert abs(float(size[1]) - A4_PT[0]) < 2 and abs(float(size[2]) - A4_PT[1]) < 2
+        assert f"已生成 out/2022/kaifu-zzb/{pdf.name}" in run.stdout
+
+
+@pytest.mark.parametrize("lang", [None, "en"])
+def test_without_soffice_pdf_is_refused_and_nothing_is_written(
+    project: Path, tmp_path: Path, lang: str | None
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    out = project / "out"
+    options = ["--lang", lang] if lang else []
+    run = jixiao(project, *options, "render", "2023", "--out", str(out), "--pdf", path=str(empty))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    if lang == "en":
+        assert "LibreOffice (soffice) is not installed" in run.stderr
+        assert "leave out --pdf" in run.stderr
+    else:
+        assert "未找到 LibreOffice（soffice），无法生成 PDF。" in run.stderr
+        assert "apt-get install libreoffice-writer-nogui" in run.stderr
+    assert written(out) == []
+
+
+def test_a_failed_conversion_writes_nothing_for_that_unit(project: Path, tmp_path: Path) -> None:
+    """A LibreOffice that fails: the unit gets neither .docx nor PDF, and the command says so."""
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho 'conversion broke' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    out = project / "out"
+    path = f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    run = jixiao(project, "render", "2023", "--out", str(out), "--pdf", path=path)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "LibreOffice 未能把" in run.stderr and "conversion broke" in run.stderr
+    assert written(out) == []
+    assert not list(out.rglob(".~*")), "the staging folder is removed"

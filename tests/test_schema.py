@@ -1,0 +1,195 @@
+"""Editor support: the committed JSON Schemas, the samples' modelines, and `jixiao init`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from jixiao.kinds import available, load_kind
+from jixiao.model.common import TO_FILL
+from jixiao.project import Project, load_unit_year
+from jixiao.schema import SCHEMAS, file_name, modeline, schema_text
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = sorted((REPO / "content").glob("*/*.yaml"))
+KEY = re.compile(r"^\s*(?:# )?\s*(?:- )?([A-Za-z_]\w*):")
+"""A key line, also inside a commented-out example."""
+
+
+def kind_of(path: Path) -> str:
+    return "unit" if path.name == "unit.yaml" else "year"
+
+
+def plain(path: Path) -> Any:
+    """A content file as plain data, as the editor's YAML server sees it."""
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+def validator(name: str, root: Path = REPO) -> jsonschema.Draft202012Validator:
+    body = json.loads((root / "schema" / file_name(name)).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(body)
+    return jsonschema.Draft202012Validator(body)
+
+
+def jixiao(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "jixiao", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=root,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_committed_schema_matches_the_model(name: str) -> None:
+    committed = (REPO / "schema" / file_name(name)).read_text(encoding="utf-8")
+    assert committed == schema_text(name), "the model changed: run `jixiao schema` and commit"
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_field_has_a_chinese_title(name: str) -> None:
+    body = json.loads(schema_text(name))
+    objects = [body, *body["$defs"].values()]
+    for node in objects:
+        for field, prop in node.get("properties", {}).items():
+            assert re.search(r"[\u4e00-\u9fff]", prop.get("title", "")), field
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_samples_start_with_the_modeline_and_validate(path: Path) -> None:
+    name = kind_of(path)
+    assert path.read_text(encoding="utf-8").splitlines()[0] == modeline(name)
+    target = (path.parent / "../../schema" / file_name(name)).resolve()
+    assert target == (REPO / "schema" / file_name(name)).resolve() and target.is_file()
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}" for e in validator(name).iter_errors(plain(path))
+    ]
+    assert errors == []
+
+
+def test_the_schema_catches_a_typo_and_a_word_for_an_amount() -> None:
+    data = plain(REPO / "content" / "lukou-zzb" / "2023.yaml")
+    data["staffing"]["in_servce"] = data["staffing"].pop("in_service")
+    data["budget"]["basic"]["personnel"]["actual"] = "七百万"
+    errors = list(validator("year").iter_errors(data))
+    paths = set()
+    while errors:  # through anyOf (a field that may be left empty) to the deepest reasons
+        error = errors.pop()
+        paths.add(tuple(error.absolute_path))
+        errors += error.context or []
+    assert ("staffing",) in paths
+    assert ("budget", "basic", "personnel", "actual") in paths
+
+
+def test_schema_command_writes_both_files(tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    run = jixiao(REPO, "schema", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    for name in SCHEMAS:
+        assert (out / file_name(name)).read_text(encoding="utf-8") == schema_text(name)
+
+
+# ---- jixiao init -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "schema", root / "schema")
+    return root
+
+
+def property_names(name: str) -> set[str]:
+    """Every field name the schema knows, at any depth."""
+    body = json.loads(schema_text(name))
+    return {key for node in (body, *body["$defs"].values()) for key in node.get("properties", {})}
+
+
+def test_init_scaffolds_a_unit_that_loads(empty_project: Path) -> None:
+    run = jixiao(empty_project, "init", "new-unit", "--kind", "hunan-overall", "--year", "2024")
+    assert run.returncode == 0, run.stderr
+    unit_file = empty_project / "content" / "new-unit" / "unit.yaml"
+    year_file = empty_project / "content" / "new-unit" / "2024.yaml"
+    assert "已生成 content/new-unit/unit.yaml" in run.stdout
+    assert f"标有“{TO_FILL}”的字段" in run.stdout
+    unit_year = load_unit_year(Project(empty_project), "new-unit", 2024, to_fill=True)
+    assert [k.name for k in unit_year.kinds] == ["hunan-overall"]
+    for path in (unit_file, year_file):
+        text = path.read_text(encoding="utf-8")
+        assert text.splitlines()[0] == modeline(kind_of(path))
+        keys = {m[1] for line in text.splitlines() if (m := KEY.match(line))}
+        assert property_names(kind_of(path)) <= keys, "every field is present"
+        for line in text.splitlines():
+            if KEY.match(line):
+                assert "  # " in line, f"no comment: {line}"
+        assert list(validator(kind_of(path), empty_project).iter_errors(plain(path))) == []
+    kind = load_kind(empty_project / "templates", "hunan-overall")
+    text = year_file.read_text(encoding="utf-8")
+    sections = text[text.index("\nsections:") :]
+    found = [re.search(rf"^  (?:# )?{s.key}:", sections, re.M) for s in kind.settings.sections]
+    positions = [match.start() if match else -1 for match in found]
+    assert -1 not in positions
+    assert positions == sorted(positions), "the kind's sections, in its order"
+    assert "  # government_fund:" in text, "a section left out when empty is commented out"
+
+
+def test_init_with_two_kinds_fills_both_section_lists(empty_project: Path) -> None:
+    run = jixiao(empty_project, "init", "u2", "--kind", "hunan-overall", "--kind", "key-project")
+    assert run.returncode == 0, run.stderr
+    year = dt.date.today().year
+    data = plain(empty_project / "content" / "u2" / f"{year}.yaml")
+    assert "overview" in data["key_sections"] and "performance" in data["sections"]
+    unit_year = load_unit_year(Project(empty_project), "u2", year, to_fill=True)
+    assert [k.name for k in unit_year.kinds] == ["hunan-overall", "key-project"]
+
+
+def test_init_never_overwrites(empty_project: Path) -> None:
+    args = ("init", "u3", "--kind", "hunan-overall", "--year", "2024")
+    assert jixiao(empty_project, *args).returncode == 0
+    unit_file = empty_project / "content" / "u3" / "unit.yaml"
+    unit_file.write_text("full_name: 已填写\nshort_name: 已填写\n", encoding="utf-8")
+    before = unit_file.read_bytes()
+    run = jixiao(empty_project, *args)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "已存在，未覆盖" in run.stderr
+    assert unit_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", available(REPO / "templates"))
+def test_init_loads_for_every_kind(empty_project: Path, kind: str) -> None:
+    run = jixiao(empty_project, "init", "u-" + kind, "--kind", kind, "--year", "2024")
+    assert run.returncode == 0, run.stderr
+    unit_year = load_unit_year(Project(empty_project), "u-" + kind, 2024, to_fill=True)
+    assert [k.name for k in unit_year.kinds] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind", "says"),
+    [
+        ("../escape", "hunan-overall", "不能用作单位名"),
+        (".hidden", "hunan-overall", "不能用作单位名"),
+        ("ok-unit", "no-such-kind", "没有名为“no-such-kind”的报告类型"),
+    ],
+)
+def test_init_refuses_bad_names(empty_project: Path, unit: str, kind: str, says: str) -> None:
+    run = jixiao(empty_project, "init", unit, "--kind", kind)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert says in run.stderr
+    assert not (empty_project / "content").exists()
