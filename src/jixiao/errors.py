@@ -43,7 +43,7 @@ class Finding:
             where = str(shown)
             if self.line:
                 where += f":{self.line}"
-        label = say("error_label" if self.severity is Severity.ERROR else "warning_label")
+        label = say("error_label") if self.severity is Severity.ERROR else say("warning_label")
         head = f"{where}: {label}" if where else label
         if self.field:
             head += f" [{self.field}]"

@@ -1,0 +1,70 @@
+"""The message catalogs: both languages complete and alike, compiled files up to date."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import string
+
+import pytest
+from babel.messages.pofile import read_po
+
+from jixiao import messages
+from tests.conftest import REPO
+
+spec = importlib.util.spec_from_file_location("catalog_tool", REPO / "scripts" / "messages.py")
+tool = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tool)
+
+
+def entries(lang: str) -> dict[str, str]:
+    with tool.catalogs()[lang].open("rb") as stream:
+        return {m.id: m.string for m in read_po(stream) if m.id}
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_messages_and_fields() -> None:
+    zh, en = entries("zh_CN"), entries("en")
+    assert set(zh) == set(en)
+    for code in zh:
+        assert zh[code] and en[code], code
+        assert fields(zh[code]) == fields(en[code]), code
+
+
+def test_english_messages_are_english() -> None:
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for code, text in entries("en").items():
+        # 万元 (the amounts' unit), 待填 (the marker the writer types) and a term's
+        # Chinese name in brackets after its English one are named as such
+        plain = re.sub(r"\([^)]*\)", "", text).replace("万元", "").replace("待填", "")
+        assert not han.search(plain), code
+
+
+def test_every_code_used_in_the_code_is_in_each_catalog() -> None:
+    used = tool.used_codes()
+    assert len(used) > 50
+    for lang in ("zh_CN", "en"):
+        assert set(used) <= set(entries(lang)), set(used) - set(entries(lang))
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_committed_mo_is_compiled_from_the_po(lang: str) -> None:
+    po = tool.catalogs()[lang]
+    assert po.with_suffix(".mo").read_bytes() == tool.compiled(po), (
+        "run scripts/messages.py compile"
+    )
+
+
+def test_say_uses_the_chosen_language() -> None:
+    try:
+        messages.set_language("en")
+        assert messages.say("not_amount", value="七百") == "'七百' is not an amount."
+        messages.set_language("zh")
+        assert messages.say("not_amount", value="七百") == "“七百”不是金额。"
+        with pytest.raises(KeyError):
+            messages.say("no_such_message")
+    finally:
+        messages.set_language("zh")
