@@ -27,9 +27,11 @@ class Writer:
         self.document.add_paragraph(text, style="Normal")
 
     def para(self, text: str, style: str = "Normal") -> None:
+        """A paragraph of `text` in `style`."""
         self.document.add_paragraph(text, style=style)
 
     def run_in(self, head: str, text: str, head_style: str) -> None:
+        """A body paragraph that starts with a run-in heading (`head` in `head_style`)."""
         paragraph = self.document.add_paragraph(style="Normal")
         paragraph.add_run(head, style=head_style)
         paragraph.add_run(text)
@@ -99,13 +101,14 @@ class Writer:
         self.paras("b.project.measures[1:]")
         self.tag("{%p endif %}")
 
-    def paras(self, texts: str) -> None:
-        """One body paragraph per item of `texts`."""
-        self.tag(f"{{%p for p in {texts} %}}")
-        self.para("{{ p }}")
+    def paras(self, texts: str, style: str = "Normal", item: str = "p") -> None:
+        """One paragraph in `style` per item of `texts` (named `item` in the loop)."""
+        self.tag(f"{{%p for {item} in {texts} %}}")
+        self.para(f"{{{{ {item} }}}}", style)
         self.tag("{%p endfor %}")
 
     def save(self, path: Path) -> None:
+        """Write the template to `path`, titled after its kind's folder."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.document.core_properties.title = path.parent.name
         self.document.core_properties.author = "jixiao"
@@ -117,41 +120,29 @@ def report_body(w: Writer, projects: bool = False) -> None:
 
     A section's tables (form layouts) follow its heading; `projects` as in narrative_blocks.
     """
-    w.tag("{%p for line in title_lines %}")
-    w.para("{{ line }}", "Title")
-    w.tag("{%p endfor %}")
+    w.paras("title_lines", "Title", "line")
     w.para("")
     w.tag("{%p for s in sections %}")
     w.para("{{ num(1) }}{{ s.title }}", "Heading 1")
     w.tag("{%p if s.layout == 'general_budget' %}")
     w.para("{{ num(2) }}基本支出情况", "Heading 2")
-    w.tag("{%p for p in budget.basic_text %}")
-    w.para("{{ p }}")
-    w.tag("{%p endfor %}")
+    w.paras("budget.basic_text")
     w.para("{{ num(2) }}项目支出情况", "Heading 2")
-    w.tag("{%p for p in budget.projects_text %}")
-    w.para("{{ p }}")
-    w.tag("{%p endfor %}")
+    w.paras("budget.projects_text")
     w.tag("{%p for g in budget.groups %}")
     w.para("{{ loop.index | cn }}是{{ g.lead }}")
-    w.tag("{%p for p in g.rest %}")
-    w.para("{{ p }}")
-    w.tag("{%p endfor %}")
+    w.paras("g.rest")
     w.tag("{%p for pr in g.listed %}")
     w.para("{{ num(3) }}{{ pr.name }}{% if pr.purpose %}，主要用于{{ pr.purpose }}{% endif %}。")
     w.tag("{%p endfor %}")
     w.tag("{%p endfor %}")
     w.tag("{%p elif s.layout == 'key_overview' %}")
     w.para("{{ num(2) }}项目支出资金概况", "Heading 2")
-    w.tag("{%p for p in s.lead %}")
-    w.para("{{ p }}")
-    w.tag("{%p endfor %}")
+    w.paras("s.lead")
     w.para("金额单位：万元", "Unit Note")
     w.para("{{ s.table }}", "Table Text")
     w.tag("{%p endif %}")
-    w.tag("{%p for t in s.tables %}")
-    w.para("{{ t }}", "Table Text")
-    w.tag("{%p endfor %}")
+    w.paras("s.tables", "Table Text", "t")
     w.tag("{%p if s.layout != 'general_budget' %}")
     w.narrative_blocks("s.blocks", projects)
     w.tag("{%p endif %}")
@@ -169,56 +160,33 @@ def attachments(w: Writer) -> None:
     w.tag("{%p if a.subtitle %}")
     w.para("{{ a.subtitle }}", "Form Subtitle")
     w.tag("{%p endif %}")
-    w.tag("{%p for t in a.tables %}")
-    w.para("{{ t }}", "Table Text")
-    w.tag("{%p endfor %}")
-    w.tag("{%p for n in a.notes %}")
-    w.para("{{ n }}", "Form Note")
-    w.tag("{%p endfor %}")
+    w.paras("a.tables", "Table Text", "t")
+    w.paras("a.notes", "Form Note", "n")
     w.tag("{%p endfor %}")
 
 
-def hunan_overall() -> Writer:
-    """湖南 部门整体支出绩效自评报告 with its attached forms (seeds 000 and 004)."""
+def report(projects: bool = False) -> Writer:
+    """A report kind's template: title, sections by layout, then the attached forms.
+
+    The kinds differ only in their kind.yaml and content, so they share one template
+    body; `projects` as in narrative_blocks.
+    """
     w = Writer()
-    report_body(w)
-    attachments(w)
-    return w
-
-
-def key_project() -> Writer:
-    """重点项目绩效自评结果情况说明 (seed 003)."""
-    w = Writer()
-    report_body(w)
-    attachments(w)
-    return w
-
-
-def yueyang_form() -> Writer:
-    """岳阳 部门整体支出绩效评价表: form sections of tables, the 综述, the 评分表 (seed 001)."""
-    w = Writer()
-    report_body(w)
-    attachments(w)
-    return w
-
-
-def guangzhou_overall() -> Writer:
-    """广州 部门整体支出绩效自评报告 with a key-project analysis in the text (seed 002)."""
-    w = Writer()
-    report_body(w, projects=True)
+    report_body(w, projects)
     attachments(w)
     return w
 
 
 KINDS = {
-    "hunan-overall": hunan_overall,
-    "key-project": key_project,
-    "yueyang-form": yueyang_form,
-    "guangzhou-overall": guangzhou_overall,
+    "hunan-overall": False,  # 湖南 部门整体支出绩效自评报告 and its attached forms (seeds 000, 004)
+    "key-project": False,  # 重点项目绩效自评结果情况说明 (seed 003)
+    "yueyang-form": False,  # 岳阳 评价表: tables by section, the 综述, the 评分表 (seed 001)
+    "guangzhou-overall": True,  # 广州 自评报告, a key-project analysis in the text (seed 002)
 }
+"""Each kind under templates/, and whether its text holds key-project analyses."""
 
 if __name__ == "__main__":
-    for name, build in KINDS.items():
+    for name, projects in KINDS.items():
         target = ROOT / "templates" / name / "report.docx"
-        build().save(target)
+        report(projects).save(target)
         print(f"wrote {target.relative_to(ROOT)}")

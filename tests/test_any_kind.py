@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +21,10 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from jixiao.project import Project
-from tests.conftest import REPO, render
+from tests.conftest import copy_samples, half_up, render, run_jixiao, spans
 from tests.docx_text import text_lines
 
 D = Decimal
-
-
-def half_up(value: Decimal, places: int = 2) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def shown(value: Decimal) -> str:
@@ -43,7 +35,7 @@ def shown(value: Decimal) -> str:
 
 def new_unit(tmp_path: Path, unit: dict[str, Any], year: dict[str, Any]) -> Project:
     """A project with the shipped templates and one unit, `xin`, written as YAML (JSON)."""
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    copy_samples(tmp_path, "templates")
     folder = tmp_path / "content" / "xin"
     folder.mkdir(parents=True)
     (folder / "unit.yaml").write_text(json.dumps(unit, ensure_ascii=False), "utf-8")
@@ -77,14 +69,6 @@ def merges(tbl: Any, column: int, first: int, last: int) -> list[str]:
     for tr in rows(tbl)[first:last]:
         merge = cell_at(tr, column).find(qn("w:tcPr") + "/" + qn("w:vMerge"))
         out.append("-" if merge is None else merge.get(qn("w:val"), "continue"))
-    return out
-
-
-def spans(heights: list[int]) -> list[str]:
-    """The merge marks a column shows for cells of these heights, one after another."""
-    out: list[str] = []
-    for h in heights:
-        out += ["restart", *["continue"] * (h - 1)] if h > 1 else ["-"]
     return out
 
 
@@ -513,19 +497,7 @@ DOCUMENTS_2022 = {
 
 def test_render_2022_writes_every_document_of_every_unit(tmp_path: Path) -> None:
     """Every unit with a 2022 file (lukou-zzb has only 2023), each kind it names."""
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
-    run = subprocess.run(
-        [sys.executable, "-m", "jixiao", "--root", str(tmp_path), "render", "2022"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=tmp_path,
-        timeout=300,
-        check=False,
-    )
+    run = run_jixiao(copy_samples(tmp_path), "render", "2022")
     assert run.returncode == 0, run.stderr
     out = tmp_path / "output" / "2022"
     written = sorted(str(p.relative_to(out)) for p in out.glob("*/*.docx"))

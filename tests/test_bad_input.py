@@ -9,17 +9,16 @@ nothing under the output folder, and leave the writer's files byte for byte as t
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import copy_samples, run_jixiao
+
 UNIT = "lukou-zzb"
 YEAR = 2023
 YEAR_FILE = f"content/{UNIT}/{YEAR}.yaml"
@@ -65,20 +64,14 @@ class Sample:
         return sorted(p for p in self.out.rglob("*") if p.is_file()) if self.out.exists() else []
 
 
-@dataclass
-class Run:
-    """One run of the command: exit code and both streams."""
-
-    code: int
-    stdout: str
-    stderr: str
+Run = subprocess.CompletedProcess[str]
+"""One run of the command: exit code and both streams."""
 
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Sample:
-    for name in ("templates", f"content/{UNIT}"):
-        shutil.copytree(REPO / name, tmp_path / "project" / name)
-    return Sample(tmp_path / "project", tmp_path / "out")
+    root = copy_samples(tmp_path / "project", "templates", f"content/{UNIT}")
+    return Sample(root, tmp_path / "out")
 
 
 def line_of(text: str, needle: str) -> int:
@@ -89,25 +82,9 @@ def line_of(text: str, needle: str) -> int:
 
 
 def jixiao(sample: Sample, *args: str, lang: str | None = None) -> Run:
-    """Run `python -m jixiao --root <sample> [--lang] render …` in a C.UTF-8 locale."""
-    env = {
-        **os.environ,
-        "LC_ALL": "C.UTF-8",
-        "LANG": "C.UTF-8",
-        "PYTHONIOENCODING": "utf-8",
-    }
-    env.pop("LC_MESSAGES", None)
+    """Run `python -m jixiao --root <sample> [--lang] …` in a C.UTF-8 locale."""
     options = ["--lang", lang] if lang else []
-    done = subprocess.run(
-        [sys.executable, "-m", "jixiao", "--root", str(sample.root), *options, *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=sample.root,
-        timeout=120,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+    return run_jixiao(sample.root, *options, *args)
 
 
 def render(sample: Sample, *extra: str, lang: str | None = None) -> Run:
@@ -134,8 +111,8 @@ def assert_refused(
     lang: str | None = None,
 ) -> None:
     """Exit 1, no traceback, `where` and `says` in stderr; nothing written, nothing changed."""
-    shown = f"exit {run.code}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
-    assert run.code == 1, shown
+    shown = f"exit {run.returncode}\n--- stdout\n{run.stdout}\n--- stderr\n{run.stderr}"
+    assert run.returncode == 1, shown
     assert "Traceback" not in run.stdout + run.stderr, shown
     if where is not None:
         assert re.search(rf"(^|\s){re.escape(where)}: ", run.stderr, re.MULTILINE), shown
@@ -150,7 +127,7 @@ def test_the_unchanged_sample_renders(sample: Sample) -> None:
     """The baseline: without a change the copy renders, so each failure below is the change's."""
     before = sample.snapshot()
     run = render(sample)
-    assert run.code == 0, run.stderr
+    assert run.returncode == 0, run.stderr
     assert [p.suffix for p in sample.written()] == [".docx"]
     assert sample.snapshot() == before
 
@@ -426,7 +403,7 @@ def test_known_unit_without_that_year(sample: Sample) -> None:
 def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:
     before = sample.snapshot()
     run = jixiao(sample, "render", "20x3", "--out", str(sample.out))
-    assert run.code == 2, run.stderr
+    assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
     assert "内部错误" not in run.stderr and "Internal error" not in run.stderr
     assert "20x3" in run.stderr or "integer" in run.stderr
@@ -438,14 +415,14 @@ def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:
 
 
 def test_failed_render_leaves_the_previous_report_untouched(sample: Sample) -> None:
-    assert render(sample).code == 0
+    assert render(sample).returncode == 0
     [report] = sample.written()
     data, stat = report.read_bytes(), report.stat()
     text = sample.replace(YEAR_FILE, "actual: 761.25", "actual: 七百万")
     before = sample.snapshot()
     run = render(sample)
     line = line_of(text, "actual: 七百万")
-    assert run.code == 1 and "Traceback" not in run.stderr
+    assert run.returncode == 1 and "Traceback" not in run.stderr
     assert f"{YEAR_FILE}:{line}: " in run.stderr
     assert sample.written() == [report], "no other file (no temporary left behind)"
     assert report.read_bytes() == data
@@ -461,7 +438,7 @@ def test_a_bad_unit_is_not_written_and_the_good_one_is(sample: Sample) -> None:
     text = sample.replace(bad, "actual: 761.25", "actual: -1")
     before = sample.snapshot()
     run = render(sample)
-    assert run.code == 1 and "Traceback" not in run.stdout + run.stderr, run.stderr
+    assert run.returncode == 1 and "Traceback" not in run.stdout + run.stderr, run.stderr
     assert f"{bad}:{line_of(text, 'actual: -1')}: " in run.stderr
     assert "共 1 个错误" in run.stderr
     written = {p.relative_to(sample.out).parts[1] for p in sample.written()}

@@ -19,36 +19,16 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO, cli_env, copy_samples, run_jixiao
+
 SAMPLE = "lukou-zzb"
 YEAR = 2023
-
-
-def env() -> dict[str, str]:
-    """A UTF-8 environment without a terminal width, as a CI runner has."""
-    values = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
-    values.pop("COLUMNS", None)
-    return values
-
-
-def jixiao(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "jixiao", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env(),
-        cwd=root,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project with the templates and three clones of the lukou-zzb sample."""
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "templates", root / "templates")
+    root = copy_samples(tmp_path / "project", "templates")
     for unit in ("unit001", "unit002", "unit003"):
         shutil.copytree(REPO / "content" / SAMPLE, root / "content" / unit)
     return root
@@ -63,7 +43,7 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def test_every_unit_is_written_and_summarised(project: Path) -> None:
     out = project / "out"
-    run = jixiao(project, "render", str(YEAR), "--out", str(out))
+    run = run_jixiao(project, "render", str(YEAR), "--out", str(out))
     assert run.returncode == 0, run.stderr
     written = files(out)
     assert sorted({Path(name).parts[1] for name in written}) == ["unit001", "unit002", "unit003"]
@@ -81,7 +61,7 @@ def test_a_bad_unit_writes_nothing_and_the_others_are_written(project: Path) -> 
     bad = project / "content" / "unit002" / f"{YEAR}.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("actual: 761.25", "actual: -1"))
     out = project / "out"
-    run = jixiao(project, "render", str(YEAR), "--out", str(out))
+    run = run_jixiao(project, "render", str(YEAR), "--out", str(out))
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     units = {Path(name).parts[1] for name in files(out)}
@@ -94,16 +74,14 @@ def test_a_bad_unit_writes_nothing_and_the_others_are_written(project: Path) -> 
 
 
 def test_summary_in_english(project: Path) -> None:
-    run = jixiao(project, "--lang", "en", "render", str(YEAR), "--out", str(project / "out"))
+    run = run_jixiao(project, "--lang", "en", "render", str(YEAR), "--out", str(project / "out"))
     assert run.returncode == 0, run.stderr
     assert "total score" in run.stdout and "3 unit(s), 3 document(s)" in run.stdout
 
 
 def test_the_summary_shows_the_total_score(tmp_path: Path) -> None:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content" / "kaifu-zzb", root / "content" / "kaifu-zzb")
-    run = jixiao(root, "render", "2022", "--out", str(root / "out"))
+    root = copy_samples(tmp_path / "project", "templates", "content/kaifu-zzb")
+    run = run_jixiao(root, "render", "2022", "--out", str(root / "out"))
     assert run.returncode == 0, run.stderr
     line = next(line for line in run.stdout.splitlines() if line.strip().startswith("kaifu-zzb"))
     row = line.split()
@@ -118,7 +96,7 @@ def test_a_terminal_gets_a_progress_bar(project: Path) -> None:
     command = [sys.executable, "-m", "jixiao", "--root", str(project), "render", str(YEAR)]
     command += ["--out", str(project / "out")]
     process = subprocess.Popen(
-        command, stdout=follower, stderr=subprocess.PIPE, env=env(), cwd=project
+        command, stdout=follower, stderr=subprocess.PIPE, env=cli_env(), cwd=project
     )
     os.close(follower)
     chunks = []
@@ -139,14 +117,12 @@ def test_a_terminal_gets_a_progress_bar(project: Path) -> None:
 
 def test_two_renders_a_second_apart_are_byte_identical(tmp_path: Path) -> None:
     """The same content gives the same bytes: no clock in zip entries or core properties."""
-    root = tmp_path / "project"
-    for name in ("templates", "content"):
-        shutil.copytree(REPO / name, root / name)
+    root = copy_samples(tmp_path / "project")
     outputs = []
     for run_number in (1, 2):
         out = tmp_path / f"out{run_number}"
         for year in (2022, 2023):
-            run = jixiao(root, "render", str(year), "--out", str(out))
+            run = run_jixiao(root, "render", str(year), "--out", str(out))
             assert run.returncode == 0, run.stderr
         outputs.append(files(out))
         time.sleep(1.1)

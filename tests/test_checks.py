@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from docx import Document
 
 from jixiao.checks import check_unit_year
 from jixiao.project import Project
-from tests.conftest import REPO
+from tests.conftest import copy_samples, run_jixiao
 
 UNIT = """\
 full_name: 中共某县委组织部
@@ -34,7 +32,7 @@ budget:
 
 def project_with(tmp_path: Path, year_text: str, prior_text: str | None = None) -> Project:
     """A project with one unit `mou` whose 2023.yaml is `year_text` (and 2022.yaml if given)."""
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    copy_samples(tmp_path, "templates")
     unit = tmp_path / "content" / "mou"
     unit.mkdir(parents=True)
     (unit / "unit.yaml").write_text(UNIT, encoding="utf-8")
@@ -241,13 +239,9 @@ def test_template_name_the_content_lacks(tmp_path: Path) -> None:
     assert "nothing_here" in found.message
 
 
-def run(project: Project, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "jixiao", "--root", str(project.root), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def run(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    """`jixiao ARGS` on `project`, through the real command."""
+    return run_jixiao(project.root, *args)
 
 
 def test_cli_exit_codes_strict_and_json(tmp_path: Path) -> None:
@@ -258,7 +252,7 @@ def test_cli_exit_codes_strict_and_json(tmp_path: Path) -> None:
     assert run(warned, "check", "2023", "--strict").returncode == 1
     payload = json.loads(run(warned, "check", "2023", "--format", "json").stdout)
     assert payload[0]["findings"][0]["severity"] == "warning"
-    assert payload[0]["findings"][0]["line"] == 8
+    assert payload[0]["findings"][0]["line"] == line_of(warned, "2020年以来无变化")
     broken = project_with(tmp_path / "c", BASE.replace("  basic:\n", "  basic:\n    actual: 1\n"))
     result = run(broken, "--lang", "en", "check", "2023")
     assert result.returncode == 1 and "differs from the computed" in result.stdout

@@ -7,7 +7,6 @@ what differs is only each seed's own errors, listed in the content files' commen
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, render
+from tests.conftest import SHARED, render, skip_or_fail
 
 TOOL = SHARED / "tools" / "fidelity.py"
 WHOLE = [
@@ -36,9 +35,7 @@ BODY = [
 def shared_tool() -> Path:
     """The shared measure; missing is a failure in CI and a skip elsewhere."""
     if not TOOL.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{TOOL} is missing; CI must have shared/ beside the clone")
-        pytest.skip("shared/tools/fidelity.py not beside this checkout")
+        skip_or_fail(f"{TOOL} is missing: shared/ must be beside this checkout")
     return TOOL
 
 

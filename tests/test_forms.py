@@ -6,14 +6,13 @@ Expected totals are recomputed here from the YAML (正向 rule by hand), not tak
 from __future__ import annotations
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from docx import Document
 from docx.oxml.ns import qn
 
 from jixiao.project import Project
-from tests.conftest import render
-from tests.test_render import yaml_data
+from tests.conftest import half_up, render, spans, year_data
 
 D = Decimal
 
@@ -39,10 +38,6 @@ def merge_states(table, column: int) -> list[str]:
     return states
 
 
-def half_up(value: Decimal) -> Decimal:
-    return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
-
-
 def number(text: object) -> Decimal:
     return D(str(text).rstrip("%人场个"))
 
@@ -63,20 +58,12 @@ def expected_total(evaluation: dict, funds_actual: Decimal, funds_budget: Decima
     return total
 
 
-def spans(sizes: list[int]) -> list[str]:
-    """The merge states of cells spanning `sizes` rows each (a single row is not merged)."""
-    states: list[str] = []
-    for size in sizes:
-        states += ["restart"] + ["continue"] * (size - 1) if size > 1 else ["-"]
-    return states
-
-
 def indicator_tables(data: bytes) -> list:
     return [t for t in tables(data) if "一级指标" in [c.text for c in t.rows[0].cells]]
 
 
 def test_indicator_tables_merge_levels_one_and_two(repo_project: Project) -> None:
-    content = yaml_data(repo_project.year_file("kaifu-zzb", 2022))
+    content = year_data(repo_project, "kaifu-zzb", 2022)
     data = render(repo_project, "kaifu-zzb", 2022).data
     evaluations = [content["evaluation"], content["key_projects"][0]["evaluation"]]
     found = indicator_tables(data)
@@ -93,7 +80,7 @@ def test_indicator_tables_merge_levels_one_and_two(repo_project: Project) -> Non
 
 
 def test_evaluation_totals_are_recomputed_sums(repo_project: Project) -> None:
-    content = yaml_data(repo_project.year_file("kaifu-zzb", 2022))
+    content = year_data(repo_project, "kaifu-zzb", 2022)
     basic = content["budget"]["basic"]
     groups = content["budget"]["projects"]["groups"]
     budget = D(str(basic["budget"])) + sum(D(str(g["budget"])) for g in groups)

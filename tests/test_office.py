@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import shutil
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +24,10 @@ from ruamel.yaml import YAML
 
 from jixiao.pdf import soffice, to_pdf
 from jixiao.project import Document, Project, build, load_unit_year
+from tests.conftest import REPO, half_up, run_tool, skip_or_fail
 
 pytestmark = pytest.mark.office
 
-REPO = Path(__file__).resolve().parent.parent
 PAGES_DIR = REPO / "output" / "pages"
 SHIPPED = {("kaifu-zzb", 2022), ("lukou-zzb", 2023)}
 POPPLER = ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
@@ -79,20 +77,11 @@ def squash(text: str) -> str:
     return WHITESPACE.sub("", text)
 
 
-def run(*command: str | Path) -> str:
-    """Run a command line tool and return its standard output; fail loudly on error."""
-    result = subprocess.run(
-        [str(c) for c in command], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert result.returncode == 0, f"{command[0]} failed: {result.stderr.strip()}"
-    return result.stdout
-
-
 def missing_tools() -> list[str]:
     """The tools and fonts these tests need that this machine lacks."""
     missing = [] if soffice() else ["soffice (LibreOffice)"]
     missing += [tool for tool in POPPLER if shutil.which(tool) is None]
-    fonts = run("fc-list", ":", "family") if shutil.which("fc-list") else ""
+    fonts = run_tool("fc-list", ":", "family") if shutil.which("fc-list") else ""
     missing += [] if "Noto Serif CJK" in fonts else ["font Noto Serif CJK (fonts-noto-cjk)"]
     return missing
 
@@ -100,22 +89,13 @@ def missing_tools() -> list[str]:
 def require_office() -> None:
     """Skip when LibreOffice, poppler or the CJK fonts are missing; in CI (CI=true), fail."""
     missing = missing_tools()
-    if not missing:
-        return
-    message = "missing " + ", ".join(missing) + "; .ci/run installs them with apt-get"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must run the office tests, but: {message}", pytrace=False)
-    pytest.skip(message)
+    if missing:
+        skip_or_fail("missing " + ", ".join(missing) + "; .ci/run installs them with apt-get")
 
 
 def decimal(value: Any) -> Decimal:
     """A YAML number as an exact Decimal (via its shortest text, as the writer typed it)."""
     return Decimal(str(value))
-
-
-def two_places(value: Decimal) -> str:
-    """`value` rounded half up (四舍五入) to 2 decimals, as the report prints amounts."""
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def expected_figures(sample: Sample) -> list[tuple[str, str]]:
@@ -134,13 +114,13 @@ def expected_figures(sample: Sample) -> list[tuple[str, str]]:
     if None not in lines.values():
         personnel, public = decimal(lines["personnel"]), decimal(lines["public"])
         whole = personnel + public
-        figures.append(("basic-total", two_places(whole)))
-        figures.append(("personnel-share", two_places(personnel / whole * 100) + "%"))
-        figures.append(("public-share", two_places(public / whole * 100) + "%"))
+        figures.append(("basic-total", str(half_up(whole))))
+        figures.append(("personnel-share", f"{half_up(personnel / whole * 100)}%"))
+        figures.append(("public-share", f"{half_up(public / whole * 100)}%"))
     for number, group in enumerate((budget.get("projects") or {}).get("groups") or [], 1):
         amounts = [p.get("actual") for p in group.get("projects") or []]
         if amounts and None not in amounts:
-            figures.append((f"group{number}-total", two_places(sum(map(decimal, amounts)))))
+            figures.append((f"group{number}-total", str(half_up(sum(map(decimal, amounts))))))
     return figures
 
 
@@ -177,9 +157,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[Sample, list[Repo
 
 def page_sizes(pdf: Path) -> list[tuple[float, float]]:
     """(width, height) in points of every page, from pdfinfo."""
-    pages = re.search(r"^Pages:\s+(\d+)", run("pdfinfo", pdf), re.MULTILINE)
+    pages = re.search(r"^Pages:\s+(\d+)", run_tool("pdfinfo", pdf), re.MULTILINE)
     assert pages, f"pdfinfo gave no page count for {pdf.name}"
-    info = run("pdfinfo", "-f", "1", "-l", pages.group(1), pdf)
+    info = run_tool("pdfinfo", "-f", "1", "-l", pages.group(1), pdf)
     sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE)
     assert len(sizes) == int(pages.group(1)), info
     return [(float(width), float(height)) for width, height in sizes]
@@ -188,7 +168,7 @@ def page_sizes(pdf: Path) -> list[tuple[float, float]]:
 def pdf_text(pdf: Path, page: int | None = None) -> str:
     """The text of the PDF (or of one page) from `pdftotext -layout`, whitespace removed."""
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return squash(run("pdftotext", "-layout", *pages, pdf, "-"))
+    return squash(run_tool("pdftotext", "-layout", *pages, pdf, "-"))
 
 
 def body_text(pdf: Path) -> str:
@@ -219,7 +199,7 @@ def assert_in_order(haystack: str, needles: list[str], what: str) -> None:
 
 def dash_boxes(pdf: Path, page: int) -> list[tuple[float, float, float, float]]:
     """Boxes (xMin, yMin, xMax, yMax) of the '—' dashes on `page`, from pdftotext -bbox."""
-    xhtml = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-")
+    xhtml = run_tool("pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-")
     return [(float(a), float(b), float(c), float(d)) for a, b, c, d in DASH_BOX.findall(xhtml)]
 
 
@@ -342,7 +322,7 @@ def test_serif_cjk_face_is_embedded(rendered: dict[Sample, list[Report]], sample
     Without jixiao's fonts.conf aliases LibreOffice embeds only sans CJK faces.
     """
     for report in rendered[sample]:
-        rows = run("pdffonts", report.pdf).splitlines()[2:]
+        rows = run_tool("pdffonts", report.pdf).splitlines()[2:]
         serif = [row for row in rows if "NotoSerifCJK" in row.split()[0]]
         assert serif, f"{report.name}: no Noto Serif CJK face in\n" + "\n".join(rows)
         embedded = any(re.search(r"\byes\s+yes\s+yes\b", row) for row in serif)
@@ -357,7 +337,7 @@ def test_first_pages_as_png(rendered: dict[Sample, list[Report]], sample: Sample
     for old in folder.glob("*.png"):
         old.unlink()
     for report in rendered[sample]:
-        run("pdftoppm", "-r", "60", "-png", "-l", "2", report.pdf, folder / report.name)
+        run_tool("pdftoppm", "-r", "60", "-png", "-l", "2", report.pdf, folder / report.name)
         pngs = sorted(folder.glob(f"{report.name}-*.png"))
         assert len(pngs) == min(2, len(page_sizes(report.pdf))), pngs
         for png in pngs:

@@ -4,10 +4,8 @@ with the right orientation, footers kept; and, with LibreOffice, the pages as pr
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +22,8 @@ from jixiao.render.document import render_docx
 from jixiao.render.gongwen import new_document
 from jixiao.render.grid import Cell, Grid
 from jixiao.render.placeholders import PlaceholderError, Placeholders
+from tests.conftest import REPO, run_tool, skip_or_fail
 
-REPO = Path(__file__).resolve().parent.parent
 PAGES_DIR = REPO / "output" / "pages" / "placeholders"
 PORTRAIT_TEXT_TWIPS = 11906 - 1587 - 1474  # A4 less the template's left and right margins
 LANDSCAPE_TEXT_TWIPS = 16838 - 2098 - 1984  # turned: top and bottom margins go to the sides
@@ -229,18 +227,7 @@ def require(*tools: str) -> None:
     missing = [] if soffice() else ["soffice"]
     missing += [tool for tool in tools if shutil.which(tool) is None]
     if missing:
-        message = f"missing {', '.join(missing)}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the office tests, but: {message}", pytrace=False)
-        pytest.skip(message)
-
-
-def run(*command: str | Path) -> str:
-    result = subprocess.run(
-        [str(c) for c in command], capture_output=True, text=True, check=False, timeout=120
-    )
-    assert result.returncode == 0, f"{command[0]} failed: {result.stderr.strip()}"
-    return result.stdout
+        skip_or_fail(f"missing {', '.join(missing)}")
 
 
 @pytest.mark.office
@@ -260,14 +247,16 @@ def test_libreoffice_prints_a_landscape_attachment_with_repeated_header(tmp_path
     document.save(docx)
     pdf = to_pdf(docx, tmp_path)
     sizes = re.findall(
-        r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", run("pdfinfo", "-f", 1, "-l", 9, pdf)
+        r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", run_tool("pdfinfo", "-f", 1, "-l", 9, pdf)
     )
     pages = [(round(float(w)), round(float(h))) for w, h in sizes]
     assert pages[0] == (595, 842) and pages[1] == (842, 595) and pages[2] == (842, 595)
     assert pages[-1] == (595, 842) and len(pages) >= 4
     for page in range(2, len(pages)):  # every landscape page: header row, page number
-        text = re.sub(r"\s+", "", run("pdftotext", "-f", page, "-l", page, "-layout", pdf, "-"))
+        text = re.sub(
+            r"\s+", "", run_tool("pdftotext", "-f", page, "-l", page, "-layout", pdf, "-")
+        )
         assert "一级指标" in text and "三级指标" in text, f"page {page}: no header row"
         assert re.search(rf"—{page}—", text), f"page {page}: page number"
     PAGES_DIR.mkdir(parents=True, exist_ok=True)
-    run("pdftoppm", "-r", 60, "-png", "-f", 1, "-l", 4, pdf, PAGES_DIR / "page")
+    run_tool("pdftoppm", "-r", 60, "-png", "-f", 1, "-l", 4, pdf, PAGES_DIR / "page")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +20,7 @@ from jixiao.checks import build_checked, check_unit_year
 from jixiao.errors import ContentError
 from jixiao.output import write_atomic
 from jixiao.project import Project
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_samples
 
 SAMPLE = (REPO / "content" / "lukou-zzb" / "2023.yaml").read_text(encoding="utf-8")
 LINES = SAMPLE.splitlines()
@@ -32,9 +31,7 @@ SCALE = 1 if os.environ.get("CI") == "true" else 10
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Project:
     root = tmp_path_factory.mktemp("fuzz")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content" / "lukou-zzb", root / "content" / "lukou-zzb")
-    return Project(root)
+    return Project(copy_samples(root, "templates", "content/lukou-zzb"))
 
 
 @st.composite

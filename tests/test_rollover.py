@@ -8,20 +8,13 @@ figures in the `diff` tests are recomputed here with Decimal from the YAML.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
 
 from jixiao.errors import ContentError
 from jixiao.loading import load
@@ -33,27 +26,12 @@ from jixiao.model.year import Income, ProjectGroup, Year
 from jixiao.project import Project, load_unit_year
 from jixiao.rollover import Action, action, roll_text, rules_table
 from jixiao.to_fill import to_fill_paths
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_samples, exact_yaml, half_up, run_jixiao
 from tests.docx_text import text_lines
 
 LUKOU = REPO / "content" / "lukou-zzb" / "2023.yaml"
 KAIFU = REPO / "content" / "kaifu-zzb" / "2022.yaml"
 COMMENT = re.compile(r"(?:^|\s)(#.*)$")
-
-
-class _Exact(SafeConstructor):
-    """A safe constructor reading every number as the exact Decimal of its text."""
-
-
-for _tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int"):
-    _Exact.add_constructor(_tag, lambda loader, node: Decimal(node.value))
-
-
-def plain(text: str) -> Any:
-    """YAML text as plain data, every number as an exact Decimal of its written text."""
-    yaml = YAML(typ="safe")
-    yaml.Constructor = _Exact
-    return yaml.load(text)
 
 
 def leaves(data: Any, path: tuple = ()) -> dict[tuple, Any]:
@@ -68,10 +46,6 @@ def leaves(data: Any, path: tuple = ()) -> dict[tuple, Any]:
 def comments(text: str) -> set[str]:
     """Every comment of a YAML text (whole-line and end-of-line), as written."""
     return {m.group(1).strip() for line in text.splitlines() if (m := COMMENT.search(line))}
-
-
-def half_up(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 # The rules ---------------------------------------------------------------------------------
@@ -126,7 +100,7 @@ def test_lukou_2023_to_2024_keeps_comments_rolls_actuals_clears_the_rest() -> No
     rolled = roll_text(source, 2024)
     assert comments(rolled.text) == comments(source)
     assert rolled.text.splitlines()[0] == source.splitlines()[0]  # the editor modeline
-    before, after = leaves(plain(source)), leaves(plain(rolled.text))
+    before, after = leaves(exact_yaml(source)), leaves(exact_yaml(rolled.text))
     assert after[("year",)] == 2024
     rolled_from = {(*p[:-1], "prior"): v for p, v in before.items() if p[-1] == "actual"}
     expected_to_fill = {p for p in before if p[-1] in ("actual", "income") or p[0] == "staffing"}
@@ -162,7 +136,7 @@ def test_kaifu_anchors_flow_style_and_key_projects() -> None:
     rolled = roll_text(KAIFU.read_text(encoding="utf-8"), 2023)
     text = rolled.text
     assert "- &party" in text and "sections: [*party, *cadre, *talent]" in text
-    data = plain(text)
+    data = exact_yaml(text)
     assert (
         data["key_sections"]["results"]["sections"][0]
         is data["sections"]["performance"]["sections"][0]
@@ -227,7 +201,7 @@ def test_to_fill_paths_lists_every_cleared_field_at_its_line(tmp_path: Path) -> 
     file.write_text(rolled.text, encoding="utf-8")
     found = to_fill_paths(load(file))
     lines = rolled.text.splitlines()
-    expected = {p for p, v in leaves(plain(rolled.text)).items() if v == TO_FILL}
+    expected = {p for p, v in leaves(exact_yaml(rolled.text)).items() if v == TO_FILL}
     assert {path for path, _line in found} == expected
     assert len(found) == len(expected) == 14
     for path, line in found:
@@ -246,40 +220,18 @@ def test_render_refuses_a_file_with_markers(project_copy: Project) -> None:
     assert "budget.projects.groups[0].projects[3].actual" in {f.field for f in findings}
     assert any("人才慰问经费" in f.message for f in findings)
     unit_year = load_unit_year(project_copy, "lukou-zzb", 2024, to_fill=True)
-    assert unit_year.figures.basic.prior == Decimal("1272.75")
+    basic = exact_yaml(LUKOU.read_text(encoding="utf-8"))["budget"]["basic"]
+    assert unit_year.figures.basic.prior == basic["personnel"]["actual"] + basic["public"]["actual"]
     assert unit_year.figures.basic.actual is None
 
 
 # Through the command -----------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    return tmp_path
-
-
-def jixiao(root: Path, *args: str) -> Run:
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
-    env.pop("LC_MESSAGES", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "jixiao", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=root,
-        timeout=300,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+    """A copy of the shipped samples (content and templates)."""
+    return copy_samples(tmp_path)
 
 
 FILLED = {
@@ -295,7 +247,7 @@ FILLED = {
 def fill(file: Path) -> dict[tuple, Decimal]:
     """Replace every 待填 of `file` by a number (amounts: prior + 10%; income: their sum)."""
     text = file.read_text(encoding="utf-8")
-    figures = leaves(plain(text))
+    figures = leaves(exact_yaml(text))
     found = to_fill_paths(load(file))
     values: dict[tuple, Decimal] = {}
     for path, _line in found:
@@ -321,30 +273,34 @@ def fill(file: Path) -> dict[tuple, Decimal]:
 
 
 def test_new_check_fill_render_diff(root: Path) -> None:
-    run = jixiao(root, "new", "2024", "--unit", "lukou-zzb")
-    assert run.code == 0, run.err
+    source = exact_yaml(LUKOU.read_text(encoding="utf-8"))["budget"]["basic"]
+    old_personnel = source["personnel"]["actual"]
+    old_basic = old_personnel + source["public"]["actual"]
+    run = run_jixiao(root, "new", "2024", "--unit", "lukou-zzb")
+    assert run.returncode == 0, run.stderr
     target = root / "content" / "lukou-zzb" / "2024.yaml"
-    assert "沿用" in run.out and "结转 9 项" in run.out and "清空待填 14 项" in run.out
-    assert "sections.performance.text" in run.out  # a narrative block to review
+    assert "沿用" in run.stdout and "结转 9 项" in run.stdout and "清空待填 14 项" in run.stdout
+    assert "sections.performance.text" in run.stdout  # a narrative block to review
 
-    check = jixiao(root, "check", "2024", "--unit", "lukou-zzb")
-    assert check.code == 1
+    check = run_jixiao(root, "check", "2024", "--unit", "lukou-zzb")
+    assert check.returncode == 1
     marked = re.compile(r"2024\.yaml:(\d+): 错误 \[\S+\]: 待填")
-    listed = {int(m.group(1)) for m in marked.finditer(check.out)}
+    listed = {int(m.group(1)) for m in marked.finditer(check.stdout)}
     assert listed == {line for _p, line in to_fill_paths(load(target))}
 
-    early = jixiao(root, "diff", "2023", "2024", "--unit", "lukou-zzb")  # markers left
-    assert early.code == 0, early.err
-    assert re.search(r"人员经费 · 执行数\s+761\.25\s+——\s+——\s+——", early.out)
+    early = run_jixiao(root, "diff", "2023", "2024", "--unit", "lukou-zzb")  # markers left
+    assert early.returncode == 0, early.stderr
+    shown = re.escape(str(half_up(old_personnel)))
+    assert re.search(rf"人员经费 · 执行数\s+{shown}\s+——\s+——\s+——", early.stdout)
 
     values = fill(target)
-    check = jixiao(root, "check", "2024", "--unit", "lukou-zzb")
-    assert check.code == 0, check.out + check.err
-    assert "待填" not in check.out
+    check = run_jixiao(root, "check", "2024", "--unit", "lukou-zzb")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "待填" not in check.stdout
 
     out = root / "out"
-    render = jixiao(root, "render", "2024", "--unit", "lukou-zzb", "--out", str(out))
-    assert render.code == 0, render.err
+    render = run_jixiao(root, "render", "2024", "--unit", "lukou-zzb", "--out", str(out))
+    assert render.returncode == 0, render.stderr
     (docx,) = (out / "2024" / "lukou-zzb").glob("*.docx")
     lines = text_lines(docx.read_bytes())
     assert any("2024年度" in line for line in lines[:5])
@@ -354,19 +310,18 @@ def test_new_check_fill_render_diff(root: Path) -> None:
     body = next(line for line in lines if line.startswith("2024年度基本支出"))
     assert f"基本支出{half_up(basic)}万元" in body
 
-    diff = jixiao(root, "diff", "2023", "2024", "--unit", "lukou-zzb")
-    assert diff.code == 0, diff.err
-    old_personnel, old_basic = Decimal("761.25"), Decimal("761.25") + Decimal("511.50")
+    diff = run_jixiao(root, "diff", "2023", "2024", "--unit", "lukou-zzb")
+    assert diff.returncode == 0, diff.stderr
     for label, old, new in (
         ("人员经费 · 执行数", old_personnel, personnel),
         ("基本支出 · 执行数", old_basic, basic),
     ):
         change = new - old
         rate = change / old * 100
-        words = ("增长" if rate > 0 else "下降") + half_up(abs(rate)) + "%"
+        words = ("增长" if rate > 0 else "下降") + str(half_up(abs(rate))) + "%"
         sign = "+" if change > 0 else "-"
         pattern = rf"{label}\s+{half_up(old)}\s+{half_up(new)}\s+\{sign}?{half_up(abs(change))}"
-        assert re.search(pattern + rf"\s+{words}", diff.out), (pattern, diff.out)
+        assert re.search(pattern + rf"\s+{words}", diff.stdout), (pattern, diff.stdout)
 
 
 def test_new_refuses_an_existing_file_and_force_keeps_what_was_filled(root: Path) -> None:
@@ -378,18 +333,18 @@ def test_new_refuses_an_existing_file_and_force_keeps_what_was_filled(root: Path
     target.write_text(copied, encoding="utf-8")
     before = target.read_bytes()
 
-    run = jixiao(root, "new", "2023", "--unit", "kaifu-zzb")
-    assert run.code == 1
-    assert "2023.yaml" in run.err and "已存在" in run.err and "--force" in run.err
+    run = run_jixiao(root, "new", "2023", "--unit", "kaifu-zzb")
+    assert run.returncode == 1
+    assert "2023.yaml" in run.stderr and "已存在" in run.stderr and "--force" in run.stderr
     assert target.read_bytes() == before
-    english = jixiao(root, "--lang", "en", "new", "2023", "--unit", "kaifu-zzb")
-    assert english.code == 1 and "already exists" in english.err
+    english = run_jixiao(root, "--lang", "en", "new", "2023", "--unit", "kaifu-zzb")
+    assert english.returncode == 1 and "already exists" in english.stderr
     assert target.read_bytes() == before
 
-    forced = jixiao(root, "new", "2023", "--unit", "kaifu-zzb", "--force")
-    assert forced.code == 0, forced.err
-    assert "保留原 2023.yaml 中已填写或改过的 1 项" in forced.out
-    data = plain(target.read_text(encoding="utf-8"))
+    forced = run_jixiao(root, "new", "2023", "--unit", "kaifu-zzb", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "保留原 2023.yaml 中已填写或改过的 1 项" in forced.stdout
+    data = exact_yaml(target.read_text(encoding="utf-8"))
     assert data["staffing"] == {"authorized": TO_FILL, "in_service": 31}  # the writer's figure
     assert data["budget"]["basic"]["prior"] == Decimal("3277.15")  # rolled from 2022
     assert data["budget"]["basic"]["actual"] == TO_FILL  # the copied 2022 figure was stale
@@ -400,13 +355,15 @@ def test_new_refuses_an_existing_file_and_force_keeps_what_was_filled(root: Path
 
 
 def test_new_english_summary_and_bad_from(root: Path) -> None:
-    run = jixiao(root, "--lang", "en", "new", "2024", "--unit", "lukou-zzb")
-    assert run.code == 0, run.err
-    assert "carried" in run.out and "rolled 9" in run.out and "cleared to fill 14" in run.out
-    backwards = jixiao(root, "new", "2022", "--from", "2023")
-    assert backwards.code == 1 and "--from 2023" in backwards.err
-    missing = jixiao(root, "diff", "2023", "2025", "--unit", "lukou-zzb")
-    assert missing.code == 1 and "2025" in missing.err
+    run = run_jixiao(root, "--lang", "en", "new", "2024", "--unit", "lukou-zzb")
+    assert run.returncode == 0, run.stderr
+    assert (
+        "carried" in run.stdout and "rolled 9" in run.stdout and "cleared to fill 14" in run.stdout
+    )
+    backwards = run_jixiao(root, "new", "2022", "--from", "2023")
+    assert backwards.returncode == 1 and "--from 2023" in backwards.stderr
+    missing = run_jixiao(root, "diff", "2023", "2025", "--unit", "lukou-zzb")
+    assert missing.returncode == 1 and "2025" in missing.stderr
 
 
 def test_roll_text_is_pure_and_repeatable() -> None:
@@ -414,9 +371,9 @@ def test_roll_text_is_pure_and_repeatable() -> None:
     first, second = roll_text(source, 2024), roll_text(source, 2024)
     assert first.text == second.text
     again = roll_text(first.text, 2025)  # rolling a file still to fill keeps it to fill
-    data = plain(again.text)
+    data = exact_yaml(again.text)
     assert data["budget"]["basic"]["personnel"] == {
         "prior": TO_FILL,
         "actual": TO_FILL,
-        "covers": plain(source)["budget"]["basic"]["personnel"]["covers"],
+        "covers": exact_yaml(source)["budget"]["basic"]["personnel"]["covers"],
     }

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +16,8 @@ from jixiao.kinds import available, load_kind
 from jixiao.model.common import TO_FILL
 from jixiao.project import Project, load_unit_year
 from jixiao.schema import SCHEMAS, file_name, modeline, schema_text
+from tests.conftest import REPO, copy_samples, run_jixiao
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((REPO / "content").glob("*/*.yaml"))
 KEY = re.compile(r"^\s*(?:# )?\s*(?:- )?([A-Za-z_]\w*):")
 """A key line, also inside a commented-out example."""
@@ -40,20 +36,6 @@ def validator(name: str, root: Path = REPO) -> jsonschema.Draft202012Validator:
     body = json.loads((root / "schema" / file_name(name)).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(body)
     return jsonschema.Draft202012Validator(body)
-
-
-def jixiao(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "jixiao", "--root", str(root), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=root,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
@@ -99,7 +81,7 @@ def test_the_schema_catches_a_typo_and_a_word_for_an_amount() -> None:
 
 def test_schema_command_writes_both_files(tmp_path: Path) -> None:
     out = tmp_path / "elsewhere"
-    run = jixiao(REPO, "schema", "--out", str(out))
+    run = run_jixiao(REPO, "schema", "--out", str(out))
     assert run.returncode == 0, run.stderr
     for name in SCHEMAS:
         assert (out / file_name(name)).read_text(encoding="utf-8") == schema_text(name)
@@ -110,10 +92,8 @@ def test_schema_command_writes_both_files(tmp_path: Path) -> None:
 
 @pytest.fixture
 def empty_project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "schema", root / "schema")
-    return root
+    """A project with the shipped templates and schemas, and no content yet."""
+    return copy_samples(tmp_path / "project", "templates", "schema")
 
 
 def property_names(name: str) -> set[str]:
@@ -123,7 +103,7 @@ def property_names(name: str) -> set[str]:
 
 
 def test_init_scaffolds_a_unit_that_loads(empty_project: Path) -> None:
-    run = jixiao(empty_project, "init", "new-unit", "--kind", "hunan-overall", "--year", "2024")
+    run = run_jixiao(empty_project, "init", "new-unit", "--kind", "hunan-overall", "--year", "2024")
     assert run.returncode == 0, run.stderr
     unit_file = empty_project / "content" / "new-unit" / "unit.yaml"
     year_file = empty_project / "content" / "new-unit" / "2024.yaml"
@@ -151,7 +131,9 @@ def test_init_scaffolds_a_unit_that_loads(empty_project: Path) -> None:
 
 
 def test_init_with_two_kinds_fills_both_section_lists(empty_project: Path) -> None:
-    run = jixiao(empty_project, "init", "u2", "--kind", "hunan-overall", "--kind", "key-project")
+    run = run_jixiao(
+        empty_project, "init", "u2", "--kind", "hunan-overall", "--kind", "key-project"
+    )
     assert run.returncode == 0, run.stderr
     year = dt.date.today().year
     data = plain(empty_project / "content" / "u2" / f"{year}.yaml")
@@ -162,11 +144,11 @@ def test_init_with_two_kinds_fills_both_section_lists(empty_project: Path) -> No
 
 def test_init_never_overwrites(empty_project: Path) -> None:
     args = ("init", "u3", "--kind", "hunan-overall", "--year", "2024")
-    assert jixiao(empty_project, *args).returncode == 0
+    assert run_jixiao(empty_project, *args).returncode == 0
     unit_file = empty_project / "content" / "u3" / "unit.yaml"
     unit_file.write_text("full_name: 已填写\nshort_name: 已填写\n", encoding="utf-8")
     before = unit_file.read_bytes()
-    run = jixiao(empty_project, *args)
+    run = run_jixiao(empty_project, *args)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "已存在，未覆盖" in run.stderr
     assert unit_file.read_bytes() == before
@@ -174,7 +156,7 @@ def test_init_never_overwrites(empty_project: Path) -> None:
 
 @pytest.mark.parametrize("kind", available(REPO / "templates"))
 def test_init_loads_for_every_kind(empty_project: Path, kind: str) -> None:
-    run = jixiao(empty_project, "init", "u-" + kind, "--kind", kind, "--year", "2024")
+    run = run_jixiao(empty_project, "init", "u-" + kind, "--kind", kind, "--year", "2024")
     assert run.returncode == 0, run.stderr
     unit_year = load_unit_year(Project(empty_project), "u-" + kind, 2024, to_fill=True)
     assert [k.name for k in unit_year.kinds] == [kind]
@@ -189,7 +171,7 @@ def test_init_loads_for_every_kind(empty_project: Path, kind: str) -> None:
     ],
 )
 def test_init_refuses_bad_names(empty_project: Path, unit: str, kind: str, says: str) -> None:
-    run = jixiao(empty_project, "init", unit, "--kind", kind)
+    run = run_jixiao(empty_project, "init", unit, "--kind", kind)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert says in run.stderr
     assert not (empty_project / "content").exists()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from jixiao.compute import Line, evaluate
 from jixiao.model import Evaluation, Indicator
@@ -64,6 +65,11 @@ def test_negative_rule_ratio_variant() -> None:
     rules = ScoringRules(negative="ratio")
     indicator = Indicator(name="x", target="≤90", actual="120", points=10)
     assert score_indicator(indicator, rules).score == D("7.50")  # 90 ÷ 120 × 10
+
+
+def test_an_unknown_negative_variant_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        ScoringRules(negative="ratoi")  # a typo must not fall back to linear silently
 
 
 def test_exact_target_scores_both_sides() -> None:

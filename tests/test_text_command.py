@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shlex
 import shutil
 import subprocess
@@ -15,9 +14,9 @@ from docx import Document
 
 from jixiao.docxtext import text_lines
 from jixiao.project import Project
-from tests.conftest import render
+from tests.conftest import cli_env, render
 
-ENV = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+ENV = cli_env()
 COMMAND = [sys.executable, "-m", "jixiao"]
 
 

@@ -27,7 +27,7 @@ from jixiao.formatting import num
 from jixiao.messages import listing, say
 from jixiao.output import write_atomic
 from jixiao.pdf import soffice, to_pdf
-from jixiao.project import Document, Project, build, load_unit_year
+from jixiao.project import Document, Project, build, load_unit_year, prepare_all
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,11 @@ def render_unit(job: Job) -> UnitResult:
     project = Project(job.root)
     try:  # as checks.build_checked, keeping the figures for the summary's 总分
         unit_year = load_unit_year(project, job.unit, job.year)
-        findings = review(project, unit_year)
+        prepared = prepare_all(unit_year)  # the contexts, built once for checks and render
+        findings = review(project, unit_year, prepared)
         if any(f.severity is Severity.ERROR for f in findings):
             raise ContentError(findings)
-        documents = build(unit_year)
+        documents = build(unit_year, prepared)
         evaluation = unit_year.figures.evaluation
         written = write_unit(job.out, documents, job.pdf)
     except ContentError as exc:
@@ -172,10 +173,6 @@ def _with_progress(jobs: list[Job], label: str) -> list[UnitResult]:
 
 def _print(results: list[UnitResult], root: Path, seconds: float) -> None:
     """Findings (stderr), files written and the summary table (stdout), then any failures."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-
     for result in results:
         for finding in result.findings:
             typer.echo(finding.render(root), err=True)
@@ -185,18 +182,100 @@ def _print(results: list[UnitResult], root: Path, seconds: float) -> None:
             typer.echo(say("wrote", path=shown(path)))
     documents = sum(r.documents for r in results)
     caption = say("summary_total", units=len(results), documents=documents, seconds=seconds)
-    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
-    table.add_column(say("summary_unit"))
-    for column in ("summary_documents", "summary_score", "summary_findings", "summary_time"):
-        table.add_column(say(column), justify="right")
-    for r in results:
-        count = say("summary_failed") if r.errors else str(r.documents)
-        seconds_taken = say("summary_seconds", seconds=r.seconds)
-        table.add_row(r.unit, count, num(r.score), str(len(r.findings)), seconds_taken)
-    Console(highlight=False).print(table)
+    columns = ("summary_unit", "summary_documents", "summary_score", "summary_findings")
+    header = [say(column) for column in (*columns, "summary_time")]
+    rows = [
+        [
+            r.unit,
+            say("summary_failed") if r.errors else str(r.documents),
+            num(r.score),
+            str(len(r.findings)),
+            say("summary_seconds", seconds=r.seconds),
+        ]
+        for r in results
+    ]
+    plain = _plain_table(header, rows, caption)
+    if plain is not None:
+        sys.stdout.write(plain)
+        sys.stdout.flush()
+    else:
+        _rich_table(header, rows, caption)
     failed = [r.unit for r in results if r.errors]
     if failed:
         typer.echo(say("units_failed", failed=len(failed), units=listing(failed)), err=True)
+
+
+def _rich_table(header: list[str], rows: list[list[str]], caption: str) -> None:
+    """The summary table drawn by rich: first column left, the others right."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="left")
+    table.add_column(header[0])
+    for column in header[1:]:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    Console(highlight=False).print(table)
+
+
+_MARKUP = set("[:")  # rich markup, emoji codes
+_RICH_ENVIRONMENT = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+
+
+def _plain_table(header: list[str], rows: list[list[str]], caption: str) -> str | None:
+    """The summary table as `_rich_table` draws it into a pipe or file, without importing
+    rich's console (a noticeable part of a one-report run); None where only rich can draw
+    it: on a terminal (styles), too wide for the width rich would use, text that rich
+    would read as markup or emoji codes, or space at either end of a cell (rich trims it)."""
+    from rich.cells import cell_len  # small; rich.console is not
+
+    cells = [*header, *(cell for row in rows for cell in row), caption]
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    if (
+        sys.stdout.isatty()
+        or not encoding.startswith("utf")
+        or any(name in os.environ for name in _RICH_ENVIRONMENT)
+        or any(not _plain_cell(cell) for cell in cells)
+    ):
+        return None
+    widths = [max(cell_len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    width = sum(widths) + 3 * len(widths) + 1  # a space either side of each cell, edges
+    if width > _console_width() or cell_len(caption) > width:
+        return None
+
+    def line(row: list[str]) -> str:
+        first = row[0] + " " * (widths[0] - cell_len(row[0]))
+        rest = [
+            " " * (w - cell_len(cell)) + cell for cell, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        return "  " + "   ".join([first, *rest]) + "  "
+
+    lines = [" " * width, line(header), " " + "─" * (width - 2) + " "]
+    lines += [line(row) for row in rows]
+    lines += [" " * width, caption + " " * (width - cell_len(caption))]
+    return "\n".join(lines) + "\n"
+
+
+def _plain_cell(text: str) -> bool:
+    """Whether rich draws `text` as it is: printable, no space at the ends, no markup."""
+    return text == text.strip() and text.isprintable() and not _MARKUP & set(text)
+
+
+def _console_width() -> int:
+    """The width rich's console would take: COLUMNS, else a terminal on 0, 1 or 2, else 80."""
+    width = 0
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+            break
+        except (AttributeError, ValueError, OSError):
+            continue
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        width = int(columns)
+    return width or 80
 
 
 def shown(path: Path) -> Path:

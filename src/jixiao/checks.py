@@ -18,8 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import TemplateError, meta
 
 from jixiao.compute import Figures, Line
 from jixiao.errors import ContentError, Finding, Severity, error, warning
@@ -29,8 +30,16 @@ from jixiao.loading import FieldPath, Source, load, path_text
 from jixiao.messages import say
 from jixiao.model import Evaluation, Year
 from jixiao.narrative import Text, sandbox
-from jixiao.project import Document, Project, UnitYear, build, load_unit_year
-from jixiao.render.context import ContextBuilder, writer_names
+from jixiao.project import (
+    Document,
+    Prepared,
+    Project,
+    UnitYear,
+    build,
+    load_unit_year,
+    prepare_all,
+)
+from jixiao.render.context import writer_names
 from jixiao.scoring import ScoringRules, in_band, qualitative_grade, rule_of, score_indicator
 from jixiao.to_fill import to_fill_findings
 
@@ -73,24 +82,28 @@ def build_checked(
 ) -> tuple[list[Document], list[Finding]]:
     """The unit-year's documents and warnings, after the checks; ContentError on any error."""
     unit_year = load_unit_year(project, unit_id, year)
-    findings = review(project, unit_year)
+    prepared = prepare_all(unit_year)
+    findings = review(project, unit_year, prepared)
     if any(f.severity is Severity.ERROR for f in findings):
         raise ContentError(findings)
-    return build(unit_year), findings
+    return build(unit_year, prepared), findings
 
 
-def review(project: Project, unit_year: UnitYear) -> list[Finding]:
-    """The findings for a unit-year that loaded and validated."""
+def review(
+    project: Project, unit_year: UnitYear, prepared: list[Prepared] | None = None
+) -> list[Finding]:
+    """The findings for a unit-year that loaded and validated.
+
+    `prepared` are the kinds' render contexts (`prepare_all`), if the caller has them: the
+    checks read them, and the caller can render them afterwards.
+    """
     findings: list[Finding] = []
     texts: dict[tuple[FieldPath, str, int | None, str], Text] = {}
-    for kind in unit_year.kinds:
-        figures = unit_year.figures_for(kind)
-        builder = ContextBuilder(unit_year.unit, unit_year.year, kind, figures, unit_year.source)
-        context = builder.build()
-        findings += builder.narrative.findings
-        for text in builder.narrative.texts:
+    for one in prepare_all(unit_year) if prepared is None else prepared:
+        findings += one.findings
+        for text in one.builder.narrative.texts:
             texts.setdefault((text.path, str(text.file), text.line, text.raw), text)
-        findings += template_findings(kind, context)
+        findings += template_findings(one.kind, one.context)
     figures = unit_year.figures
     findings += tie_outs(unit_year.year, figures, unit_year.source)
     for path, evaluation in evaluations(unit_year.year):
@@ -491,7 +504,6 @@ def template_findings(kind: Kind, context: dict[str, Any]) -> list[Finding]:
 @functools.lru_cache(maxsize=32)
 def _template_findings(path: Path, _mtime: int, _size: int, names: frozenset[str]) -> list[Finding]:
     """Template findings, cached per template file version and set of context names."""
-    context = dict.fromkeys(names, "")
     findings = []
     template = DocxTemplate(str(path))
     template.init_docx()
@@ -503,9 +515,7 @@ def _template_findings(path: Path, _mtime: int, _size: int, names: frozenset[str
     if findings:
         return findings
     try:
-        missing = template.get_undeclared_template_variables(
-            jinja_env=sandbox(autoescape=True), context=context
-        )
+        missing = _undeclared(template, names)
     except TemplateError as exc:
         detail = getattr(exc, "message", None) or str(exc)
         message = say("template_error", template=path.name, detail=detail)
@@ -513,6 +523,21 @@ def _template_findings(path: Path, _mtime: int, _size: int, names: frozenset[str
     if missing:
         findings.append(_template_error(path, "template_undeclared", "、".join(sorted(missing))))
     return findings
+
+
+def _undeclared(template: DocxTemplate, names: frozenset[str]) -> set[str]:
+    """The names the template's body, headers and footers use that are not in `names`.
+
+    As docxtpl's get_undeclared_template_variables, but on the document already open
+    (that method opens the template file once more).
+    """
+    document = template.docx
+    xml = template.patch_xml(template.xml_to_string(document.element.body))
+    for uri in (template.HEADER_URI, template.FOOTER_URI):
+        for rel in document.part.rels.values():
+            if rel.reltype == uri and rel.target_part.blob:
+                xml += template.patch_xml(template.xml_to_string(parse_xml(rel.target_part.blob)))
+    return meta.find_undeclared_variables(sandbox(autoescape=True).parse(xml)) - names
 
 
 def _paragraph_texts(template: DocxTemplate) -> list[str]:

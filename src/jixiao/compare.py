@@ -18,7 +18,7 @@ from jixiao.formatting import num, pct, wan
 from jixiao.messages import say
 
 
-class Kind(StrEnum):
+class RowKind(StrEnum):
     """How a row's values are written and compared."""
 
     AMOUNT = "amount"  # 万元, two decimals; 同比 as a rate
@@ -34,20 +34,20 @@ class Row:
     label: str
     a: Decimal | None
     b: Decimal | None
-    kind: Kind = Kind.AMOUNT
+    kind: RowKind = RowKind.AMOUNT
 
     @property
     def change(self) -> Decimal | None:
         """B − A (for a ratio: in 百分点)."""
         if self.a is None or self.b is None:
             return None
-        scale = 100 if self.kind is Kind.RATIO else 1
+        scale = 100 if self.kind is RowKind.RATIO else 1
         return (Decimal(self.b) - Decimal(self.a)) * scale
 
     @property
     def rate(self) -> Decimal | None:
         """同比 = (B − A) ÷ A; none for ratios."""
-        if self.kind is Kind.RATIO or self.a is None or self.b is None:
+        if self.kind is RowKind.RATIO or self.a is None or self.b is None:
             return None
         return change_rate(Decimal(self.b), Decimal(self.a))
 
@@ -67,16 +67,16 @@ def _rows(a: Figures, b: Figures) -> Iterator[Row]:
                 say(f"diff_{name}"),
                 _get(a.staffing, name),
                 _get(b.staffing, name),
-                Kind.COUNT,
+                RowKind.COUNT,
             )
         yield Row(
             say("diff_staff_control"),
             _get(a.staffing, "control_rate"),
             _get(b.staffing, "control_rate"),
-            Kind.RATIO,
+            RowKind.RATIO,
         )
     yield from _line(say("diff_overall"), a.overall, b.overall)
-    yield Row(say("diff_execution"), a.execution_rate, b.execution_rate, Kind.RATIO)
+    yield Row(say("diff_execution"), a.execution_rate, b.execution_rate, RowKind.RATIO)
     yield from _line(say("diff_basic"), a.basic, b.basic)
     for part in ("personnel", "public"):
         line_a, line_b = _get(a.basic, part), _get(b.basic, part)
@@ -86,7 +86,7 @@ def _rows(a: Figures, b: Figures) -> Iterator[Row]:
             say("diff_share", name=label),
             _get(line_a, "share"),
             _get(line_b, "share"),
-            Kind.RATIO,
+            RowKind.RATIO,
         )
         for name, pa, pb in _matched(_get(line_a, "parts"), _get(line_b, "parts")):
             yield from _line(f"{label} · {name}", pa, pb)
@@ -107,7 +107,7 @@ def _rows(a: Figures, b: Figures) -> Iterator[Row]:
         say("diff_three_control"),
         _get(three_a, "control_rate"),
         _get(three_b, "control_rate"),
-        Kind.RATIO,
+        RowKind.RATIO,
     )
     yield from _line(
         say("diff_procurement"),
@@ -120,7 +120,7 @@ def _rows(a: Figures, b: Figures) -> Iterator[Row]:
         say("diff_score"),
         _get(a.evaluation, "score_total"),
         _get(b.evaluation, "score_total"),
-        Kind.SCORE,
+        RowKind.SCORE,
     )
     for name, ka, kb in _matched(a.key_projects, b.key_projects):
         yield from _line(say("diff_key_project", name=name), _get(ka, "funds"), _get(kb, "funds"))
@@ -128,16 +128,18 @@ def _rows(a: Figures, b: Figures) -> Iterator[Row]:
             say("diff_key_score", name=name),
             _get(_get(ka, "evaluation"), "score_total"),
             _get(_get(kb, "evaluation"), "score_total"),
-            Kind.SCORE,
+            RowKind.SCORE,
         )
 
 
 def _line(label: str, a: Line | None, b: Line | None) -> Iterator[Row]:
+    """A line's 年初预算, 全年预算 and 执行数 in both years."""
     for column in _COLUMNS:
         yield Row(f"{label} · {say('diff_' + column)}", _get(a, column), _get(b, column))
 
 
 def _get(value: Any, name: str) -> Any:
+    """`value.name`, or None where the figure (or what holds it) is missing."""
     return getattr(value, name, None) if value is not None else None
 
 
@@ -156,11 +158,11 @@ def shown(row: Row, value: Decimal | None) -> str:
     """A value of `row` as the report writes it."""
     if value is None:
         return "——"
-    if row.kind is Kind.RATIO:
+    if row.kind is RowKind.RATIO:
         return pct(value)
-    if row.kind is Kind.COUNT:
+    if row.kind is RowKind.COUNT:
         return num(value, 0)
-    if row.kind is Kind.SCORE:
+    if row.kind is RowKind.SCORE:
         return num(value)
     return wan(value)
 
@@ -172,11 +174,11 @@ def change_text(row: Row) -> str:
         return "——"
     sign = "+" if change > 0 else "-" if change < 0 else ""
     magnitude = abs(change)
-    if row.kind is Kind.RATIO:
+    if row.kind is RowKind.RATIO:
         return say("diff_points", value=sign + num(magnitude))
-    if row.kind is Kind.COUNT:
+    if row.kind is RowKind.COUNT:
         return sign + num(magnitude, 0)
-    return sign + (num(magnitude) if row.kind is Kind.SCORE else wan(magnitude))
+    return sign + (num(magnitude) if row.kind is RowKind.SCORE else wan(magnitude))
 
 
 def rate_text(row: Row) -> str:
@@ -211,9 +213,11 @@ def table(a_year: int, b_year: int, items: list[Row]) -> str:
 
 
 def _width(text: str) -> int:
+    """Columns `text` takes in a terminal: two for each wide (CJK) character."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _pad(text: str, width: int, left: bool = False) -> str:
+    """`text` padded to `width` columns, aligned right unless `left`."""
     space = " " * (width - _width(text))
     return text + space if left else space + text

@@ -9,7 +9,7 @@ Templates and writer text read these figures; they never add or divide by themse
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,7 @@ from jixiao.scoring import (
 )
 
 COLUMNS = ("prior", "initial", "budget", "actual")
+INFINITE = Decimal("Infinity")
 
 
 def ratio(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | None:
@@ -62,9 +63,23 @@ def ratio(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | 
 def total(values: Iterable[Decimal | None]) -> Decimal | None:
     """The sum of `values`, or None unless every one of them is given (and there is one)."""
     values = list(values)
-    if not values or any(v is None for v in values):
+    given = [v for v in values if v is not None]
+    if not values or len(given) < len(values):
         return None
-    return sum(values, Decimal(0))  # type: ignore[arg-type]
+    return sum(given, Decimal(0))
+
+
+def sum_given(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the values that are given (a blank counts as 0), or None if none is."""
+    given = [v for v in values if v is not None]
+    return sum(given, Decimal(0)) if given else None
+
+
+def _minus(a: Decimal | None, *others: Decimal | None) -> Decimal | None:
+    """a − others (a blank other counts as 0), or None when `a` is not given."""
+    if a is None:
+        return None
+    return a - sum((o for o in others if o is not None), Decimal(0))
 
 
 def change_rate(current: Decimal | None, prior: Decimal | None) -> Decimal | None:
@@ -90,14 +105,16 @@ class Line:
 
     @classmethod
     def of(cls, amounts: Amounts) -> Line:
+        """The line of figures a content model gives (blank where it gives none)."""
         return cls(amounts.prior, amounts.initial, amounts.budget, amounts.actual)
 
     @classmethod
     def zero(cls) -> Line:
+        """Zero in every column: what no items at all add up to."""
         return cls(Decimal(0), Decimal(0), Decimal(0), Decimal(0))
 
 
-def sum_lines(lines: list[Line], declared: Line | None = None) -> Line:
+def sum_lines(lines: Sequence[Line], declared: Line | None = None) -> Line:
     """Column by column: the sum of `lines` where every line gives it, else the declared figure.
 
     No lines at all sum to zero (no projects: no project spending), unless declared.
@@ -109,6 +126,13 @@ def sum_lines(lines: list[Line], declared: Line | None = None) -> Line:
         summed = total(getattr(line, column) for line in lines)
         values[column] = summed if summed is not None else getattr(declared, column, None)
     return Line(**values)
+
+
+def _with_declared(computed: Line, declared: Amounts | None) -> Line:
+    """Column by column, the computed figure where there is one, else the declared one."""
+    if declared is None:
+        return computed
+    return sum_lines([computed], Line.of(declared))
 
 
 @dataclass(frozen=True)
@@ -247,10 +271,6 @@ class GroupScore:
         """The weight to print: as declared on the form, else the sum of its indicators."""
         return self.declared_points if self.declared_points is not None else self.points
 
-    @property
-    def row_count(self) -> int:
-        return sum(len(c.rows) for c in self.categories)
-
 
 @dataclass(frozen=True)
 class EvaluationFigures:
@@ -268,6 +288,7 @@ class EvaluationFigures:
 
     @property
     def rows(self) -> list[Scored]:
+        """Every scored indicator, in table order."""
         return [row for g in self.groups for c in g.categories for row in c.rows]
 
 
@@ -297,12 +318,10 @@ class Figures:
     """All computed figures of one unit-year; what templates and writer text see."""
 
     year: int
-    prior_year: int
     staffing: StaffFigures | None
     basic: BasicFigures | None
     projects: ProjectsFigures | None
     overall: Line
-    execution_rate: Decimal | None
     income: IncomeFigures | None
     basic_data: BasicDataFigures | None
     evaluation: EvaluationFigures | None
@@ -317,15 +336,28 @@ class Figures:
     coverage: CoverageFigures | None = None
 
     @property
+    def prior_year(self) -> int:
+        """The year before: 上年 in the text and the forms."""
+        return self.year - 1
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """执行率 of the whole unit = 执行数 ÷ 全年预算数."""
+        return self.overall.execution_rate
+
+    @property
     def budget_total(self) -> Decimal | None:
+        """全年预算数 of the whole unit."""
         return self.overall.budget
 
     @property
     def actual_total(self) -> Decimal | None:
+        """执行数 of the whole unit."""
         return self.overall.actual
 
 
 def _staff(staffing: Staffing | None) -> StaffFigures | None:
+    """人员情况 and its 控制率."""
     if staffing is None:
         return None
     return StaffFigures(
@@ -338,14 +370,12 @@ def _staff(staffing: Staffing | None) -> StaffFigures | None:
 
 
 def _line_figures(line: ExpenseLine | None, basic_actual: Decimal | None) -> LineFigures | None:
+    """人员经费 or 公用经费 as given, with its share of 基本支出's 执行数."""
     if line is None:
         return None
-    parts = [NamedLine(p.prior, p.initial, p.budget, p.actual, name=p.name) for p in line.parts]
+    parts = [NamedLine(**vars(Line.of(p)), name=p.name) for p in line.parts]
     return LineFigures(
-        line.prior,
-        line.initial,
-        line.budget,
-        line.actual,
+        **vars(Line.of(line)),
         share=ratio(line.actual, basic_actual),
         covers=list(line.covers),
         parts=parts,
@@ -353,14 +383,12 @@ def _line_figures(line: ExpenseLine | None, basic_actual: Decimal | None) -> Lin
 
 
 def _basic(budget: GeneralBudget) -> BasicFigures:
+    """基本支出: 人员 + 公用 where both are given, else as declared; each part's share."""
     basic = budget.basic
     parts = [Line.of(p) for p in (basic.personnel, basic.public) if p is not None]
     line = sum_lines(parts, Line.of(basic)) if len(parts) == 2 else Line.of(basic)
     return BasicFigures(
-        line.prior,
-        line.initial,
-        line.budget,
-        line.actual,
+        **vars(line),
         personnel=_line_figures(basic.personnel, line.actual),
         public=_line_figures(basic.public, line.actual),
         text=list(basic.text),
@@ -368,11 +396,13 @@ def _basic(budget: GeneralBudget) -> BasicFigures:
 
 
 def _project(project: Project) -> ProjectFigures:
+    """One project's figures, as given."""
     line = Line.of(project)
     return ProjectFigures(**vars(line), name=project.name, purpose=project.purpose)
 
 
 def _group(group: ProjectGroup) -> GroupFigures:
+    """A project group: the sum of its projects, else its declared figures."""
     projects = [_project(p) for p in group.projects]
     line = sum_lines(projects, Line.of(group)) if projects else Line.of(group)
     return GroupFigures(
@@ -387,6 +417,7 @@ def _group(group: ProjectGroup) -> GroupFigures:
 
 
 def _projects(budget: GeneralBudget) -> ProjectsFigures:
+    """项目支出: the sum of the groups, and of the groups of each 基础数据表 kind."""
     groups = [_group(g) for g in budget.projects.groups]
     line = sum_lines(groups)
     by_kind = {
@@ -401,6 +432,7 @@ def _projects(budget: GeneralBudget) -> ProjectsFigures:
 
 
 def _income(income: Income | None) -> IncomeFigures | None:
+    """年初预算 by source, and their total."""
     if income is None:
         return None
     parts = (income.general_budget, income.government_fund, income.non_tax, income.other)
@@ -426,6 +458,7 @@ def three_public_figures(three: ThreePublic) -> ThreePublicFigures:
 
 
 def _basic_data(data: BasicData | None) -> BasicDataFigures | None:
+    """The 基础数据表's own figures and their control rates."""
     if data is None:
         return None
     buildings = data.buildings
@@ -480,7 +513,18 @@ def evaluate(
     )
 
 
+def _targets_of(project: KeyProject) -> list[Target]:
+    """A project's indicators as plain targets, for kinds that list them in the text."""
+    return [
+        Target(name=i.name, target=i.target, actual=i.actual, formula=i.formula)
+        for group in project.evaluation.indicators
+        for category in group.categories
+        for i in category.indicators
+    ]
+
+
 def _key_project(project: KeyProject, unit: Unit, rules: ScoringRules) -> KeyProjectFigures:
+    """A 重点项目: funds as the sum of the sources given, and its scored evaluation."""
     current, carryover = Line.of(project.funds.current), Line.of(project.funds.carryover)
     other = Line.of(project.funds.other)
     given = [line for line in (current, carryover, other) if line != Line()]
@@ -527,12 +571,10 @@ def compute(unit: Unit, year: Year, rules: ScoringRules | None = None) -> Figure
     rates = _rates(staff, overall, projects, key_total, basic_data, institutions, year)
     return Figures(
         year=year.year,
-        prior_year=year.year - 1,
         staffing=staff,
         basic=basic,
         projects=projects,
         overall=overall,
-        execution_rate=overall.execution_rate,
         income=_income(year.income),
         basic_data=basic_data,
         evaluation=evaluation,
@@ -548,29 +590,7 @@ def compute(unit: Unit, year: Year, rules: ScoringRules | None = None) -> Figure
     )
 
 
-# Institutions, rates, the 评分表 ------------------------------------------------------------
-
-INFINITE = Decimal("Infinity")
-
-
-def sum_given(values: Iterable[Decimal | None]) -> Decimal | None:
-    """The sum of the values that are given (a blank counts as 0), or None if none is."""
-    given = [v for v in values if v is not None]
-    return sum(given, Decimal(0)) if given else None
-
-
-def _minus(a: Decimal | None, *others: Decimal | None) -> Decimal | None:
-    """a − others (a blank other counts as 0), or None when `a` is not given."""
-    if a is None:
-        return None
-    return a - sum((o for o in others if o is not None), Decimal(0))
-
-
-def _with_declared(computed: Line, declared: Amounts | None) -> Line:
-    """Column by column, the computed figure where there is one, else the declared one."""
-    if declared is None:
-        return computed
-    return sum_lines([computed], Line.of(declared))
+# Institutions, rates, the 评分表, coverage ----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -608,6 +628,7 @@ class InstitutionsFigures:
 
 
 def _institution(inst: InstitutionYear) -> InstitutionFigures:
+    """One institution's row: the given figures, their sums, balances and 利用率."""
     income, spending, assets = inst.income, inst.spending, inst.assets
     income_total = sum_given(
         [
@@ -752,10 +773,6 @@ class ScoreCategoryFigures:
     points: Decimal
     score: Decimal | None
 
-    @property
-    def row_count(self) -> int:
-        return sum(len(i.rows) for i in self.items)
-
 
 @dataclass(frozen=True)
 class ScoreGroupFigures:
@@ -769,11 +786,8 @@ class ScoreGroupFigures:
 
     @property
     def items(self) -> list[ScoredItem]:
+        """Every item of its categories, in table order."""
         return [i for c in self.categories for i in c.items]
-
-    @property
-    def row_count(self) -> int:
-        return sum(c.row_count for c in self.categories)
 
 
 @dataclass(frozen=True)
@@ -804,6 +818,7 @@ class ScoreFigures:
 
 
 def _less_lost(points: Decimal, items: list[ScoredItem]) -> Decimal | None:
+    """`points` less what `items` lost; None while a listed item has no score."""
     lost = total(i.lost for i in items)
     return None if lost is None and items else points - (lost or Decimal(0))
 
@@ -872,10 +887,10 @@ def score_table(
             categories.append(ScoreCategoryFigures(name, scored, points, score))
         listed = sum((c.points for c in categories), Decimal(0))
         points = group.points if group.points is not None else listed
-        items = [i for c in categories for i in c.items]
-        complete = sum((i.points for i in items), Decimal(0)) == points
+        every = [i for c in categories for i in c.items]
+        complete = sum((i.points for i in every), Decimal(0)) == points
         groups.append(
-            ScoreGroupFigures(group.name, categories, points, _less_lost(points, items), complete)
+            ScoreGroupFigures(group.name, categories, points, _less_lost(points, every), complete)
         )
     score = total(g.score for g in groups)
     return ScoreFigures(
@@ -899,6 +914,7 @@ class CoverageFigures:
 
 
 def _coverage(coverage: Coverage | None) -> CoverageFigures | None:
+    """自评覆盖面: every project evaluated unless the writer says how many were."""
     if coverage is None:
         return None
     evaluated = coverage.projects if coverage.evaluated is None else coverage.evaluated
@@ -910,13 +926,3 @@ def _coverage(coverage: Coverage | None) -> CoverageFigures | None:
         rate=ratio(evaluated, coverage.projects),
         share=ratio(coverage.amount, coverage.base),
     )
-
-
-def _targets_of(project: KeyProject) -> list[Target]:
-    """A project's indicators as plain targets, for kinds that list them in the text."""
-    return [
-        Target(name=i.name, target=i.target, actual=i.actual, formula=i.formula)
-        for group in project.evaluation.indicators
-        for category in group.categories
-        for i in category.indicators
-    ]

@@ -26,6 +26,7 @@ def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
 
 
 def _plain(value: Decimal, places: int) -> str:
+    """An already rounded number with `places` decimals, in zh_CN digits, no grouping."""
     pattern = "0." + "0" * places if places > 0 else "0"
     return format_decimal(value, format=pattern, locale=_ZH_CN, decimal_quantization=False)
 
@@ -111,13 +112,10 @@ def tally(counts: Iterable[tuple[str, int]], measure: str = "个") -> str:
     return "、".join(f"{count}{measure}{name}" for name, count in counts)
 
 
-def amounts(entries: Iterable[object], style: str = "num", unit: str = "万元") -> str:
+def amounts(entries: Iterable[Any], style: str = "num", unit: str = "万元") -> str:
     """Named amounts as prose: projects → '省市下达人才项目经费116万元，柏连阳…100万元'."""
     shown = num if style == "num" else wan
-    return "，".join(
-        f"{getattr(e, 'name')}{shown(getattr(e, 'actual'))}{unit}"  # noqa: B009
-        for e in entries
-    )
+    return "，".join(f"{e.name}{shown(e.actual)}{unit}" for e in entries)
 
 
 FILTERS = {

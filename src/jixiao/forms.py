@@ -41,6 +41,7 @@ def amount(value: Decimal | None, blank: str = "") -> str:
 
 
 def rate(value: Decimal | None, blank: str = "") -> str:
+    """A ratio in a form cell as a percent; `blank` when there is none."""
     return blank if value is None else pct(value)
 
 
@@ -50,6 +51,7 @@ def numbered(items: list[str]) -> tuple[str, ...]:
 
 
 def left(text: str | tuple[str, ...], cols: int = 1, rows: int = 1) -> Cell:
+    """A left-aligned cell (text that reads as prose, not a figure or a heading)."""
     return Cell(text, cols=cols, rows=rows, align=Align.LEFT)
 
 
@@ -62,6 +64,7 @@ def basic_data_grid(figures: Figures, data: BasicDataFigures) -> Grid:
     g = GridBuilder(widths=(2.6, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0))
 
     def three(label: str | Cell, line: Line, blank_prior: bool = False) -> None:
+        """A row of 上年决算, 本年预算 and 本年决算, two grid columns each."""
         g.row(
             label if isinstance(label, Cell) else left(label),
             Cell(NA if blank_prior else amount(line.prior, NA), cols=2),
@@ -96,14 +99,10 @@ def basic_data_grid(figures: Figures, data: BasicDataFigures) -> Grid:
     three("3、公务接待", public.reception)
     projects = figures.projects
     three("项目支出：", projects if projects else Line())
-    labels = {
-        ProjectKind.BUSINESS: "1、业务工作经费",
-        ProjectKind.OPERATION: "2、运行维护经费",
-        ProjectKind.SPECIAL: ("3、专项资金", "（一个专项一行）"),
-        ProjectKind.OTHER: "4、其他事业类发展资金",
-    }
-    for kind, label in labels.items():
-        three(left(label), projects.by_kind[kind] if projects else Line())
+    for number, kind in enumerate(ProjectKind, start=1):
+        label = f"{number}、{kind.value}"
+        shown = (label, "（一个专项一行）") if kind is ProjectKind.SPECIAL else label
+        three(left(shown), projects.by_kind[kind] if projects else Line())
     basic = figures.basic
     public_line = basic.public if basic and basic.public else None
     three("公用经费", public_line or Line())
@@ -138,6 +137,7 @@ def basic_data_grid(figures: Figures, data: BasicDataFigures) -> Grid:
 
 
 def _funds_header(g: GridBuilder, label: str, rows: int) -> None:
+    """The heading row of the funds block, `label` spanning its `rows` rows."""
     g.row(
         Cell(label, rows=rows),
         Cell("", cols=2),
@@ -151,6 +151,7 @@ def _funds_header(g: GridBuilder, label: str, rows: int) -> None:
 
 
 def _funds_total(g: GridBuilder, evaluation: EvaluationFigures) -> None:
+    """年度资金总额: initial, full-year budget, spending, 执行率 and its score."""
     funds = evaluation.funds
     g.row(
         Cell("年度资金总额", cols=2),
@@ -164,6 +165,7 @@ def _funds_total(g: GridBuilder, evaluation: EvaluationFigures) -> None:
 
 
 def _goals(g: GridBuilder, goals: list[str], results: list[str]) -> None:
+    """年度总体目标: the 预期目标 and the 实际完成情况, numbered, side by side."""
     g.row(Cell("年度总体目标", rows=2), Cell("预期目标", cols=4), Cell("实际完成情况", cols=4))
     g.row(left(numbered(goals) or ("",), cols=4), left(numbered(results) or ("",), cols=4))
 
@@ -190,6 +192,7 @@ def tree_rows(g: GridBuilder, branches: list[Branch]) -> None:
 
 
 def _indicator_cells(scored: Scored) -> Row:
+    """A 三级指标's cells: name, 指标值, 完成值, 分值, 得分, 偏差原因."""
     indicator = scored.indicator
     return [
         left(indicator.name),
@@ -317,7 +320,7 @@ def key_projects_grid(figures: Figures) -> Grid:
         Cell("预算金额", cols=2),
         Cell("支出金额", cols=2),
     )
-    g.row(("指标", "总额"), "其中：区级资金", "支出总额", "其中：区级资金")
+    g.row(Cell(("指标", "总额")), "其中：区级资金", "支出总额", "其中：区级资金")
     for project in figures.key_projects:
         g.row(
             project.name,
@@ -352,10 +355,12 @@ class Column:
 
     @property
     def depth(self) -> int:
+        """How many heading rows this column takes, its own and those under it."""
         return 1 + max((c.depth for c in self.children), default=0)
 
     @property
     def leaves(self) -> list[Column]:
+        """The columns without children under it (itself if it has none), left to right."""
         return [leaf for c in self.children for leaf in c.leaves] if self.children else [self]
 
 
@@ -374,12 +379,14 @@ def header_rows(g: GridBuilder, columns: tuple[Column, ...]) -> None:
 
 
 def _of(*children: Column) -> Column:
+    """A “其中：” heading over `children`."""
     return Column("其中：", children)
 
 
 def _col(
     label: str | tuple[str, ...], value: Callable[[InstitutionFigures], Decimal | None]
 ) -> Column:
+    """A column of figures: its heading and how a row's figure is read."""
     return Column(label, value=value)
 
 
@@ -548,8 +555,8 @@ def evaluators_grid(evaluators: list[Evaluator], unit_name: str) -> Grid:
     g.row("姓名", "职务/职称", "单位", "签字")
     for person in evaluators:
         g.row(person.name, person.title, person.unit or unit_name, "")
-    for lefts, rights in SIGNATURES:
-        rights = (rights,) if isinstance(rights, str) else rights
+    for lefts, right in SIGNATURES:
+        rights = (right,) if isinstance(right, str) else right
         aligns = (Align.LEFT,) * len(lefts) + (Align.RIGHT,) * len(rights)
         g.row(Cell((*lefts, *rights), cols=4, align=Align.LEFT, aligns=aligns))
     return g.build()
@@ -566,6 +573,7 @@ def _basis(item: ScoredItem) -> str:
 
 
 def _score_rows(item: ScoredItem) -> list[Row]:
+    """An item's rows: 评分标准 and a shared 分值 merged over all of them."""
     rows: list[Row] = []
     height = len(item.rows)
     for index, row in enumerate(item.rows):

@@ -24,11 +24,15 @@ KIND_FILE = "kind.yaml"
 
 
 class WhenEmpty(StrEnum):
+    """What a section with no content does: left out, or written with the kind's 无."""
+
     OMIT = "omit"
     NONE = "none"
 
 
 class Layout(StrEnum):
+    """How a top-level section is laid out: writer text, or tables and text built from figures."""
+
     NARRATIVE = "narrative"
     GENERAL_BUDGET = "general_budget"
     KEY_OVERVIEW = "key_overview"
@@ -105,9 +109,11 @@ class Kind:
 
     @property
     def template(self) -> Path:
+        """The kind's Word template."""
         return self.folder / self.settings.template
 
     def section(self, key: str) -> SectionSpec | None:
+        """The top-level section `key` of this kind, or None if it has none such."""
         return next((s for s in self.settings.sections if s.key == key), None)
 
 

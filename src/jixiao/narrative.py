@@ -11,12 +11,12 @@ import difflib
 import functools
 import re
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from pydantic import BaseModel
 
@@ -26,9 +26,42 @@ from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
 
 
-def sandbox(autoescape: bool = False) -> ImmutableSandboxedEnvironment:
-    """The Jinja environment for anything a writer or a unit can edit."""
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=autoescape)
+class Sandbox(ImmutableSandboxedEnvironment):
+    """The sandboxed environment, keeping up to `cache` templates compiled from strings.
+
+    Compiling is most of the cost of rendering a short text or a template's XML, and the
+    same source comes back: a text in every report kind of a unit, a Word template's XML
+    in every report of that kind. The oldest template goes first when the cache is full.
+    """
+
+    def __init__(self, cache: int = 0, **options: Any) -> None:
+        super().__init__(**options)
+        self.cache_size = cache
+        self.compiled: dict[str, Template] = {}
+
+    def from_string(
+        self,
+        source: str | nodes.Template,
+        globals: MutableMapping[str, Any] | None = None,
+        template_class: type[Template] | None = None,
+    ) -> Template:
+        if not self.cache_size or globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self.compiled
+        template = compiled.get(source)
+        if template is None:
+            if len(compiled) >= self.cache_size:
+                del compiled[next(iter(compiled))]
+            template = compiled[source] = super().from_string(source)
+        return template
+
+
+def sandbox(autoescape: bool = False, cache: int = 0) -> Sandbox:
+    """The Jinja environment for anything a writer or a unit can edit.
+
+    It keeps up to `cache` templates compiled from strings (see `Sandbox`).
+    """
+    env = Sandbox(cache, undefined=StrictUndefined, autoescape=autoescape)
     env.filters.update({name: _strict(function) for name, function in FILTERS.items()})
     return env
 
@@ -97,8 +130,8 @@ class Text:
 class Narrative:
     """Renders writer text against a fixed set of names, collecting findings and the texts."""
 
-    def __init__(self, names: Mapping[str, Any]) -> None:
-        self.env = sandbox()
+    def __init__(self, names: Mapping[str, Any], env: Sandbox | None = None) -> None:
+        self.env = env if env is not None else sandbox()
         self.names = dict(names)
         self.vocabulary = set(self.names) | known_names(self.names.values())
         self.findings: list[Finding] = []

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jixiao.compute import Figures, compute
-from jixiao.errors import ContentError, error
-from jixiao.kinds import Kind, load_kind
+from jixiao.errors import ContentError, Finding, error
+from jixiao.kinds import KIND_FILE, Kind, load_kind
 from jixiao.loading import Source, load
 from jixiao.messages import say
 from jixiao.model import Unit, Year
+from jixiao.narrative import Sandbox, sandbox
+from jixiao.numbering import Numberer
 from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
 from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
 
 UNIT_FILE = "unit.yaml"
+WRITER_TEXTS = 4096
+"""Compiled writer texts kept while one unit-year renders (each distinct text compiles once)."""
 
 
 @dataclass(frozen=True)
@@ -111,14 +116,30 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
     kinds = []
     for index, name in enumerate(year_model.kinds or unit.kinds):
         try:
-            kinds.append(
-                load_kind(project.templates, name, asker.file, asker.line_of(("kinds", index)))
-            )
+            line = asker.line_of(("kinds", index))
+            kinds.append(_kind(project.templates, name, asker.file, line))
         except ContentError as exc:
             findings += exc.findings
     if findings:
         raise ContentError(findings)
     return UnitYear(unit_id, unit, year_model, kinds, year_source)
+
+
+_KINDS: dict[tuple[Path, bytes], Kind] = {}
+
+
+def _kind(templates: Path, name: str, asked_in: Path | None, line: int | None) -> Kind:
+    """`load_kind`, remembered for the process while kind.yaml reads the same: a batch of
+    units of one kind loads and validates it once in each worker."""
+    try:
+        key = (templates / name, (templates / name / KIND_FILE).read_bytes())
+    except OSError:
+        return load_kind(templates, name, asked_in, line)  # which says what is wrong
+    if key not in _KINDS:
+        if len(_KINDS) >= 64:
+            del _KINDS[next(iter(_KINDS))]
+        _KINDS[key] = load_kind(templates, name, asked_in, line)
+    return _KINDS[key]
 
 
 @dataclass(frozen=True)
@@ -129,14 +150,51 @@ class Document:
     data: bytes
 
 
-def build_kind(unit_year: UnitYear, kind: Kind) -> Document:
-    """Render `unit_year` as one report kind, or ContentError with the findings."""
+@dataclass(frozen=True)
+class Prepared:
+    """One report kind's render context for a unit-year, built once: the checks read it
+    (writer text findings, the names the template may use) and the render uses it."""
+
+    kind: Kind
+    builder: ContextBuilder
+    context: dict[str, Any]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Problems in the writer text, found while the context was built."""
+        return self.builder.narrative.findings
+
+
+def prepare(unit_year: UnitYear, kind: Kind, env: Sandbox | None = None) -> Prepared:
+    """The render context of `unit_year` as `kind`; writer text compiled in `env`."""
     builder = ContextBuilder(
-        unit_year.unit, unit_year.year, kind, unit_year.figures_for(kind), unit_year.source
+        unit_year.unit,
+        unit_year.year,
+        kind,
+        unit_year.figures_for(kind),
+        unit_year.source,
+        env=env,
     )
-    context = builder.build()
-    if builder.narrative.findings:
-        raise ContentError(builder.narrative.findings)
+    return Prepared(kind, builder, builder.build())
+
+
+def prepare_all(unit_year: UnitYear) -> list[Prepared]:
+    """The render context of every kind of `unit_year`, writer text compiled once for all."""
+    env = sandbox(cache=WRITER_TEXTS)
+    return [prepare(unit_year, kind, env) for kind in unit_year.kinds]
+
+
+def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None) -> Document:
+    """Render `unit_year` as one report kind, or ContentError with the findings.
+
+    `prepared` is the kind's context from `prepare`, if the caller has it already.
+    """
+    if prepared is None:
+        prepared = prepare(unit_year, kind)
+    if prepared.findings:
+        raise ContentError(prepared.findings)
+    context = prepared.context
+    context = {**context, "num": Numberer(context["num"].styles)}  # numbers from the start
     unit, year = unit_year.unit, unit_year.year.year
     filename = kind.settings.filename.format(
         year=year, short_name=unit.short_name, full_name=unit.full_name
@@ -152,12 +210,17 @@ def build_kind(unit_year: UnitYear, kind: Kind) -> Document:
     return Document(filename, data)
 
 
-def build(unit_year: UnitYear) -> list[Document]:
-    """Render every report kind of `unit_year`; all or nothing."""
+def build(unit_year: UnitYear, prepared: list[Prepared] | None = None) -> list[Document]:
+    """Render every report kind of `unit_year`; all or nothing.
+
+    `prepared` are the kinds' contexts from `prepare_all`, if the caller has them already.
+    """
+    env = sandbox(cache=WRITER_TEXTS) if prepared is None else None
     documents, findings = [], []
-    for kind in unit_year.kinds:
+    for index, kind in enumerate(unit_year.kinds):
         try:
-            documents.append(build_kind(unit_year, kind))
+            one = prepare(unit_year, kind, env) if prepared is None else prepared[index]
+            documents.append(build_kind(unit_year, kind, one))
         except ContentError as exc:
             findings += exc.findings
     if findings:

@@ -29,7 +29,7 @@ from jixiao.errors import ContentError, error
 from jixiao.loading import FieldPath, load
 from jixiao.messages import say
 from jixiao.model import Evaluation, Indicator, IndicatorGroup, KeyProject, Section, Year
-from jixiao.model.common import TO_FILL, Paragraphs, ToFill, is_to_fill
+from jixiao.model.common import TO_FILL, Paragraphs, ToFill, is_to_fill, models_in
 from jixiao.model.indicators import Target
 from jixiao.model.scores import ScoreCategory, ScoreGroup, ScoreItem, ScorePart
 from jixiao.model.year import Profile
@@ -125,7 +125,7 @@ def rules_table(model: type[BaseModel] = Year) -> list[tuple[str, str, Action]]:
         seen.add(kind)
         for name, info in kind.model_fields.items():
             rows.append((kind.__name__, name, action(kind, name)))
-            for inner in _models_in(info.annotation):
+            for inner in models_in(info.annotation):
                 visit(inner)
 
     visit(model)
@@ -199,6 +199,7 @@ def _walk(
     seen: set[int],
     skip: frozenset[str] = frozenset(),
 ) -> None:
+    """Roll, clear or carry each field of `node` (a `model`), then the models within."""
     if id(node) in seen:  # an alias of a node already rolled (&anchor / *alias)
         return
     seen.add(id(node))
@@ -223,6 +224,7 @@ def _walk(
 def _roll(
     node: CommentedMap, model: type[BaseModel], new: str, old: str, path: FieldPath, s: Summary
 ) -> None:
+    """`new` := `old` (prior := actual), or to fill when there is no figure to roll."""
     value, before = node.get(old), node.get(new)
     if new not in node:
         node.insert(_column_position(node, model, new), new, TO_FILL)
@@ -245,6 +247,7 @@ def _column_position(node: CommentedMap, model: type[BaseModel], new: str) -> in
 
 
 def _clear(node: CommentedMap | CommentedSeq, key: Any, path: FieldPath, s: Summary) -> None:
+    """Replace the value at `key` (or each text item of a list) by the to-fill marker."""
     value = node[key]
     if isinstance(value, CommentedSeq):
         if not value:
@@ -268,7 +271,8 @@ def _carry(
     summary: Summary,
     seen: set[int],
 ) -> None:
-    models = _models_in(info.annotation)
+    """Carry `value` unchanged, walking into the models it holds (by key or by item)."""
+    models = models_in(info.annotation)
     keyed = _is_dict(info.annotation)
     if models and isinstance(value, CommentedMap) and keyed:
         for key, item in value.items():
@@ -294,6 +298,7 @@ def _carry_item(
     summary: Summary,
     seen: set[int],
 ) -> None:
+    """One entry of a list or dict of `model`s: walked, or recorded as it stands."""
     if isinstance(item, CommentedMap):
         _walk(item, model, path, rolling, summary, seen)
     elif model is Section and isinstance(item, str):  # a section written as its text alone
@@ -307,6 +312,7 @@ _EXPRESSION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 
 
 def _record(s: Summary, path: FieldPath, act: Action, value: Any) -> None:
+    """Note what was done at `path`; for text to review, the past years it writes literally."""
     s.actions[path] = act
     if act is Action.ROLL:
         s.rolled.append(path)
@@ -324,6 +330,7 @@ def _record(s: Summary, path: FieldPath, act: Action, value: Any) -> None:
 
 
 def _texts(value: Any) -> list[str]:
+    """Every string in `value` (a string or nested lists of them)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, list):
@@ -386,16 +393,19 @@ def _counterpart(data: Any, target: Any, path: FieldPath) -> tuple[bool, Any]:
 
 
 def _get(data: Any, path: FieldPath) -> Any:
+    """The value at `path` of `data`."""
     for part in path:
         data = data[part]
     return data
 
 
 def _set(data: Any, path: FieldPath, value: Any) -> None:
+    """Put `value` at `path` of `data`."""
     _get(data, path[:-1])[path[-1]] = value
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Whether two values are equal and print the same (true is not 1), lists item by item."""
     if isinstance(a, list) or isinstance(b, list):
         return (
             isinstance(a, list)
@@ -406,6 +416,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _all_to_fill(value: Any) -> bool:
+    """Whether `value` (or every item of it) is the to-fill marker."""
     if isinstance(value, list):
         return all(is_to_fill(v) for v in value)
     return is_to_fill(value)
@@ -420,6 +431,7 @@ def _accepts_to_fill(info: FieldInfo) -> bool:
 
 
 def _has_to_fill(annotation: Any) -> bool:
+    """Whether `annotation`, or a type of its union, is marked `ToFill`."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return any(isinstance(m, ToFill) for m in annotation.__metadata__)
@@ -435,24 +447,12 @@ def _is_paragraphs(info: FieldInfo) -> bool:
 
 
 def _is_dict(annotation: Any) -> bool:
+    """Whether `annotation`, or a type of its union, is a dict (keys named by the writer)."""
     if typing.get_origin(annotation) is dict:
         return True
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         return any(_is_dict(arg) for arg in typing.get_args(annotation))
     return False
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The content models a field holds (through Optional, list, dict), not value types."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return []  # a value type such as MeasureField: a scalar in YAML
-    if origin in (typing.Union, types.UnionType, list, dict):
-        args = typing.get_args(annotation)[1:] if origin is dict else typing.get_args(annotation)
-        return [m for arg in args for m in _models_in(arg)]
-    return []
 
 
 # YAML round trip --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 
 from jixiao.errors import ContentError, error
-from jixiao.kinds import Kind, WhenEmpty, load_kind
+from jixiao.kinds import Kind, Layout, WhenEmpty, load_kind
 from jixiao.messages import say
 from jixiao.model import Unit, Year
 from jixiao.model.common import TO_FILL
@@ -152,6 +152,7 @@ def _reads_back(text: str) -> bool:
 
 
 def _line(prefix: str, text: str, comment: str) -> str:
+    """One YAML line, its comment (on one line) after the code."""
     code = f"{prefix}{text}".rstrip()
     return f"{code}  # {' '.join(comment.split())}" if comment else code
 
@@ -184,6 +185,7 @@ def emit(entries: list[Entry], indent: int = 0) -> list[str]:
 
 
 def _replace(entries: list[Entry], key: str, value: Any) -> None:
+    """Give the entry `key` the starting value `value`."""
     for entry in entries:
         if entry.key == key:
             entry.value = value
@@ -214,7 +216,7 @@ def year_text(kinds: list[Kind], year: int) -> str:
                 body = reader.mapping(section, ("Section",))
                 _replace(body, "text", TO_FILL)
                 omitted = spec.when_empty is WhenEmpty.OMIT
-                if spec.layout.value == "general_budget":  # its text comes from budget:
+                if spec.layout is Layout.GENERAL_BUDGET:  # its text comes from budget:
                     body = [e for e in body if e.key == "title"]
                 elif omitted:  # present only when there is something to say
                     body = [e for e in body if e.key in ("title", "text")]
@@ -263,6 +265,7 @@ def _list_at(entries: list[Entry], loc: tuple[Any, ...]) -> Entry | None:
 
 
 def _document(name: str, entries: list[Entry], fields: dict[str, object]) -> str:
+    """The file's text: the schema modeline, its header comment (`fields` filled in), entries."""
     header = [modeline(name)]
     for line in _HEADERS[name]:
         for field, value in fields.items():

@@ -25,6 +25,9 @@ from jixiao.model.scores import RateKey
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
+Negative = Literal["linear", "ratio"]
+"""The 反向 variants: linear down to 0 at twice the target, or target ÷ outcome × points."""
+
 
 class RateRule(Model):
     """How a rate computed from the figures is scored (评分标准 of a 评分表 item).
@@ -50,7 +53,7 @@ class RateRule(Model):
 class ScoringRules(Model):
     """The scoring variants a province or a report kind uses."""
 
-    negative: str = Field("linear", title="反向指标算法", description="linear 或 ratio")
+    negative: Negative = Field("linear", title="反向指标算法", description="linear 或 ratio")
     bands: dict[Grade, tuple[Decimal, Decimal]] = Field(
         default_factory=lambda: {
             Grade.MET: (Decimal("0.8"), ONE),
@@ -110,7 +113,9 @@ def positive(target: Decimal, actual: Decimal, points: Decimal) -> Decimal:
     return max(ZERO, actual / target * points)
 
 
-def negative(target: Decimal, actual: Decimal, points: Decimal, variant: str = "linear") -> Decimal:
+def negative(
+    target: Decimal, actual: Decimal, points: Decimal, variant: Negative = "linear"
+) -> Decimal:
     """反向: full when actual ≤ target; beyond it linear down to 0 at twice the target, or ratio."""
     if actual <= target:
         return points
@@ -131,6 +136,7 @@ def qualitative_grade(indicator: Indicator) -> Grade | None:
 
 
 def _units_agree(indicator: Indicator) -> bool:
+    """Whether target and outcome are in one unit (or one of them gives none)."""
     assert indicator.actual is not None
     units = {indicator.target.unit, indicator.actual.unit} - {""}
     return len(units) <= 1
@@ -149,7 +155,7 @@ def by_rule(indicator: Indicator, rules: ScoringRules) -> Decimal | None:
     if not _units_agree(indicator):
         return None
     target, value = indicator.target.number, actual.number
-    if indicator.target.direction is Direction.EXACTLY and rule is not Rule.QUALITATIVE:
+    if indicator.target.direction is Direction.EXACTLY:  # = scores on both sides
         if value > target:
             return negative(target, value, points, rules.negative)
         return positive(target, value, points)
@@ -162,9 +168,10 @@ def score_indicator(indicator: Indicator, rules: ScoringRules) -> Scored:
     """Score one indicator: the writer's score if given, else the rule's, rounded half up."""
     computed = by_rule(indicator, rules)
     rounded = None if computed is None else round_half_up(computed, rules.places)
+    rule = rule_of(indicator)
     if indicator.score is not None:
-        return Scored(indicator, rule_of(indicator), rounded, indicator.score, True)
-    return Scored(indicator, rule_of(indicator), rounded, rounded, False)
+        return Scored(indicator, rule, rounded, indicator.score, True)
+    return Scored(indicator, rule, rounded, rounded, False)
 
 
 def in_band(indicator: Indicator, score: Decimal, rules: ScoringRules) -> bool:

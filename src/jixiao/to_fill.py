@@ -6,7 +6,6 @@ fields and `render` refuses a file that still has one.
 
 from __future__ import annotations
 
-import types
 import typing
 from typing import Any
 
@@ -16,7 +15,7 @@ from jixiao.errors import Finding, Severity
 from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
 from jixiao.model import Year
-from jixiao.model.common import is_to_fill
+from jixiao.model.common import is_to_fill, models_in
 
 
 def to_fill_paths(source: Source) -> list[tuple[FieldPath, int | None]]:
@@ -80,7 +79,7 @@ def describe(data: Any, model: type[BaseModel], path: FieldPath) -> str:
             continue
         labels.append(field.title or str(part))
         keyed = typing.get_origin(field.annotation) is dict
-        current = _model_of(field.annotation)
+        current = next(iter(models_in(field.annotation)), None)
     return " · ".join(labels[-2:])
 
 
@@ -88,18 +87,3 @@ def _child(data: Any, part: str | int) -> Any:
     if isinstance(part, int):
         return data[part] if isinstance(data, list) and part < len(data) else None
     return data.get(part) if isinstance(data, dict) else None
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    """The content model an annotation holds, through Optional, list, dict and Annotated."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, list, dict, typing.Annotated):
-        args = typing.get_args(annotation)
-        args = args[1:] if origin is dict else args[:1] if origin is typing.Annotated else args
-        for arg in args:
-            found = _model_of(arg)
-            if found is not None:
-                return found
-    return None

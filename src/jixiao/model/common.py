@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -51,6 +53,7 @@ class ToFill:
 
 
 def _amount(value: Any) -> Decimal:
+    """An amount as typed (number or text, with or without thousands commas), exactly."""
     if isinstance(value, bool):
         raise PydanticCustomError("not_amount", "not an amount", {"value": value})
     if isinstance(value, Decimal | int):
@@ -73,6 +76,7 @@ def _amount(value: Any) -> Decimal:
 
 
 def _count(value: Any) -> int:
+    """A whole number as typed (33 or '33'), never negative."""
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise PydanticCustomError("not_integer", "not a whole number", {"value": value})
     try:
@@ -85,6 +89,7 @@ def _count(value: Any) -> int:
 
 
 def _paragraphs(value: Any) -> Any:
+    """Writer text as paragraphs: one per non-blank line of a text, or the list as given."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -111,3 +116,18 @@ class Model(BaseModel):
     """Base of every content model: unknown fields are errors, values are not coerced oddly."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The content models a field holds (through Optional, list and dict values), in order.
+
+    An `Annotated` type is a value type written as one scalar (such as a 年度指标值), even
+    when it validates into a model, so it holds none.
+    """
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list, dict):
+        args = typing.get_args(annotation)[1:] if origin is dict else typing.get_args(annotation)
+        return [m for arg in args for m in models_in(arg)]
+    return []

@@ -69,9 +69,11 @@ class Measure(Model):
 
     @property
     def quantitative(self) -> bool:
+        """Whether it states a number (otherwise it is qualitative text)."""
         return self.number is not None
 
     def __str__(self) -> str:
+        """The text as the writer wrote it."""
         return self.text
 
 

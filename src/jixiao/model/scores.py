@@ -64,6 +64,7 @@ class ScoreItem(Model):
 
     @model_validator(mode="after")
     def _one_row_or_parts(self) -> ScoreItem:
+        """A named row with its 分值, or parts whose 分值 are all shared or all their own."""
         if self.parts:
             shared = self.points is not None
             ok = self.measure is None and all((p.points is None) == shared for p in self.parts)

@@ -24,6 +24,7 @@ class Contact(Model):
     @field_validator("phone", mode="before")
     @classmethod
     def _digits_as_text(cls, value: object) -> object:
+        """A phone number YAML read as a number, kept as the digits written."""
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 

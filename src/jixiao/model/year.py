@@ -268,6 +268,7 @@ class Section(Model):
     @field_validator("numbered", mode="before", json_schema_input_type=str | list[str])
     @classmethod
     def _one_item(cls, value: object) -> object:
+        """One item written as plain text is a list of that one item."""
         return [value] if isinstance(value, str) else value
 
 
@@ -320,6 +321,7 @@ class Year(Model):
     )
     @classmethod
     def _shorthand(cls, value: object) -> object:
+        """Sections written as plain text are sections with only that text."""
         if isinstance(value, dict):
             return {key: _section_shorthand(item) for key, item in value.items()}
         return value

@@ -16,7 +16,7 @@ from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
 from jixiao.model.indicators import Measure, Target
-from jixiao.narrative import Narrative
+from jixiao.narrative import Narrative, Sandbox
 from jixiao.numbering import Numberer
 from jixiao.render.placeholders import Placeholders
 
@@ -130,11 +130,18 @@ class ContextBuilder:
     """Builds the context for one unit-year of one kind, rendering writer text on the way."""
 
     def __init__(
-        self, unit: Unit, year: Year, kind: Kind, figures: Figures, source: Source
+        self,
+        unit: Unit,
+        year: Year,
+        kind: Kind,
+        figures: Figures,
+        source: Source,
+        env: Sandbox | None = None,
     ) -> None:
+        """`env` compiles the writer text (one shared by a unit's kinds compiles each once)."""
         self.unit, self.year, self.kind, self.figures = unit, year, kind, figures
         self.source = source
-        self.narrative = Narrative(writer_names(unit, figures))
+        self.narrative = Narrative(writer_names(unit, figures), env)
         self.placeholders = Placeholders()
         self.field = kind.settings.sections_field
         self.content: dict[str, Section] = getattr(year, self.field)

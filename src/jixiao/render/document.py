@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +11,15 @@ from jinja2 import TemplateError
 
 from jixiao.errors import ContentError, error
 from jixiao.messages import say
-from jixiao.narrative import sandbox
+from jixiao.narrative import Sandbox, sandbox
 from jixiao.render import wordml
 from jixiao.render.placeholders import Placeholders
+
+
+@functools.cache
+def _template_env() -> Sandbox:
+    """The environment for Word templates, one a process: a template is compiled once."""
+    return sandbox(autoescape=True, cache=32)
 
 
 def render_docx(
@@ -32,7 +38,7 @@ def render_docx(
     """
     document = DocxTemplate(str(template))
     try:
-        document.render(context, jinja_env=sandbox(autoescape=True), autoescape=True)
+        document.render(context, jinja_env=_template_env(), autoescape=True)
     except TemplateError as exc:
         detail = getattr(exc, "message", None) or str(exc)
         raise ContentError(
@@ -52,6 +58,4 @@ def render_docx(
         raise TypeError(f"context['placeholders'] is {type(placeholders).__name__}")
     placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return wordml.deterministic_zip(buffer.getvalue())
+    return wordml.docx_bytes(document.docx)

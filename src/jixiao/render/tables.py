@@ -1,8 +1,10 @@
 """A Grid (render/grid.py) as a Word table: merged cells, fixed column widths, ruled cells.
 
-Spans are merged with python-docx before any text is written (merging concatenates the
-text of merged cells), so text sits only in each span's first cell; header rows repeat
-on every page the table runs onto, and short rows are kept from breaking across pages.
+The rows are written as XML in one piece (wordml.cell_xml …), spans already merged as
+python-docx's cell.merge leaves them: a horizontal span is one w:tc with w:gridSpan, a
+vertical one a w:vMerge cell in each row, text only in the span's first cell. Header rows
+repeat on every page the table runs onto, and short rows are kept from breaking across
+pages.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import math
 import unicodedata
 from typing import Any
 
-from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.table import CT_Tbl
-from docx.shared import Length, Pt, Twips
-from docx.table import Table, _Cell
+from docx.oxml.simpletypes import ST_HpsMeasure
+from docx.shared import Length, Pt
+from docx.table import Table
 
 from jixiao.render import gongwen, wordml
 from jixiao.render.grid import Align, Cell, Grid
@@ -26,9 +28,9 @@ SHORT_ROW_LINES = 4
 CELL_MARGINS_TWIPS = 2 * 108  # left and right cell margins of 'Table Grid'
 
 _ALIGN = {
-    Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
-    Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
-    Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
+    Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT.xml_value,
+    Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER.xml_value,
+    Align.RIGHT: WD_ALIGN_PARAGRAPH.RIGHT.xml_value,
 }
 
 
@@ -51,37 +53,77 @@ def grid_table(document: Any, grid: Grid, text_width: Length | int) -> Table:
     """
     placed = grid.placed()
     widths = column_twips(grid.widths, Length(text_width).twips)
-    tbl = CT_Tbl.new_tbl(len(grid.rows), grid.columns, Length(text_width))
+    gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
+    style = document.styles[gongwen.TABLE_TEXT]
+    size = None if style.font.size == Pt(grid.font_pt) else Pt(grid.font_pt)
+    half_points = None if size is None else int(ST_HpsMeasure.convert_to_xml(size))
+    rows = _rows(placed, len(grid.rows), widths, style.style_id, half_points, grid)
+    tbl = wordml.new_table(widths, rows)
     table = Table(tbl, document)
     _set_style(document, table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # w:tblLayout fixed
     wordml.set_table_width(tbl, sum(widths))
-    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-        grid_col.w = Twips(width)
-    for tr in tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths, strict=True):
-            tc.width = Twips(width)
-    for r, c, cell in placed:
-        if cell.rows > 1 or cell.cols > 1:
-            corner = tbl.tr_lst[r + cell.rows - 1].tc_at_grid_offset(c + cell.cols - 1)
-            tbl.tr_lst[r].tc_at_grid_offset(c).merge(corner)
-    gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
-    style = document.styles[gongwen.TABLE_TEXT]
-    size = None if style.font.size == Pt(grid.font_pt) else Pt(grid.font_pt)
-    for tc in tbl.iter_tcs():
-        _Cell(tc, table).vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-        for p in tc.p_lst:
-            p.style = style.style_id  # also the empty paragraphs left in covered cells
-    for r, c, cell in placed:
-        _write(_Cell(tbl.tr_lst[r].tc_at_grid_offset(c), table), cell, size, style.style_id)
-    for r, tr in enumerate(tbl.tr_lst):
-        if r < grid.header_rows:
-            wordml.repeat_as_header(tr)
-            wordml.keep_row_with_next(tr)
-        if _row_lines(placed, r, widths, grid.font_pt) <= SHORT_ROW_LINES:
-            wordml.keep_row_on_one_page(tr)
     return table
+
+
+def _rows(
+    placed: list[tuple[int, int, Cell]],
+    count: int,
+    widths: list[int],
+    style_id: str,
+    half_points: int | None,
+    grid: Grid,
+) -> list[str]:
+    """Each row of the table as XML: a cell where each span starts, and below the first row
+    of a vertical span a continuation cell (w:vMerge) holding an empty paragraph."""
+    starts: list[dict[int, Cell]] = [{} for _ in range(count)]
+    below: list[dict[int, Cell]] = [{} for _ in range(count)]
+    for r, c, cell in placed:
+        starts[r][c] = cell
+        for dr in range(1, cell.rows):
+            below[r + dr][c] = cell
+    lines = _row_lines(placed, count, widths, grid.font_pt)
+    out = []
+    for r in range(count):
+        header = r < grid.header_rows
+        cells, c = [], 0
+        while c < len(widths):
+            if c in starts[r]:
+                cell = starts[r][c]
+                merge = "restart" if cell.rows > 1 else None
+                paragraphs = _paragraphs(cell, style_id, header, half_points)
+            else:
+                cell = below[r][c]
+                merge = "continue"
+                paragraphs = [wordml.paragraph_xml(style_id, keep_next=header)]
+            twips = _span_twips(widths, c, cell.cols)
+            cells.append(wordml.cell_xml(twips, cell.cols, merge, paragraphs))
+            c += cell.cols
+        out.append(wordml.row_xml(cells, cant_split=lines[r] <= SHORT_ROW_LINES, header=header))
+    return out
+
+
+def _span_twips(widths: list[int], column: int, span: int) -> int:
+    """The width of a cell spanning `span` columns from `column`, added up as python-docx
+    adds them when it merges cells (nothing is added to or from a width of 0)."""
+    total = widths[column]
+    for width in widths[column + 1 : column + span]:
+        if total and width:
+            total += width
+    return total
+
+
+def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | None) -> list[str]:
+    """The cell's paragraphs, each aligned, its text in one run (bold, sized, as asked)."""
+    if not cell.paragraphs:
+        return [wordml.paragraph_xml(style_id, keep_next=keep_next)]
+    out = []
+    for index, text in enumerate(cell.paragraphs):
+        align = cell.aligns[index] if index < len(cell.aligns) else cell.align
+        run = wordml.run_xml(text, cell.bold, half_points) if text else ""
+        out.append(wordml.paragraph_xml(style_id, keep_next, _ALIGN[align], run))
+    return out
 
 
 def _set_style(document: Any, table: Table) -> None:
@@ -92,33 +134,21 @@ def _set_style(document: Any, table: Table) -> None:
         wordml.set_table_borders(table._tbl)
 
 
-def _write(target: _Cell, cell: Cell, size: Length | None, style_id: str) -> None:
-    """Each of the cell's paragraphs into the (origin) table cell, aligned and weighted."""
-    for index, text in enumerate(cell.paragraphs):
-        paragraph = target.paragraphs[0] if index == 0 else target.add_paragraph()
-        paragraph._p.style = style_id  # by id: python-docx's by-name lookup scans all styles
-        paragraph.alignment = _ALIGN[cell.aligns[index] if index < len(cell.aligns) else cell.align]
-        if text:
-            run = paragraph.add_run(text)
-            if cell.bold:
-                run.bold = True
-            if size is not None:
-                run.font.size = size
-
-
 def _ems(text: str) -> float:
     """Width of `text` in ems: full-width (CJK) characters 1, others ½."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def _row_lines(placed: list[tuple[int, int, Cell]], row: int, widths: list[int], pt: float) -> int:
-    """Estimated lines of the tallest one-row cell that starts in `row` (0 if none)."""
-    most = 0
+def _row_lines(
+    placed: list[tuple[int, int, Cell]], count: int, widths: list[int], pt: float
+) -> list[int]:
+    """For each row, the estimated lines of its tallest one-row cell (0 if none)."""
+    most = [0] * count
     for r, c, cell in placed:
-        if r != row or cell.rows != 1:
+        if cell.rows != 1:
             continue
         usable_pt = max(sum(widths[c : c + cell.cols]) - CELL_MARGINS_TWIPS, 20) / 20
         per_line = max(usable_pt / pt, 1.0)
         lines = sum(max(1, math.ceil(_ems(p) / per_line)) for p in cell.paragraphs)
-        most = max(most, lines)
+        most[r] = max(most[r], lines)
     return most

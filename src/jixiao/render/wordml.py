@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -216,6 +218,86 @@ def keep_row_on_one_page(tr: Any) -> None:
         tr_pr.insert_element_before(OxmlElement("w:cantSplit"), *_TR_PR_AFTER_CANT_SPLIT)
 
 
+# Tables written as XML text: one parse for a whole table instead of an element per call.
+# Each function gives the markup python-docx would build (elements in schema order), so a
+# table written here serialises the same as one built cell by cell with python-docx.
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_RUN_BREAKS = re.compile(r"(\t|\r|\n)")
+_TBL_LOOK = (
+    '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0"'
+    ' w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+)
+
+
+def _text(value: str) -> str:
+    """`value` escaped for XML; ValueError (as lxml raises) for characters XML cannot hold."""
+    if _NOT_XML.search(value):
+        raise ValueError("All strings must be XML compatible: no NULL bytes or control characters")
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    return _text(value).replace('"', "&quot;")
+
+
+def run_xml(text: str, bold: bool = False, half_points: int | None = None) -> str:
+    """A w:r holding `text`: tabs as w:tab, line breaks as w:br, as python-docx's run.text."""
+    props = ("<w:b/>" if bold else "") + (
+        f'<w:sz w:val="{half_points}"/>' if half_points is not None else ""
+    )
+    out = ["<w:r>", f"<w:rPr>{props}</w:rPr>" if props else ""]
+    for piece in _RUN_BREAKS.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{_text(piece)}</w:t>")
+    out.append("</w:r>")
+    return "".join(out)
+
+
+def paragraph_xml(
+    style_id: str, keep_next: bool = False, align: str | None = None, runs: str = ""
+) -> str:
+    """A w:p with paragraph style `style_id`, optionally kept with the next, aligned (w:jc)."""
+    keep = "<w:keepNext/>" if keep_next else ""
+    jc = f'<w:jc w:val="{_attr(align)}"/>' if align is not None else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{_attr(style_id)}"/>{keep}{jc}</w:pPr>{runs}</w:p>'
+
+
+def cell_xml(twips: int, span: int, merge: str | None, paragraphs: list[str]) -> str:
+    """A w:tc `twips` wide spanning `span` grid columns, vertically centred.
+
+    `merge` is "restart" for the first row of a vertical merge, "continue" for the rows
+    below it (w:vMerge), or None.
+    """
+    grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    v_merge = {None: "", "restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/>{grid_span}{v_merge[merge]}'
+        f'<w:vAlign w:val="center"/></w:tcPr>{"".join(paragraphs)}</w:tc>'
+    )
+
+
+def row_xml(cells: list[str], cant_split: bool = False, header: bool = False) -> str:
+    """A w:tr: kept on one page (w:cantSplit), repeated on each page (w:tblHeader)."""
+    props = ("<w:cantSplit/>" if cant_split else "") + ("<w:tblHeader/>" if header else "")
+    return f"<w:tr>{f'<w:trPr>{props}</w:trPr>' if props else ''}{''.join(cells)}</w:tr>"
+
+
+def new_table(column_twips: list[int], rows: list[str]) -> Any:
+    """A w:tbl element with these grid columns and rows (from row_xml), as CT_Tbl.new_tbl
+    makes it: w:tblW auto and python-docx's w:tblLook, for the caller to style."""
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in column_twips)
+    return parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:type="auto" w:w="0"/>{_TBL_LOOK}</w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
 def add_page_field(paragraph: Any) -> None:
     """Append a PAGE field (the current page number) to `paragraph`, one run per part."""
 
@@ -287,9 +369,43 @@ def deterministic_zip(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            entry.create_system = 0
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(_fixed_entry(info.filename), source.read(info.filename))
     return out.getvalue()
+
+
+def docx_bytes(document: Any) -> bytes:
+    """A python-docx document saved as deterministic .docx bytes, compressed once.
+
+    The bytes of `deterministic_zip(<the document saved>)`: python-docx's package writer
+    puts the parts in the same order, each entry written with the fixed time and attributes.
+    """
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = package.parts
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        writer: Any = _FixedEntryWriter(archive)  # stands in for python-docx's PhysPkgWriter
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+    return out.getvalue()
+
+
+def _fixed_entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry for `name` that does not depend on the clock or the machine."""
+    entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    entry.create_system = 0
+    return entry
+
+
+class _FixedEntryWriter:
+    """The physical writer python-docx's PackageWriter writes through, with fixed entries."""
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.archive.writestr(_fixed_entry(pack_uri.membername), blob)
