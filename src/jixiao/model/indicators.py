@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
-from jixiao.model.common import Amount, Model, Texts, ToFill
+from jixiao.model.common import Amount, Model, ToFill
 
 
 class Direction(StrEnum):
@@ -145,11 +145,12 @@ class IndicatorGroup(Model):
 
 
 class Evaluation(Model):
-    """A self-evaluation form's scored part: 预算执行率 points, goals, results, indicators."""
+    """A self-evaluation form's scored part: 预算执行率 points and the indicators.
+
+    Its goals and results are the year's (or the key project's) `goals` and `results`.
+    """
 
     budget_points: Amount = Field(Decimal(10), title="预算执行率分值")
-    goals: list[str] = Field(default_factory=list, title="预期目标")
-    results: Texts = Field(default_factory=list, title="实际完成情况")
     indicators: list[IndicatorGroup] = Field(default_factory=list, title="绩效指标")
 
 
