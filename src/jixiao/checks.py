@@ -22,7 +22,7 @@ from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, meta
 
-from jixiao.compute import Figures, Line
+from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
 from jixiao.errors import ContentError, Finding, Severity, error, warning
 from jixiao.formatting import num, pct, wan
 from jixiao.kinds import Kind
@@ -40,7 +40,7 @@ from jixiao.project import (
     prepare_all,
 )
 from jixiao.render.context import writer_names
-from jixiao.scoring import ScoringRules, in_band, qualitative_grade, rule_of, score_indicator
+from jixiao.scoring import Scored, ScoringRules, in_band, qualitative_grade, rule_of
 from jixiao.to_fill import to_fill_findings
 
 PLACEHOLDERS = re.compile(r"XX+|xx+|×××+|TODO|待补充|某某|指标\d+：|……")
@@ -106,8 +106,9 @@ def review(
         findings += template_findings(one.kind, one.context)
     figures = unit_year.figures
     findings += tie_outs(unit_year.year, figures, unit_year.source)
-    for path, evaluation in evaluations(unit_year.year):
-        findings += indicator_findings(evaluation, path, unit_year.source, unit_year.kinds)
+    rules = unit_year.kinds[0].settings.scoring
+    for path, evaluation in scored_evaluations(figures):
+        findings += indicator_findings(evaluation, path, unit_year.source, rules)
     findings += duplicate_names(unit_year.year, unit_year.source)
     writer_texts = [t for t in texts.values() if t.file == unit_year.source.file]
     findings += staleness(writer_texts, unit_year.year.year)
@@ -148,13 +149,13 @@ def _columns(
     source: Source, path: FieldPath, declared: Any, parts: list[Any], what: str
 ) -> list[Finding]:
     """Each column (prior … actual) the writer declared, against the sum of the parts."""
+    if not parts:
+        return []
+    summed = sum_lines([Line.of(part) for part in parts])  # compute's sum, without declared
     findings = []
-    for column in ("prior", "initial", "budget", "actual"):
-        values = [getattr(p, column) for p in parts]
-        if not parts or any(v is None for v in values):
-            continue
+    for column in COLUMNS:
         findings += _declared_differs(
-            source, (*path, column), what, getattr(declared, column), sum(values, Decimal(0))
+            source, (*path, column), what, getattr(declared, column), getattr(summed, column)
         )
     return findings
 
@@ -202,18 +203,22 @@ def evaluations(year: Year) -> Iterator[tuple[FieldPath, Evaluation]]:
         yield ("key_projects", index, "evaluation"), project.evaluation
 
 
+def scored_evaluations(figures: Figures) -> Iterator[tuple[FieldPath, EvaluationFigures]]:
+    """Every computed self-evaluation, with the field path of its content."""
+    if figures.evaluation is not None:
+        yield ("evaluation",), figures.evaluation
+    for index, project in enumerate(figures.key_projects):
+        yield ("key_projects", index, "evaluation"), project.evaluation
+
+
 def indicator_findings(
-    evaluation: Evaluation, path: FieldPath, source: Source, kinds: list[Kind]
+    evaluation: EvaluationFigures, path: FieldPath, source: Source, rules: ScoringRules
 ) -> list[Finding]:
     """Weights against declared weights and 100; each score against its points and reason."""
-    rules: ScoringRules = kinds[0].settings.scoring
     findings: list[Finding] = []
-    total = evaluation.budget_points
-    for g, group in enumerate(evaluation.indicators):
+    for g, group in enumerate(evaluation.groups):
         group_path = (*path, "indicators", g)
-        points = sum((i.points for c in group.categories for i in c.indicators), Decimal(0))
-        total += points
-        if group.points is not None and group.points != points:
+        if group.declared_points is not None and group.declared_points != group.points:
             findings.append(
                 error(
                     source.file,
@@ -222,17 +227,17 @@ def indicator_findings(
                     say(
                         "group_points_differ",
                         name=group.name,
-                        declared=num(group.points),
-                        computed=num(points),
+                        declared=num(group.declared_points),
+                        computed=num(group.points),
                     ),
                     say("group_points_differ_hint"),
                 )
             )
         for c, category in enumerate(group.categories):
-            for i, indicator in enumerate(category.indicators):
+            for i, scored in enumerate(category.rows):
                 where = (*group_path, "categories", c, "indicators", i)
-                findings += _score_findings(indicator, where, source, rules)
-    if evaluation.indicators and total != 100:
+                findings += _score_findings(scored, where, source, rules)
+    if evaluation.groups and evaluation.points_total != 100:
         findings.append(
             error(
                 source.file,
@@ -240,7 +245,7 @@ def indicator_findings(
                 path_text((*path, "indicators")),
                 say(
                     "total_points_not_100",
-                    total=num(total),
+                    total=num(evaluation.points_total),
                     budget=num(evaluation.budget_points),
                 ),
                 say("total_points_not_100_hint"),
@@ -250,9 +255,9 @@ def indicator_findings(
 
 
 def _score_findings(
-    indicator: Any, path: FieldPath, source: Source, rules: ScoringRules
+    scored: Scored, path: FieldPath, source: Source, rules: ScoringRules
 ) -> list[Finding]:
-    scored = score_indicator(indicator, rules)
+    indicator = scored.indicator
     line = source.line_of(path)
     field = path_text(path)
     names = {"name": indicator.name, "points": num(indicator.points)}
