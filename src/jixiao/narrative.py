@@ -62,8 +62,14 @@ def sandbox(autoescape: bool = False, cache: int = 0) -> Sandbox:
     It keeps up to `cache` templates compiled from strings (see `Sandbox`).
     """
     env = Sandbox(cache, undefined=StrictUndefined, autoescape=autoescape)
-    env.filters.update({name: _strict(function) for name, function in FILTERS.items()})
+    env.filters.update(_strict_filters())
     return env
+
+
+@functools.cache
+def _strict_filters() -> dict[str, Callable[..., Any]]:
+    """jixiao's filters, each strict about undefined names (made once, shared by every env)."""
+    return {name: _strict(function) for name, function in FILTERS.items()}
 
 
 def _strict(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,9 +139,13 @@ class Narrative:
     def __init__(self, names: Mapping[str, Any], env: Sandbox | None = None) -> None:
         self.env = env if env is not None else sandbox()
         self.names = dict(names)
-        self.vocabulary = set(self.names) | known_names(self.names.values())
         self.findings: list[Finding] = []
         self.texts: list[Text] = []
+
+    @functools.cached_property
+    def vocabulary(self) -> set[str]:
+        """Every name writer text could mean, for suggestions (worked out when first needed)."""
+        return set(self.names) | known_names(self.names.values())
 
     def render(
         self, text: str, source: Source | None, path: FieldPath, offset: int = 0, **extra: Any

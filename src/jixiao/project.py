@@ -6,7 +6,7 @@ file name, so the caller writes nothing unless every step succeeded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,9 @@ class UnitYear:
     year: Year
     kinds: list[Kind]
     source: Source
+    _figures: dict[Kind, Figures] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def figures(self) -> Figures:
@@ -75,8 +78,10 @@ class UnitYear:
         return self.figures_for(self.kinds[0])
 
     def figures_for(self, kind: Kind) -> Figures:
-        """The figures as `kind` scores them."""
-        return compute(self.unit, self.year, kind.settings.scoring)
+        """The figures as `kind` scores them (computed once for each kind; they are frozen)."""
+        if kind not in self._figures:
+            self._figures[kind] = compute(self.unit, self.year, kind.settings.scoring)
+        return self._figures[kind]
 
 
 def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool = False) -> UnitYear:

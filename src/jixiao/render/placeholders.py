@@ -60,16 +60,16 @@ class Placeholders:
         markers = _markers(body, len(self.grids))
         if not markers:
             return
-        for _p, kind, arg in markers:
-            if kind == "table":
-                self.grids[int(arg) - 1].placed()  # a bad grid raises before any change
+        tables = [int(arg) for _p, kind, arg in markers if kind == "table"]
+        placed = {n: self.grids[n - 1].placed() for n in tables}  # a bad grid raises here
         final = body.get_or_add_sectPr()
         landscape = wordml.is_landscape(final)
         sections = 0
         for p, kind, arg in markers:
             if kind == "table":
                 width = wordml.text_width(_oriented_copy(final, landscape))
-                _place_table(p, grid_table(document, self.grids[int(arg) - 1], width)._tbl)
+                grid = self.grids[int(arg) - 1]
+                _place_table(p, grid_table(document, grid, width, placed[int(arg)])._tbl)
                 continue
             ending = _oriented_copy(final, landscape)
             if sections:

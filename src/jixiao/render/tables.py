@@ -13,6 +13,7 @@ import math
 import unicodedata
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.simpletypes import ST_HpsMeasure
@@ -45,13 +46,20 @@ def column_twips(widths: tuple[float, ...], total: int) -> list[int]:
     return out
 
 
-def grid_table(document: Any, grid: Grid, text_width: Length | int) -> Table:
+def grid_table(
+    document: Any,
+    grid: Grid,
+    text_width: Length | int,
+    placed: list[tuple[int, int, Cell]] | None = None,
+) -> Table:
     """A new table for `grid`, `text_width` (EMU) wide, not yet placed in the document.
 
     Insert `table._tbl` where it belongs (e.g. `paragraph._p.addprevious(table._tbl)`).
-    Raises ValueError (from Grid.placed) when the grid's spans do not tile it.
+    Raises ValueError (from Grid.placed) when the grid's spans do not tile it; `placed`
+    is `grid.placed()` when the caller has it already.
     """
-    placed = grid.placed()
+    if placed is None:
+        placed = grid.placed()
     widths = column_twips(grid.widths, Length(text_width).twips)
     gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
     style = document.styles[gongwen.TABLE_TEXT]
@@ -129,9 +137,16 @@ def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | N
 def _set_style(document: Any, table: Table) -> None:
     """'Table Grid' when the document has it, else the same borders written out."""
     try:
-        table.style = document.styles[TABLE_STYLE]
+        style = document.styles[TABLE_STYLE]
     except KeyError:
         wordml.set_table_borders(table._tbl)
+        return
+    if style.type == WD_STYLE_TYPE.TABLE and not style.element.default:
+        # what `table.style = style` sets, without python-docx's look through every style
+        # of the document for the default table style, which this one is not
+        table._tbl.tblStyle_val = style.style_id
+    else:
+        table.style = style
 
 
 def _ems(text: str) -> float:

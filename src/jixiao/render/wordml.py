@@ -165,8 +165,6 @@ _TBL_PR_AFTER_BORDERS = (
     "w:tblDescription",
     "w:tblPrChange",
 )
-_TR_PR_AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-_TR_PR_AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", *_TR_PR_AFTER_TBL_HEADER)
 
 
 def set_table_width(tbl: Any, twips: int) -> None:
@@ -196,26 +194,6 @@ def set_table_borders(tbl: Any, size_eighths: int = 4) -> None:
         line.set(qn("w:color"), "auto")
         borders.append(line)
     tbl_pr.insert_element_before(borders, *_TBL_PR_AFTER_BORDERS)
-
-
-def repeat_as_header(tr: Any) -> None:
-    """Repeat a table row at the top of each page the table runs onto (w:tblHeader)."""
-    tr_pr = tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:tblHeader")) is None:
-        tr_pr.insert_element_before(OxmlElement("w:tblHeader"), *_TR_PR_AFTER_TBL_HEADER)
-
-
-def keep_row_with_next(tr: Any) -> None:
-    """Keep a table row on the page of the row after it (w:keepNext on its paragraphs)."""
-    for p in tr.iter(qn("w:p")):
-        p.get_or_add_pPr().keepNext_val = True
-
-
-def keep_row_on_one_page(tr: Any) -> None:
-    """Keep a table row from breaking across pages (w:cantSplit)."""
-    tr_pr = tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.insert_element_before(OxmlElement("w:cantSplit"), *_TR_PR_AFTER_CANT_SPLIT)
 
 
 # Tables written as XML text: one parse for a whole table instead of an element per call.
