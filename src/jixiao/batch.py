@@ -73,11 +73,10 @@ def render_unit(job: Job) -> UnitResult:
         if any(f.severity is Severity.ERROR for f in findings):
             raise ContentError(findings)
         documents = build(unit_year, prepared)
-        evaluation = unit_year.figures.evaluation
+        score = unit_year.figures.self_score
         written = write_unit(job.out, documents, job.pdf)
     except ContentError as exc:
         return UnitResult(job.unit, findings=exc.findings, seconds=time.perf_counter() - start)
-    score = evaluation.score_total if evaluation is not None else None
     return UnitResult(job.unit, written, score, findings, time.perf_counter() - start)
 
 

@@ -355,6 +355,13 @@ class Figures:
         """执行数 of the whole unit."""
         return self.overall.actual
 
+    @property
+    def self_score(self) -> Decimal | None:
+        """The unit's 绩效自评总分: from its 自评表, else from its 评分表."""
+        if self.evaluation is not None:
+            return self.evaluation.score_total
+        return self.scores.score if self.scores is not None else None
+
 
 def _staff(staffing: Staffing | None) -> StaffFigures | None:
     """人员情况 and its 控制率."""
