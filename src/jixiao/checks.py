@@ -135,10 +135,8 @@ def _declared_differs(
     if declared is None or computed is None or declared == computed:
         return []
     return [
-        error(
-            source.file,
-            source.line_of(path),
-            path_text(path),
+        source.error(
+            path,
             say("declared_differs", what=what, declared=num(declared), computed=num(computed)),
             say("declared_differs_hint"),
         )
@@ -177,10 +175,8 @@ def tie_outs(year: Year, figures: Figures, source: Source) -> list[Finding]:
     income, initial = figures.income, figures.overall.initial
     if income is not None and initial is not None and income.total != initial:
         findings.append(
-            error(
-                source.file,
-                source.line_of(("income",)),
-                "income",
+            source.error(
+                ("income",),
                 say(
                     "income_differs",
                     income=num(figures.income.total),
@@ -220,10 +216,8 @@ def indicator_findings(
         group_path = (*path, "indicators", g)
         if group.declared_points is not None and group.declared_points != group.points:
             findings.append(
-                error(
-                    source.file,
-                    source.line_of((*group_path, "points")),
-                    path_text((*group_path, "points")),
+                source.error(
+                    (*group_path, "points"),
                     say(
                         "group_points_differ",
                         name=group.name,
@@ -239,10 +233,8 @@ def indicator_findings(
                 findings += _score_findings(scored, where, source, rules)
     if evaluation.groups and evaluation.points_total != 100:
         findings.append(
-            error(
-                source.file,
-                source.line_of((*path, "indicators")),
-                path_text((*path, "indicators")),
+            source.error(
+                (*path, "indicators"),
                 say(
                     "total_points_not_100",
                     total=num(evaluation.points_total),
@@ -349,10 +341,8 @@ def duplicate_names(year: Year, source: Source) -> list[Finding]:
         for name, path in names:
             if name in first:
                 findings.append(
-                    error(
-                        source.file,
-                        source.line_of(path),
-                        path_text(path),
+                    source.error(
+                        path,
                         say("named_twice", name=name, where=where),
                         say("named_twice_hint", first=source.line_of(first[name])),
                     )

@@ -18,7 +18,7 @@ from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
-from jixiao.errors import ContentError, error
+from jixiao.errors import ContentError, Finding, error
 from jixiao.messages import say
 
 FieldPath = tuple[str | int, ...]
@@ -60,6 +60,10 @@ class Source:
         if path in self.blocks:
             return self.blocks[path] + offset
         return self.line_of(path)
+
+    def error(self, path: FieldPath, message: str, hint: str) -> Finding:
+        """An error about the field at `path` of this file, at its line."""
+        return error(self.file, self.line_of(path), path_text(path), message, hint)
 
 
 class _DecimalConstructor(RoundTripConstructor):

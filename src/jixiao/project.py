@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.compute import Figures, compute
-from jixiao.errors import ContentError, Finding, error
+from jixiao.errors import ContentError, Finding
 from jixiao.kinds import KIND_FILE, Kind, load_kind
 from jixiao.loading import Source, load
 from jixiao.messages import say
@@ -104,10 +104,8 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
         findings += exc.findings
     if year_model is not None and year_source is not None and year_model.year != year:
         findings.append(
-            error(
-                year_source.file,
-                year_source.line_of(("year",)),
-                "year",
+            year_source.error(
+                ("year",),
                 say("year_mismatch", written=year_model.year, expected=year),
                 say("year_mismatch_hint", expected=year),
             )
