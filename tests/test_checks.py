@@ -261,3 +261,12 @@ def test_cli_exit_codes_strict_and_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("unit", "year"), [("lukou-zzb", 2023), ("kaifu-zzb", 2022)])
 def test_shipped_samples_are_clean(repo_project: Project, unit: str, year: int) -> None:
     assert check_unit_year(repo_project, unit, year).findings == []
+
+
+def test_points_are_never_to_fill(tmp_path: Path) -> None:
+    """分值 is carried from year to year: 待填 there is an input error at its line, not a crash."""
+    text = EVALUATION.replace("actual: 100, points: 50}", "actual: 100, points: 待填}")
+    project = project_with(tmp_path, text)
+    found = only(project, "待填")
+    assert (found.severity.value, found.line) == ("error", line_of(project, "points: 待填"))
+    assert found.field.endswith("indicators[0].points")

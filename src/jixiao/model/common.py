@@ -100,6 +100,9 @@ def _paragraphs(value: Any) -> Any:
 Amount = Annotated[Decimal, BeforeValidator(_amount), ToFill()]
 """An amount in 万元: digits only, never negative, kept exact as Decimal (None while 待填)."""
 
+Points = Annotated[Decimal, BeforeValidator(_amount)]
+"""分值 (a weight): like an amount, but carried from year to year, so never 待填."""
+
 Count = Annotated[int, BeforeValidator(_count), ToFill()]
 """A head count or other whole number, never negative (None while 待填)."""
 

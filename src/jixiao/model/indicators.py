@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
-from jixiao.model.common import Amount, Model, ToFill
+from jixiao.model.common import Amount, Model, Points, ToFill
 
 
 class Direction(StrEnum):
@@ -115,7 +115,7 @@ class Indicator(Model):
     name: str = Field(title="三级指标")
     target: MeasureField = Field(title="年度指标值", description="如 ≥50个、≤90万元、90%、运转正常")
     actual: Annotated[MeasureField, ToFill()] | None = Field(None, title="实际完成值")
-    points: Amount = Field(title="分值")
+    points: Points = Field(title="分值")
     score: Amount | None = Field(
         None, title="得分", description="省略时按规则计算；填写则以此为准（低于分值须写偏差原因）"
     )
@@ -140,7 +140,7 @@ class IndicatorGroup(Model):
     """A 一级指标 (产出, 效益, 满意度) with the weight the form declares for it, if any."""
 
     name: str = Field(title="一级指标")
-    points: Amount | None = Field(None, title="分值", description="如 50；省略时为下级分值之和")
+    points: Points | None = Field(None, title="分值", description="如 50；省略时为下级分值之和")
     categories: list[IndicatorCategory] = Field(title="二级指标")
 
 
@@ -150,7 +150,7 @@ class Evaluation(Model):
     Its goals and results are the year's (or the key project's) `goals` and `results`.
     """
 
-    budget_points: Amount = Field(Decimal(10), title="预算执行率分值")
+    budget_points: Points = Field(Decimal(10), title="预算执行率分值")
     indicators: list[IndicatorGroup] = Field(default_factory=list, title="绩效指标")
 
 

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from jixiao.messages import say
-from jixiao.model.common import Amount, Model, Paragraphs
+from jixiao.model.common import Amount, Model, Paragraphs, Points
 
 
 class RateKey(StrEnum):
@@ -36,7 +36,7 @@ class ScorePart(Model):
     """One row under a shared 评分标准: its 三级指标, and its own 分值 unless the 标准 has one."""
 
     name: str = Field(title="三级指标")
-    points: Amount | None = Field(None, title="分值", description="各行分值不同时填写")
+    points: Points | None = Field(None, title="分值", description="各行分值不同时填写")
     score: Amount | None = Field(None, title="自评得分")
     reason: str | None = Field(None, title="扣分原因和其他说明")
 
@@ -46,7 +46,7 @@ class ScoreItem(Model):
 
     name: str | None = Field(None, title="三级指标", description="有 parts 时省略")
     standard: Paragraphs = Field(default_factory=list, title="评分标准")
-    points: Amount | None = Field(
+    points: Points | None = Field(
         None, title="分值", description="有 parts 且各行另有分值时省略；否则必填"
     )
     score: Amount | None = Field(
@@ -79,7 +79,7 @@ class ScoreCategory(Model):
     """A 二级指标 and its items."""
 
     name: str = Field(title="二级指标")
-    points: Amount | None = Field(None, title="分值", description="省略时为下级分值之和")
+    points: Points | None = Field(None, title="分值", description="省略时为下级分值之和")
     items: list[ScoreItem] = Field(default_factory=list, title="三级指标")
 
 
@@ -87,7 +87,7 @@ class ScoreGroup(Model):
     """A 一级指标 (投入, 过程 …; 管理效能, 履职效能) and its 二级指标."""
 
     name: str = Field(title="一级指标")
-    points: Amount | None = Field(
+    points: Points | None = Field(
         None, title="分值", description="省略时为下级分值之和；只列扣分项时必填"
     )
     categories: list[ScoreCategory] = Field(default_factory=list, title="二级指标")
