@@ -270,3 +270,19 @@ def test_points_are_never_to_fill(tmp_path: Path) -> None:
     found = only(project, "待填")
     assert (found.severity.value, found.line) == ("error", line_of(project, "points: 待填"))
     assert found.field.endswith("indicators[0].points")
+
+
+@pytest.mark.parametrize("damage", ["not a zip", None])
+def test_unreadable_template_is_a_finding(tmp_path: Path, damage: str | None) -> None:
+    """A template saved as something else, or deleted, is named; no internal error."""
+    project = project_with(tmp_path, BASE)
+    path = project.templates / "hunan-overall" / "report.docx"
+    if damage is None:
+        path.unlink()
+    else:
+        path.write_text(damage, encoding="utf-8")
+    found = only(project, ".docx")
+    assert found.file == path and found.severity.value == "error"
+    result = run(project, "render", "2023", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "内部错误" not in result.stderr + result.stdout
+    assert "report.docx" in result.stderr and not (tmp_path / "out").exists()

@@ -7,6 +7,7 @@ label table of the kind). A section with no content is left out or says 无, as 
 
 from __future__ import annotations
 
+import zipfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -142,4 +143,26 @@ def load_kind(
             ]
         )
     source = load(folder / KIND_FILE)
-    return Kind(folder, validate(source, KindSettings), source)
+    kind = Kind(folder, validate(source, KindSettings), source)
+    if not _is_docx(kind.template):
+        raise ContentError(
+            [
+                error(
+                    kind.template,
+                    None,
+                    "",
+                    say("template_unreadable", template=kind.template.name),
+                    say("template_unreadable_hint"),
+                )
+            ]
+        )
+    return kind
+
+
+def _is_docx(path: Path) -> bool:
+    """Whether `path` is a Word document (.docx) that can be opened: a zip with its body part."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "word/document.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
