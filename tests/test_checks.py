@@ -270,6 +270,7 @@ def test_points_are_never_to_fill(tmp_path: Path) -> None:
     found = only(project, "待填")
     assert (found.severity.value, found.line) == ("error", line_of(project, "points: 待填"))
     assert found.field.endswith("indicators[0].points")
+    assert "不是分值" in found.message and "不能写“待填”" in found.hint
 
 
 @pytest.mark.parametrize("damage", ["not a zip", None])

@@ -71,7 +71,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         return error(
             source.file, line, field, say("field_missing", name=name), say("field_missing_hint")
         )
-    if kind in ("not_amount", "negative_amount", "not_integer"):
+    if kind in ("not_amount", "negative_amount", "not_integer", "not_points"):
         value = ctx.get("value", err.get("input"))
         return error(source.file, line, field, say(kind, value=value), say(f"{kind}_hint"))
     return error(

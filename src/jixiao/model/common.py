@@ -75,6 +75,14 @@ def _amount(value: Any) -> Decimal:
     return result
 
 
+def _points(value: Any) -> Decimal:
+    """A 分值 as typed: a number as for amounts; 待填 or anything else is not a 分值."""
+    try:
+        return _amount(value)
+    except PydanticCustomError:
+        raise PydanticCustomError("not_points", "not points", {"value": value}) from None
+
+
 def _count(value: Any) -> int:
     """A whole number as typed (33 or '33'), never negative."""
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
@@ -100,7 +108,7 @@ def _paragraphs(value: Any) -> Any:
 Amount = Annotated[Decimal, BeforeValidator(_amount), ToFill()]
 """An amount in 万元: digits only, never negative, kept exact as Decimal (None while 待填)."""
 
-Points = Annotated[Decimal, BeforeValidator(_amount)]
+Points = Annotated[Decimal, BeforeValidator(_points)]
 """分值 (a weight): like an amount, but carried from year to year, so never 待填."""
 
 Count = Annotated[int, BeforeValidator(_count), ToFill()]
@@ -118,7 +126,7 @@ Paragraphs = Annotated[
 class Model(BaseModel):
     """Base of every content model: unknown fields are errors, values are not coerced oddly."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def models_in(annotation: Any) -> list[type[BaseModel]]:
