@@ -7,16 +7,17 @@ naming the file and line; nothing here raises anything but `ContentError`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from jixiao.errors import ContentError, Finding, error
 from jixiao.messages import say
@@ -66,8 +67,8 @@ class Source:
         return error(self.file, self.line_of(path), path_text(path), message, hint)
 
 
-class _DecimalConstructor(RoundTripConstructor):
-    """Round-trip constructor: floats become exact Decimals; duplicate keys name the first."""
+class _Scalars(SafeConstructor):
+    """Scalars as jixiao reads them: as YAML's safe schema, but floats are exact Decimals."""
 
     def construct_yaml_float(self, node: Any) -> Any:  # type: ignore[override]
         text = str(node.value).replace("_", "")
@@ -76,28 +77,96 @@ class _DecimalConstructor(RoundTripConstructor):
         except InvalidOperation:
             return super().construct_yaml_float(node)
 
-    def check_mapping_key(
-        self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
-    ) -> bool:
-        """As ruamel's, but a duplicate's context mark is the first occurrence of its key."""
-        try:
-            return super().check_mapping_key(node, key_node, mapping, key, value)
-        except DuplicateKeyError as exc:
-            first = next((k for k, _v in node.value if k.value == key_node.value), None)
-            mark = first.start_mark if first is not None else exc.context_mark
-            raise DuplicateKeyError(exc.context, mark, exc.problem, exc.problem_mark) from None
+
+_Scalars.add_constructor("tag:yaml.org,2002:float", _Scalars.construct_yaml_float)
+
+_MERGE = "tag:yaml.org,2002:merge"
+_BLOCK = ("|", ">")
 
 
-_DecimalConstructor.add_constructor(
-    "tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float
-)
-
-
+@functools.cache
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _DecimalConstructor
-    yaml.allow_duplicate_keys = False
-    return yaml
+    """The YAML reader: libyaml's C parser when ruamel.yaml.clib is installed (ten times
+    faster), else ruamel's own; either gives the node tree, with marks, that `_plain` reads."""
+    return YAML(typ="safe")
+
+
+class _Loader:
+    """What a constructor asks of its loader: the resolver, as YAML 1.2 (no 0-octals)."""
+
+    _resolver = VersionedResolver(version=(1, 2))
+
+
+@dataclass
+class _Found:
+    """What `_plain` gathers while it walks: lines, block starts, the scalar constructor."""
+
+    scalars: _Scalars = field(default_factory=lambda: _Scalars(loader=_Loader()))
+    lines: dict[FieldPath, int] = field(default_factory=lambda: {(): 1})
+    blocks: dict[FieldPath, int] = field(default_factory=dict)
+    open: set[int] = field(default_factory=set)
+
+
+class _Duplicate(Exception):
+    """A key written twice in one mapping: the second occurrence and the first."""
+
+    def __init__(self, key: str, second: Node, first: Node) -> None:
+        super().__init__(key)
+        self.key, self.second, self.first = key, second, first
+
+
+def _syntax(code: str, node: Node) -> MarkedYAMLError:
+    """A YAML error of ours (message `code`) at `node`, reported as ruamel's are."""
+    return MarkedYAMLError(problem=say(code), problem_mark=node.start_mark)
+
+
+def _merged(node: MappingNode) -> list[MappingNode]:
+    """The mappings a `<<` key merges in, first one first (it wins over later ones)."""
+    sources: list[MappingNode] = []
+    for key, value in node.value:
+        if key.tag == _MERGE:
+            for source in value.value if isinstance(value, SequenceNode) else [value]:
+                if not isinstance(source, MappingNode):
+                    raise _syntax("yaml_merge_not_mapping", source)
+                sources.append(source)
+    return sources
+
+
+def _plain(node: Node, path: FieldPath, found: _Found) -> Any:
+    """Plain data (dicts, lists, scalars) from a node tree, recording each field's line."""
+    if isinstance(node, ScalarNode):
+        return found.scalars.construct_object(node)
+    if id(node) in found.open:  # an alias inside itself: `a: &x [*x]`
+        raise _syntax("yaml_alias_loop", node)
+    found.open.add(id(node))
+    try:
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            for source in reversed(_merged(node)):  # written keys, then earlier merges, win
+                out.update(_plain(source, path, found))
+            firsts: dict[str, Node] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    continue
+                if not isinstance(key_node, ScalarNode):
+                    raise _syntax("yaml_key_not_text", key_node)
+                key = str(found.scalars.construct_object(key_node))
+                if key in firsts:
+                    raise _Duplicate(key, key_node, firsts[key])
+                firsts[key] = key_node
+                out[key] = _child(key_node, value_node, (*path, key), found)
+            return out
+        return [_child(item, item, (*path, i), found) for i, item in enumerate(node.value)]
+    finally:
+        found.open.discard(id(node))
+
+
+def _child(mark: Node, node: Node, path: FieldPath, found: _Found) -> Any:
+    """A mapping value or list item at `path`: its line is that of `mark` (key or item)."""
+    found.lines[path] = mark.start_mark.line + 1
+    if isinstance(node, ScalarNode) and node.style in _BLOCK:  # text starts below `|` or `>`
+        found.blocks[path] = node.start_mark.line + 2
+    return _plain(node, path, found)
 
 
 def _guess_encoding(raw: bytes, bad_line: bytes) -> str:
@@ -109,48 +178,6 @@ def _guess_encoding(raw: bytes, bad_line: bytes) -> str:
         return "GBK"
     except UnicodeDecodeError:
         return "?"
-
-
-_BLOCK = (LiteralScalarString, FoldedScalarString)
-
-
-def _plain(
-    node: Any, path: FieldPath, lines: dict[FieldPath, int], blocks: dict[FieldPath, int]
-) -> Any:
-    """Convert ruamel's commented containers to dicts and lists, recording lines."""
-    if isinstance(node, CommentedMap):
-        out = {}
-        for key, value in node.items():
-            child = (*path, str(key))
-            try:
-                line, _col = node.lc.key(key)
-                lines[child] = line + 1
-                if isinstance(value, _BLOCK):  # the text starts below the `|` or `>`
-                    blocks[child] = node.lc.value(key)[0] + 2
-            except (KeyError, TypeError):
-                pass
-            out[str(key)] = _plain(value, child, lines, blocks)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            child = (*path, index)
-            try:
-                line, _col = node.lc.item(index)
-                lines[child] = line + 1
-                if isinstance(value, _BLOCK):
-                    blocks[child] = line + 2
-            except (KeyError, TypeError, IndexError):
-                pass
-            items.append(_plain(value, child, lines, blocks))
-        return items
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    return node
 
 
 def load(file: Path) -> Source:
@@ -184,21 +211,20 @@ def load(file: Path) -> Source:
         if stripped.startswith("\t"):
             raise ContentError([error(file, number, "", say("tab_indent"), say("tab_indent_hint"))])
     try:
-        node = _yaml().load(text)
-    except DuplicateKeyError as exc:
-        key = ""
-        if exc.problem and "duplicate key" in exc.problem:
-            key = exc.problem.split('"')[1] if '"' in exc.problem else ""
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        first = exc.context_mark.line + 1 if exc.context_mark else "?"
+        node = _yaml().compose(text)
+        if node is not None and not isinstance(node, MappingNode):
+            raise ContentError([error(file, 1, "", say("not_mapping"), say("not_mapping_hint"))])
+        found = _Found()
+        data = _plain(node, (), found) if node is not None else {}
+    except _Duplicate as exc:
         raise ContentError(
             [
                 error(
                     file,
-                    line,
-                    key,
-                    say("duplicate_key", key=key),
-                    say("duplicate_key_hint", first=first),
+                    exc.second.start_mark.line + 1,
+                    exc.key,
+                    say("duplicate_key", key=exc.key),
+                    say("duplicate_key_hint", first=exc.first.start_mark.line + 1),
                 )
             ]
         ) from None
@@ -215,11 +241,4 @@ def load(file: Path) -> Source:
         raise ContentError(
             [error(file, None, "", say("yaml_syntax", problem=str(exc)), say("yaml_syntax_hint"))]
         ) from None
-    if node is None:
-        node = CommentedMap()
-    if not isinstance(node, CommentedMap):
-        raise ContentError([error(file, 1, "", say("not_mapping"), say("not_mapping_hint"))])
-    lines: dict[FieldPath, int] = {(): 1}
-    blocks: dict[FieldPath, int] = {}
-    data = _plain(node, (), lines, blocks)
-    return Source(file=file, data=data, lines=lines, blocks=blocks)
+    return Source(file=file, data=data, lines=found.lines, blocks=found.blocks)

@@ -1,0 +1,181 @@
+"""Loading content YAML: the data, each field's line, and problems as findings.
+
+Content is read through libyaml's C parser (ruamel.yaml.clib, a dependency) and, where that
+is missing, through ruamel's pure-Python parser. Every case here runs with both, and both
+must read every shipped file alike; the lines expected are counted in the text of the case.
+"""
+
+from __future__ import annotations
+
+import platform
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from jixiao import loading
+from jixiao.errors import ContentError
+from jixiao.loading import Source, load
+
+REPO = Path(__file__).resolve().parent.parent
+PARSERS = ("libyaml", "pure")
+
+
+@pytest.fixture(params=PARSERS)
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which parser `load` uses in this test."""
+    if request.param == "pure":
+        monkeypatch.setattr(loading, "_yaml", lambda: YAML(typ="safe", pure=True))
+    return request.param
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    file = tmp_path / "2023.yaml"
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+def line_of(text: str, words: str) -> int:
+    """The 1-based line of the one line of `text` containing `words`."""
+    hits = [n for n, line in enumerate(text.splitlines(), start=1) if words in line]
+    assert len(hits) == 1, (words, hits)
+    return hits[0]
+
+
+def failure(file: Path):
+    with pytest.raises(ContentError) as caught:
+        load(file)
+    (finding,) = caught.value.findings
+    return finding
+
+
+def test_libyaml_is_used_on_cpython() -> None:
+    """The C parser is a dependency on CPython: a change in how ruamel finds it shows here."""
+    if platform.python_implementation() != "CPython":
+        pytest.skip("ruamel.yaml.clib is for CPython only")
+    assert loading._yaml().Parser.__name__ == "CParser"
+
+
+@pytest.mark.parametrize(
+    "file",
+    sorted((REPO / "content").rglob("*.yaml")) + sorted((REPO / "templates").rglob("*.yaml")),
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_both_parsers_read_every_shipped_file_alike(
+    file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = load(file)
+    monkeypatch.setattr(loading, "_yaml", lambda: YAML(typ="safe", pure=True))
+    pure = load(file)
+    assert (fast.data, fast.lines, fast.blocks) == (pure.data, pure.lines, pure.blocks)
+    assert len(fast.lines) > 5
+
+
+TEXT = """\
+year: 2023   # a comment
+income:
+  total: 1,234.50
+  general_budget: 761.25
+  rates: [1.10, 0.5]
+numbering:
+  hunan-overall: {3: "（{n}）"}
+answers: [yes, no, true, ~]
+sections:
+  overview:
+    text: |
+      第一段。
+      第二段。
+  items:
+    - 第一项
+    - >
+      折叠的
+      文字
+"""
+
+
+def test_data_lines_and_blocks(tmp_path: Path, parser: str) -> None:
+    source = load(write(tmp_path, TEXT))
+    assert source.data["year"] == 2023
+    assert source.data["income"]["total"] == "1,234.50"  # commas: the model reads amounts
+    assert source.data["income"]["general_budget"] == Decimal("761.25")
+    rates = source.data["income"]["rates"]
+    assert rates == [Decimal("1.10"), Decimal("0.5")] and str(rates[0]) == "1.10"
+    assert source.data["numbering"] == {"hunan-overall": {"3": "（{n}）"}}
+    assert source.data["answers"] == ["yes", "no", True, None]  # YAML 1.2: yes is text
+    assert source.data["sections"]["overview"]["text"] == "第一段。\n第二段。\n"
+    assert source.data["sections"]["items"] == ["第一项", "折叠的 文字\n"]
+    assert source.line_of(("income", "general_budget")) == line_of(TEXT, "general_budget")
+    assert source.line_of(("income", "rates", 1)) == line_of(TEXT, "rates")
+    assert source.line_of(("sections", "items", 1)) == line_of(TEXT, "- >")
+    assert source.line_of(("sections", "overview", "nothing")) == line_of(TEXT, "overview")
+    assert source.text_line(("sections", "overview", "text"), 1) == line_of(TEXT, "第二段")
+    assert source.text_line(("sections", "items", 1)) == line_of(TEXT, "折叠的")
+
+
+def test_merge_keys(tmp_path: Path, parser: str) -> None:
+    """`<<` merges: keys written in the mapping win, then the first merged mapping."""
+    text = "a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  <<: [*a, *b]\n  x: 9\n"
+    source = load(write(tmp_path, text))
+    assert source.data["c"] == {"x": 9, "y": 2, "z": 4}
+    assert source.line_of(("c", "x")) == line_of(text, "x: 9")
+
+
+def test_duplicate_key_names_both_lines(tmp_path: Path, parser: str) -> None:
+    text = "year: 2023\nincome:\n  total: 1\n  other: 2\n  total: 3\n"
+    found = failure(write(tmp_path, text))
+    assert (found.line, found.field) == (5, "total")
+    assert "total" in found.message and "第 3 行" in found.hint
+
+
+def test_keys_equal_only_as_python_values_are_not_duplicates(tmp_path: Path, parser: str) -> None:
+    """1 and true are different YAML keys, though 1 == True in Python."""
+    source = load(write(tmp_path, "1: a\ntrue: b\n"))
+    assert source.data == {"1": "a", "True": "b"}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("a: &x [1, *x]\n", "a:", "别名"),
+        ("? [1, 2]\n: v\n", "?", "字段名须是文字"),
+        ("a: {x: 1}\nb:\n  <<: 3\n", "<<", "合并"),
+        ("a: !custom 3\n", "a:", "!custom"),
+        ("a:\n  b: [1, 2\n", None, "YAML 语法错误"),
+        ("a: 1\n---\nb: 2\n", "---", "YAML 语法错误"),
+    ],
+    ids=["alias-loop", "complex-key", "merge-scalar", "unknown-tag", "unclosed", "two-documents"],
+)
+def test_yaml_problems_are_findings_at_their_line(
+    tmp_path: Path, parser: str, text: str, where: str | None, words: str
+) -> None:
+    found = failure(write(tmp_path, text))
+    assert words in found.message
+    if where is not None:
+        assert found.line == line_of(text, where)
+    else:
+        assert found.line is not None
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n"])
+def test_empty_file_is_an_empty_mapping(tmp_path: Path, parser: str, text: str) -> None:
+    source = load(write(tmp_path, text))
+    assert (source.data, source.lines) == ({}, {(): 1})
+
+
+def test_a_list_at_the_top_is_not_content(tmp_path: Path, parser: str) -> None:
+    assert failure(write(tmp_path, "- a\n- b\n")).line == 1
+
+
+def test_source_is_plain_data(tmp_path: Path, parser: str) -> None:
+    """Only dicts, lists and plain scalars reach the models (no parser classes)."""
+    source: Source = load(write(tmp_path, TEXT))
+
+    def kinds(value: object) -> set[type]:
+        if isinstance(value, dict):
+            return {dict}.union(*(kinds(v) for v in value.values()))
+        if isinstance(value, list):
+            return {list}.union(*(kinds(v) for v in value))
+        return {type(value)}
+
+    assert kinds(source.data) <= {dict, list, str, int, bool, Decimal, type(None)}
