@@ -42,6 +42,8 @@ YEAR = 2023
 SAMPLES = (("lukou-zzb", 2023), ("kaifu-zzb", 2022))
 """Clones alternate between the samples; kaifu's 2022 file is moved to 2023 as it stands."""
 TARGETS = {"batch_vs_pandoc": 0.5, "peak_mb": 300, "cold_vs_pandoc": 4}
+LIBRARIES = "import pydantic, jinja2, ruamel.yaml, typer, docxtpl, babel.numbers"
+"""What any render must import: the project's chosen libraries, before a line of jixiao runs."""
 
 
 def make_project(root: Path, units: int) -> list[str]:
@@ -359,6 +361,7 @@ def main() -> None:
             return median_of(args.repeat, lambda: run_measured(command)[0])
 
         interpreter = cold_median([sys.executable, "-c", "pass"])
+        libraries = cold_median([sys.executable, "-c", LIBRARIES])
         imported = cold_median([sys.executable, "-c", "import jixiao.cli, jixiao.batch"])
         startup = cold_median(jixiao_command(root, "--help"))
         samples = units[: len(SAMPLES)]
@@ -393,6 +396,7 @@ def main() -> None:
 
         print(f"\none unit, cold (median of {args.repeat} fresh processes)")
         line("python -c pass (interpreter)", f"{interpreter:6.3f} s")
+        line("python -c 'import <libraries>'", f"{libraries:6.3f} s   ({LIBRARIES[7:]})")
         line("python -c 'import jixiao.cli…'", f"{imported:6.3f} s")
         line("python -m jixiao --help (start-up)", f"{startup:6.3f} s")
         cold_ratios: dict[str, float] = {}
@@ -470,6 +474,13 @@ def main() -> None:
             line(
                 "one unit cold: jixiao / pandoc",
                 f"{worst:6.2f}   ≤ {limit:<4} {verdict(worst <= limit)}   (worst of: {each})",
+            )
+            first = samples[0]
+            floor = libraries / pandoc_one[first]
+            line(
+                "  floor: libraries' imports / pandoc",
+                f"{floor:6.2f}   (interpreter and imports only, against {SAMPLES[0][0]}'s pandoc;"
+                f" above {limit}, no jixiao code can meet the target)",
             )
 
 
