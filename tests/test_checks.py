@@ -92,6 +92,53 @@ def test_project_group_declared_against_projects(tmp_path: Path) -> None:
     assert found.line == line_of(project, "actual: 30")
 
 
+GROUP = """\
+  projects:
+    groups:
+      - name: 专项资金{declared}
+        projects:
+          - {{name: 甲, initial: 10, actual: 10}}
+          - {{name: 乙, initial: 20}}
+"""
+
+
+def test_a_part_without_a_figure_blanks_the_total(tmp_path: Path) -> None:
+    """乙 has no 执行数 while 甲 has: the group's total 执行数 is blank, and check says why."""
+    project = project_with(tmp_path, BASE + GROUP.format(declared=""))
+    found = only(project, "合计无法计算")
+    assert (found.severity.value, found.line) == ("warning", line_of(project, "name: 乙"))
+    assert "乙" in found.message and "执行数" in found.message and "专项资金" in found.message
+    assert found.field == "budget.projects.groups[0].projects[1]"
+
+
+def test_a_declared_total_fills_the_gap(tmp_path: Path) -> None:
+    project = project_with(tmp_path, BASE + GROUP.format(declared="\n        actual: 30"))
+    assert findings(project) == []
+
+
+def test_a_key_project_without_district_funds(tmp_path: Path) -> None:
+    """Two 重点项目, one without 区级资金: the 区级资金 合计 of the table is blank."""
+    text = (
+        BASE
+        + """\
+key_projects:
+  - name: 项目甲
+    funds:
+      current: {initial: 100, actual: 90}
+    district: {initial: 100, actual: 90}
+  - name: 项目乙
+    funds:
+      current: {initial: 50, actual: 50}
+"""
+    )
+    project = project_with(tmp_path, text)
+    hits = [f for f in findings(project) if "合计无法计算" in f.message]
+    assert [(f.line, f.field) for f in hits] == [
+        (line_of(project, "name: 项目乙"), "key_projects[1].district")
+    ] * 2
+    assert {"年初预算数" in f.message or "执行数" in f.message for f in hits} == {True}
+
+
 def test_income_against_initial_budget(tmp_path: Path) -> None:
     text = """\
 year: 2023

@@ -21,6 +21,7 @@ from typing import Any
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, meta
+from pydantic import BaseModel
 
 from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
 from jixiao.errors import ContentError, Finding, Severity, error, warning
@@ -28,7 +29,7 @@ from jixiao.formatting import num, pct, wan
 from jixiao.kinds import Kind
 from jixiao.loading import FieldPath, Source, load, path_text
 from jixiao.messages import say
-from jixiao.model import Evaluation, Year
+from jixiao.model import Amounts, BasicExpenditure, Evaluation, GeneralBudget, KeyProject, Year
 from jixiao.narrative import Text, sandbox
 from jixiao.project import (
     Document,
@@ -106,6 +107,7 @@ def review(
         findings += template_findings(one.kind, one.context)
     figures = unit_year.figures
     findings += tie_outs(unit_year.year, figures, unit_year.source)
+    findings += blank_totals(unit_year.year, figures, unit_year.source)
     rules = unit_year.kinds[0].settings.scoring
     for path, evaluation in scored_evaluations(figures):
         findings += indicator_findings(evaluation, path, unit_year.source, rules)
@@ -185,6 +187,61 @@ def tie_outs(year: Year, figures: Figures, source: Source) -> list[Finding]:
                 say("income_differs_hint"),
             )
         )
+    return findings
+
+
+def _gaps(
+    source: Source,
+    parts: list[tuple[FieldPath, str, Line]],
+    total: str,
+    declared: Amounts | None = None,
+) -> list[Finding]:
+    """Parts that leave a column blank while the others give it: the total stays blank.
+
+    A sum is only printed when every part gives the column (or the writer declared the
+    total), so one missing figure blanks the 合计; this says which part lacks what.
+    """
+    findings = []
+    for column in COLUMNS:
+        given = [getattr(line, column) is not None for _, _, line in parts]
+        if not any(given) or all(given) or getattr(declared, column, None) is not None:
+            continue
+        label = Amounts.model_fields[column].title
+        for (path, name, _), has in zip(parts, given, strict=True):
+            if not has:
+                message = say("part_missing", name=name, column=label, total=total)
+                hint = say("part_missing_hint", column=label)
+                findings.append(source.warning(path, message, hint))
+    return findings
+
+
+def _title(model: type[BaseModel], field: str) -> str:
+    """A field's title as writers know it (the schema's), without a leading “其中：”."""
+    return str(model.model_fields[field].title).removeprefix("其中：")
+
+
+def blank_totals(year: Year, figures: Figures, source: Source) -> list[Finding]:
+    """Totals left blank by one missing part: 基本支出, each project group, 重点项目 合计."""
+    findings: list[Finding] = []
+    budget = year.budget
+    if budget is not None:
+        basic = budget.basic
+        parts = [
+            (("budget", "basic", key), _title(BasicExpenditure, key), Line.of(part))
+            for key, part in (("personnel", basic.personnel), ("public", basic.public))
+            if part is not None
+        ]
+        findings += _gaps(source, parts, _title(GeneralBudget, "basic"), basic)
+        for g, group in enumerate(budget.projects.groups):
+            path = ("budget", "projects", "groups", g, "projects")
+            parts = [((*path, i), p.name, Line.of(p)) for i, p in enumerate(group.projects)]
+            findings += _gaps(source, parts, group.name, group)
+    for what in ("funds", "district"):
+        parts = [
+            (("key_projects", i, what), p.name, getattr(p, what))
+            for i, p in enumerate(figures.key_projects)
+        ]
+        findings += _gaps(source, parts, _title(KeyProject, what))
     return findings
 
 

@@ -19,7 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from jixiao.errors import ContentError, Finding, error
+from jixiao.errors import ContentError, Finding, error, warning
 from jixiao.messages import say
 
 FieldPath = tuple[str | int, ...]
@@ -65,6 +65,10 @@ class Source:
     def error(self, path: FieldPath, message: str, hint: str) -> Finding:
         """An error about the field at `path` of this file, at its line."""
         return error(self.file, self.line_of(path), path_text(path), message, hint)
+
+    def warning(self, path: FieldPath, message: str, hint: str) -> Finding:
+        """A warning about the field at `path` of this file, at its line."""
+        return warning(self.file, self.line_of(path), path_text(path), message, hint)
 
 
 class _Scalars(SafeConstructor):
