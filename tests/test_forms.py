@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -117,3 +118,33 @@ def test_basic_data_project_rows_add_up(repo_project: Project) -> None:
         assert D(total[column]) == sum(D(p[column]) for p in parts)
     staff = table.rows[1].cells
     assert staff[5].text == f"{half_up(D(staff[3].text) / D(staff[1].text) * 100)}%"
+
+
+def _form_texts(project: Project) -> set[str]:
+    """Every table cell's text in kaifu's two 2022 documents."""
+    texts = set()
+    for kind in ("hunan-overall", "key-project"):
+        for table in tables(render(project, "kaifu-zzb", 2022, kind).data):
+            texts |= {cell.text for row in table.rows for cell in row.cells}
+    return texts
+
+
+@pytest.mark.parametrize(
+    ("unit_lines", "level"),
+    [
+        ("region: 湖南省长沙市开福区\n", "区级"),  # the sample as shipped
+        ("region: 湖南省长沙县\n", "县级"),
+        ("region: 湖南省长沙县\nlevel: 市级\n", "市级"),  # written wins over the region
+        ("", "本级"),
+    ],
+    ids=["district", "county", "written", "no-region"],
+)
+def test_forms_name_the_units_budget_level(project_copy: Project, unit_lines: str, level: str):
+    """“区级预算部门名称” and “其中：区级资金” follow the unit's level, not a fixed 区级."""
+    unit_file = project_copy.root / "content" / "kaifu-zzb" / "unit.yaml"
+    text = unit_file.read_text(encoding="utf-8")
+    unit_file.write_text(text.replace("region: 湖南省长沙市开福区\n", unit_lines), "utf-8")
+    texts = _form_texts(project_copy)
+    assert {f"{level}预算部门名称", f"其中：{level}资金"} <= texts
+    others = {t for t in texts if t.endswith(("预算部门名称", "资金")) and "级" in t}
+    assert others == {f"{level}预算部门名称", f"其中：{level}资金"}

@@ -241,14 +241,14 @@ def indicator_grid(evaluation: EvaluationFigures) -> Grid:
 # 附件3 部门整体支出绩效自评表 --------------------------------------------------------------
 
 
-def overall_evaluation_grids(figures: Figures, unit_name: str) -> list[Grid]:
+def overall_evaluation_grids(figures: Figures, unit_name: str, level: str) -> list[Grid]:
     """The 部门整体支出绩效自评表: funds and goals, then the indicator table."""
     evaluation = figures.evaluation
     assert evaluation is not None
     income = figures.income
     basic, projects = figures.basic, figures.projects
     g = GridBuilder(widths=EVALUATION_WIDTHS)
-    g.row(Cell("区级预算部门名称", cols=2), left(unit_name, cols=7))
+    g.row(Cell(f"{level}预算部门名称", cols=2), left(unit_name, cols=7))
     _funds_header(g, "年度预算申请（万元）", rows=7)
     _funds_total(g, evaluation)
 
@@ -310,7 +310,7 @@ def project_evaluation_grids(project: KeyProjectFigures) -> list[Grid]:
 # 重点项目情况说明的项目表 -----------------------------------------------------------------
 
 
-def key_projects_grid(figures: Figures) -> Grid:
+def key_projects_grid(figures: Figures, level: str) -> Grid:
     """The 重点项目 table: each project's budget and spending, with the 合计 row computed."""
     g = GridBuilder(widths=(1.4, 0.9, 2.8, 1.2, 1.2, 1.2, 1.2), header_rows=2)
     g.row(
@@ -320,7 +320,8 @@ def key_projects_grid(figures: Figures) -> Grid:
         Cell("预算金额", cols=2),
         Cell("支出金额", cols=2),
     )
-    g.row(Cell(("指标", "总额")), "其中：区级资金", "支出总额", "其中：区级资金")
+    share = f"其中：{level}资金"
+    g.row(Cell(("指标", "总额")), share, "支出总额", share)
     for project in figures.key_projects:
         g.row(
             project.name,

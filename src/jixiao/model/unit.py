@@ -6,6 +6,9 @@ from pydantic import Field, field_validator
 
 from jixiao.model.common import Model
 
+LEVELS = "省市州盟县区旗"
+"""Last characters of a region name that name a budget level (湖南省长沙市开福区 → 区级)."""
+
 
 class Institution(Model):
     """A 二级机构 under the unit."""
@@ -33,13 +36,28 @@ class Unit(Model):
 
     full_name: str = Field(title="单位全称", description="如：中共株洲市渌口区委组织部")
     short_name: str = Field(title="单位简称", description="用于文件名和正文，如：渌口区委组织部")
-    region: str | None = Field(None, title="所属地区")
+    region: str | None = Field(None, title="所属地区", description="如：湖南省长沙市开福区")
+    level: str | None = Field(
+        None,
+        title="预算级次",
+        description="表中“区级预算部门名称”“其中：区级资金”的“区级”；省略时由所属地区末字推断"
+        "（…区 → 区级，…县 → 县级），推断不出为“本级”",
+    )
     kinds: list[str] = Field(
         ["hunan-overall"], title="报告类型", description="每年生成的报告，templates/ 下的目录名"
     )
     contact: Contact | None = Field(None, title="联系人")
     offices: list[str] = Field(default_factory=list, title="内设机构（组室）")
     institutions: list[Institution] = Field(default_factory=list, title="二级机构")
+
+    @property
+    def budget_level(self) -> str:
+        """The unit's budget level as forms name it (区级 …): as written, else the region's."""
+        if self.level:
+            return self.level
+        last = (self.region or "").strip()[-1:]
+        return f"{last}级" if last and last in LEVELS else "本级"
+
     numbering: dict[str, dict[int, str]] | None = Field(
         None,
         title="序号样式",

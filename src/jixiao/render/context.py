@@ -275,7 +275,9 @@ class ContextBuilder:
             lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
             rest = section.model_copy(update={"text": []})
             blocks = self._blocks(rest, 1, path)
-        table = self.placeholders.table(forms.key_projects_grid(self.figures))
+        table = self.placeholders.table(
+            forms.key_projects_grid(self.figures, self.unit.budget_level)
+        )
         return SectionView(key, title, Layout.KEY_OVERVIEW.value, blocks, lead, table)
 
     def _budget(self) -> BudgetView | None:
@@ -338,7 +340,12 @@ class ContextBuilder:
         if spec.form is Form.BASIC_DATA and figures.basic_data is not None:
             return [table(forms.basic_data_grid(figures, figures.basic_data))]
         if spec.form is Form.OVERALL_EVALUATION and figures.evaluation is not None:
-            return [table(g) for g in forms.overall_evaluation_grids(figures, self.unit.full_name)]
+            return [
+                table(g)
+                for g in forms.overall_evaluation_grids(
+                    figures, self.unit.full_name, self.unit.budget_level
+                )
+            ]
         scores = figures.scores
         if spec.form is Form.SCORE_TABLE and scores is not None and scores.complete:
             return [table(forms.score_grid(scores))]
