@@ -136,7 +136,9 @@ key_projects:
     assert [(f.line, f.field) for f in hits] == [
         (line_of(project, "name: 项目乙"), "key_projects[1].district")
     ] * 2
-    assert {"年初预算数" in f.message or "执行数" in f.message for f in hits} == {True}
+    columns = sorted(f.message.split("没有")[1].split("，")[0] for f in hits)
+    assert columns == ["年初预算数", "执行数（决算数）"]
+    assert all("项目乙" in f.message and "区级资金合计" in f.message for f in hits)
 
 
 def test_income_against_initial_budget(tmp_path: Path) -> None:

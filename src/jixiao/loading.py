@@ -119,9 +119,17 @@ class _Duplicate(Exception):
         self.key, self.second, self.first = key, second, first
 
 
-def _syntax(code: str, node: Node) -> MarkedYAMLError:
+def _syntax(code: str, node: Node, **fields: object) -> MarkedYAMLError:
     """A YAML error of ours (message `code`) at `node`, reported as ruamel's are."""
-    return MarkedYAMLError(problem=say(code), problem_mark=node.start_mark)
+    return MarkedYAMLError(problem=say(code, **fields), problem_mark=node.start_mark)
+
+
+def _scalar(node: ScalarNode, found: _Found) -> Any:
+    """A scalar's value; one its tag cannot read (2023-13-45, !!int abc) is a YAML error."""
+    try:
+        return found.scalars.construct_object(node)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise _syntax("yaml_bad_value", node, value=node.value, detail=exc) from None
 
 
 def _merged(node: MappingNode) -> list[MappingNode]:
@@ -139,7 +147,7 @@ def _merged(node: MappingNode) -> list[MappingNode]:
 def _plain(node: Node, path: FieldPath, found: _Found) -> Any:
     """Plain data (dicts, lists, scalars) from a node tree, recording each field's line."""
     if isinstance(node, ScalarNode):
-        return found.scalars.construct_object(node)
+        return _scalar(node, found)
     if id(node) in found.open:  # an alias inside itself: `a: &x [*x]`
         raise _syntax("yaml_alias_loop", node)
     found.open.add(id(node))
@@ -154,7 +162,7 @@ def _plain(node: Node, path: FieldPath, found: _Found) -> Any:
                     continue
                 if not isinstance(key_node, ScalarNode):
                     raise _syntax("yaml_key_not_text", key_node)
-                key = str(found.scalars.construct_object(key_node))
+                key = str(_scalar(key_node, found))
                 if key in firsts:
                     raise _Duplicate(key, key_node, firsts[key])
                 firsts[key] = key_node
