@@ -27,10 +27,10 @@ from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
 from jixiao.errors import ContentError, Finding, Severity, error, warning
 from jixiao.formatting import num, pct, wan
 from jixiao.kinds import Kind
-from jixiao.loading import FieldPath, Source, load, path_text
+from jixiao.loading import FieldPath, Source, leaves, load, path_text
 from jixiao.messages import say
 from jixiao.model import Amounts, BasicExpenditure, Evaluation, GeneralBudget, KeyProject, Year
-from jixiao.narrative import Text, sandbox
+from jixiao.narrative import Text
 from jixiao.project import (
     Document,
     Prepared,
@@ -41,6 +41,7 @@ from jixiao.project import (
     prepare_all,
 )
 from jixiao.render.context import writer_names
+from jixiao.sandbox import sandbox
 from jixiao.scoring import Scored, ScoringRules, in_band, qualitative_grade, rule_of
 from jixiao.to_fill import to_fill_findings
 
@@ -113,10 +114,24 @@ def review(
         findings += indicator_findings(evaluation, path, unit_year.source, rules)
     findings += duplicate_names(unit_year.year, unit_year.source)
     writer_texts = [t for t in texts.values() if t.file == unit_year.source.file]
+    findings += unrendered_expressions(unit_year.source, {t.path for t in writer_texts})
+    findings += unrendered_expressions(unit_year.unit_source, set())
     findings += staleness(writer_texts, unit_year.year.year)
     findings += literal_figures(writer_texts, figures)
     findings += carried_over(writer_texts, project, unit_year)
     return unique(findings)
+
+
+def unrendered_expressions(source: Source, rendered: set[FieldPath]) -> list[Finding]:
+    """`{{ … }}` in a field no report evaluates (a name, a cover line): it would print as typed."""
+    return [
+        source.error(path, say("expression_not_rendered"), say("expression_not_rendered_hint"))
+        for path, value in leaves(source.data)
+        if isinstance(value, str)
+        and EXPRESSION.search(value)
+        and path not in rendered
+        and path[:-1] not in rendered  # a section written as plain text is rendered whole
+    ]
 
 
 def unique(findings: list[Finding]) -> list[Finding]:

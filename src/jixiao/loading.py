@@ -8,6 +8,7 @@ naming the file and line; nothing here raises anything but `ContentError`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +24,18 @@ from jixiao.errors import ContentError, Finding, error, warning
 from jixiao.messages import say
 
 FieldPath = tuple[str | int, ...]
+
+
+def leaves(data: Any, path: FieldPath = ()) -> Iterator[tuple[FieldPath, Any]]:
+    """Every scalar in loaded `data` with its field path, in file order."""
+    if isinstance(data, dict):
+        for key, item in data.items():
+            yield from leaves(item, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from leaves(item, (*path, index))
+    else:
+        yield path, data
 
 
 def path_text(path: FieldPath) -> str:

@@ -11,78 +11,19 @@ import difflib
 import functools
 import re
 import typing
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, UndefinedError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 from pydantic import BaseModel
 
 from jixiao.errors import Finding, error
-from jixiao.formatting import FILTERS
 from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
-
-
-class Sandbox(ImmutableSandboxedEnvironment):
-    """The sandboxed environment, keeping up to `cache` templates compiled from strings.
-
-    Compiling is most of the cost of rendering a short text or a template's XML, and the
-    same source comes back: a text in every report kind of a unit, a Word template's XML
-    in every report of that kind. The oldest template goes first when the cache is full.
-    """
-
-    def __init__(self, cache: int = 0, **options: Any) -> None:
-        super().__init__(**options)
-        self.cache_size = cache
-        self.compiled: dict[str, Template] = {}
-
-    def from_string(
-        self,
-        source: str | nodes.Template,
-        globals: MutableMapping[str, Any] | None = None,
-        template_class: type[Template] | None = None,
-    ) -> Template:
-        if not self.cache_size or globals or template_class or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        compiled = self.compiled
-        template = compiled.get(source)
-        if template is None:
-            if len(compiled) >= self.cache_size:
-                del compiled[next(iter(compiled))]
-            template = compiled[source] = super().from_string(source)
-        return template
-
-
-def sandbox(autoescape: bool = False, cache: int = 0) -> Sandbox:
-    """The Jinja environment for anything a writer or a unit can edit.
-
-    It keeps up to `cache` templates compiled from strings (see `Sandbox`).
-    """
-    env = Sandbox(cache, undefined=StrictUndefined, autoescape=autoescape)
-    env.filters.update(_strict_filters())
-    return env
-
-
-@functools.cache
-def _strict_filters() -> dict[str, Callable[..., Any]]:
-    """jixiao's filters, each strict about undefined names (made once, shared by every env)."""
-    return {name: _strict(function) for name, function in FILTERS.items()}
-
-
-def _strict(function: Callable[..., Any]) -> Callable[..., Any]:
-    """`function` as a filter that raises UndefinedError when given an undefined name."""
-
-    @functools.wraps(function)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, Undefined):
-                value._fail_with_undefined_error()
-        return function(*args, **kwargs)
-
-    return checked
+from jixiao.sandbox import LimitError, Sandbox, plain_names, sandbox
 
 
 def known_names(values: Iterable[Any]) -> set[str]:
@@ -139,6 +80,7 @@ class Narrative:
     def __init__(self, names: Mapping[str, Any], env: Sandbox | None = None) -> None:
         self.env = env if env is not None else sandbox()
         self.names = dict(names)
+        self.plain = plain_names(names)
         self.findings: list[Finding] = []
         self.texts: list[Text] = []
 
@@ -163,7 +105,7 @@ class Narrative:
         if "{" not in text:
             return text
         try:
-            return self.env.from_string(text).render({**self.names, **extra})
+            return self.env.from_string(text).render({**self.plain, **plain_names(extra)})
         except TemplateSyntaxError as exc:
             self._add(
                 file, line, path, say("jinja_syntax", detail=exc.message), "jinja_syntax_hint"
@@ -182,6 +124,8 @@ class Narrative:
             self.findings.append(
                 error(file, line, path_text(path), say("jinja_undefined", detail=missing), hint)
             )
+        except LimitError as exc:
+            self._add(file, line, path, say("jinja_limit", detail=str(exc)), "jinja_limit_hint")
         except SecurityError as exc:
             self._add(
                 file, line, path, say("jinja_security", detail=str(exc)), "jinja_security_hint"

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from jixiao.formatting import circled, cn
+from jixiao.sandbox import Guarded
 
 GBT9704 = {1: "{cn}、", 2: "（{cn}）", 3: "{n}.", 4: "（{n}）"}
 """GB/T 9704-2012 §7.3.3: 一、 → （一） → 1. → （1）."""
 
 
-class Numberer:
+class Numberer(Guarded):
     """Hands out section numbers in order, one counter per level."""
 
     def __init__(self, styles: Mapping[int, str] | None = None) -> None:

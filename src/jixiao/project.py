@@ -16,10 +16,10 @@ from jixiao.kinds import KIND_FILE, Kind, load_kind
 from jixiao.loading import Source, load
 from jixiao.messages import say
 from jixiao.model import Unit, Year
-from jixiao.narrative import Sandbox, sandbox
 from jixiao.numbering import Numberer
 from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
+from jixiao.sandbox import Sandbox, sandbox
 from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
 
@@ -68,6 +68,7 @@ class UnitYear:
     year: Year
     kinds: list[Kind]
     source: Source
+    unit_source: Source
     _figures: dict[Kind, Figures] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -114,8 +115,8 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
         findings += to_fill_findings(year_source)
     if findings or unit is None or year_model is None or year_source is None:
         raise ContentError(findings)
+    assert unit_source is not None
     asker = year_source if year_model.kinds else unit_source
-    assert asker is not None
     kinds = []
     for index, name in enumerate(year_model.kinds or unit.kinds):
         try:
@@ -125,7 +126,7 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
             findings += exc.findings
     if findings:
         raise ContentError(findings)
-    return UnitYear(unit_id, unit, year_model, kinds, year_source)
+    return UnitYear(unit_id, unit, year_model, kinds, year_source, unit_source)
 
 
 _KINDS: dict[tuple[Path, bytes], Kind] = {}
@@ -208,7 +209,7 @@ def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None
         context,
         title=title,
         author=unit.full_name,
-        placeholders=context["placeholders"],
+        placeholders=prepared.builder.placeholders,
     )
     return Document(filename, data)
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from jixiao.errors import Finding, Severity
-from jixiao.loading import FieldPath, Source, path_text
+from jixiao.loading import FieldPath, Source, leaves, path_text
 from jixiao.messages import say
 from jixiao.model import Year
 from jixiao.model.common import is_to_fill, models_in
@@ -20,20 +20,7 @@ from jixiao.model.common import is_to_fill, models_in
 
 def to_fill_paths(source: Source) -> list[tuple[FieldPath, int | None]]:
     """Every field of `source` holding the to-fill marker, with its line, in file order."""
-    found: list[tuple[FieldPath, int | None]] = []
-
-    def visit(value: Any, path: FieldPath) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                visit(item, (*path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                visit(item, (*path, index))
-        elif is_to_fill(value):
-            found.append((path, source.line_of(path)))
-
-    visit(source.data, ())
-    return found
+    return [(path, source.line_of(path)) for path, v in leaves(source.data) if is_to_fill(v)]
 
 
 def to_fill_findings(

@@ -16,9 +16,10 @@ from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
 from jixiao.model.indicators import Measure, Target
-from jixiao.narrative import Narrative, Sandbox
+from jixiao.narrative import Narrative
 from jixiao.numbering import Numberer
 from jixiao.render.placeholders import Placeholders
+from jixiao.sandbox import Sandbox
 
 _CLOSING = "。：:；;！？!?"
 
@@ -183,7 +184,6 @@ class ContextBuilder:
             "budget": self._budget(),
             "attachments": self._attachments(),
             "num": Numberer(numbering),
-            "placeholders": self.placeholders,
         }
 
     def _title(self) -> list[str]:
@@ -196,8 +196,10 @@ class ContextBuilder:
         none_text = self.kind.settings.none_text
         for spec in self.kind.settings.sections:
             section = self.content.get(spec.key)
-            title = (section.title if section and section.title else None) or spec.title
             path: FieldPath = (self.field, spec.key)
+            title = spec.title
+            if section is not None and section.title:
+                title = self.narrative.render(section.title, self.source, (*path, "title"))
             if spec.layout is Layout.GENERAL_BUDGET:
                 if self.year.budget is not None:
                     views.append(SectionView(spec.key, title, spec.layout.value))

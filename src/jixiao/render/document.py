@@ -11,9 +11,9 @@ from jinja2 import TemplateError
 
 from jixiao.errors import ContentError, error
 from jixiao.messages import say
-from jixiao.narrative import Sandbox, sandbox
 from jixiao.render import wordml
 from jixiao.render.placeholders import Placeholders
+from jixiao.sandbox import Sandbox, plain_names, sandbox
 
 
 @functools.cache
@@ -27,18 +27,18 @@ def render_docx(
     context: dict[str, Any],
     title: str,
     author: str,
-    placeholders: Placeholders | None = None,
+    placeholders: Placeholders,
 ) -> bytes:
     """The rendered document as deterministic .docx bytes, or ContentError naming the template.
 
     Autoescape is on (docxtpl would otherwise drop text such as '&' or '<' silently) and
-    the environment is the sandbox with strict undefined, as for writer text. Marker
-    paragraphs are then replaced by the tables and sections of `placeholders` (by default
-    the context's "placeholders" entry; with neither, a stray marker raises).
+    the environment is the sandbox with strict undefined, as for writer text: the template
+    sees the context as plain data only. Marker paragraphs are then replaced by the tables
+    and sections of `placeholders`.
     """
     document = DocxTemplate(str(template))
     try:
-        document.render(context, jinja_env=_template_env(), autoescape=True)
+        document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
     except TemplateError as exc:
         detail = getattr(exc, "message", None) or str(exc)
         raise ContentError(
@@ -52,10 +52,6 @@ def render_docx(
                 )
             ]
         ) from None
-    if placeholders is None:
-        placeholders = context.get("placeholders", Placeholders())
-    if not isinstance(placeholders, Placeholders):
-        raise TypeError(f"context['placeholders'] is {type(placeholders).__name__}")
     placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
     return wordml.docx_bytes(document.docx)
