@@ -636,6 +636,12 @@ class _MemberWalker:
                 self.walk(child, inner)
         elif isinstance(node, nodes.Test) and node.name in _GUARDS:
             return
+        elif isinstance(node, nodes.If) and any(
+            test.name in _GUARDS
+            for test in [node.test, *node.test.find_all(nodes.Test)]
+            if isinstance(test, nodes.Test)
+        ):
+            return  # {% if s.x is defined %}…: what the block reads depends on what is there
         elif isinstance(node, nodes.Filter) and node.name in _DEFAULTS:
             for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
                 self.walk(arg, scope)

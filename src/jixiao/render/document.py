@@ -215,28 +215,40 @@ def _parse(name: str, source: str) -> TemplatePart:
 def _syntax_finding(path: Path, source: str, exc: TemplateSyntaxError) -> Finding:
     """A Jinja syntax error as a finding naming the paragraph of the tag at fault."""
     lines = source.split("\n")
-    unclosed = _UNCLOSED.search(exc.message or "")
-    lineno = exc.lineno
-    detail = (exc.message or str(exc))[:200]
-    needle = ""
-    if unclosed:
-        lineno = _last_unclosed(source) or lineno
-        needle = "{%" + f" {unclosed.group(1)} "
+
+    def at(lineno: int | None, needle: str) -> str:
+        return paragraph_text(lines[lineno - 1], needle) if lineno and lineno <= len(lines) else ""
+
+    message = exc.message or ""
+    inner = _UNCLOSED.search(message)
+    stray = re.match(r"Encountered unknown tag 'end(\w+)'", message)
+    if inner and message.startswith("Unexpected end of template"):
+        tag = inner.group(1)
+        opened = at(_last_unclosed(source) or exc.lineno, "{% " + tag)
+        return _template_finding(path, "template_unclosed", paragraph=opened, tag=tag)
+    if inner and stray and stray.group(1) in _OPENERS:  # {% endfor %} while an if is open
+        tag, end = inner.group(1), stray.group(1)
+        return _template_finding(
+            path,
+            "template_stray_end",
+            paragraph=at(exc.lineno, "end" + end),
+            end=end,
+            tag=tag,
+            opened=at(_last_unclosed(source), "{% " + tag),
+        )
+    detail, needle = message[:200], ""
     for pattern, code in _JINJA_MESSAGES:
-        if known := pattern.search(detail):
+        if known := pattern.search(message):
             detail, needle = say(code, name=known.group(1)), known.group(1)
             break
-    line = lines[lineno - 1] if lineno and 1 <= lineno <= len(lines) else ""
-    paragraph = paragraph_text(line, needle)
-    if unclosed:
-        return _template_finding(
-            path, "template_unclosed", paragraph=paragraph, tag=unclosed.group(1)
-        )
-    return _template_finding(path, "template_syntax", paragraph=paragraph, detail=detail)
+    return _template_finding(
+        path, "template_syntax", paragraph=at(exc.lineno, needle), detail=detail
+    )
 
 
 def _last_unclosed(source: str) -> int | None:
-    """The line of the innermost block tag ({% for %}, {% if %} …) that is never closed."""
+    """The line of the innermost block tag ({% for %}, {% if %} …) left open at the end of
+    the source or at the first end tag that closes another block."""
     open_blocks: list[tuple[str, int]] = []
     tag: list[tuple[int, str, str]] = []
     try:
@@ -248,7 +260,9 @@ def _last_unclosed(source: str) -> int | None:
                 assigns = any(k == "operator" and v == "=" for _l, k, v in tag)
                 if name in _OPENERS and not (name == "set" and assigns):
                     open_blocks.append((name, tag[0][0]))
-                elif name.startswith("end") and open_blocks and open_blocks[-1][0] == name[3:]:
+                elif name.startswith("end") and open_blocks:
+                    if open_blocks[-1][0] != name[3:]:
+                        break
                     open_blocks.pop()
             elif kind != "whitespace":
                 tag.append((lineno, kind, value))
