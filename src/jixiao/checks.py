@@ -10,17 +10,15 @@ template for names it lacks and tags Word broke.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
-from jinja2 import TemplateError, meta
+from jinja2 import Undefined, meta, nodes
 from pydantic import BaseModel
 
 from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
@@ -28,9 +26,10 @@ from jixiao.errors import ContentError, Finding, Severity, error, warning
 from jixiao.formatting import num, pct, wan
 from jixiao.kinds import Kind
 from jixiao.loading import FieldPath, Source, leaves, load, path_text
-from jixiao.messages import say
+from jixiao.messages import listing, say
 from jixiao.model import Amounts, BasicExpenditure, Evaluation, GeneralBudget, KeyProject, Year
 from jixiao.narrative import Text
+from jixiao.plain import Record, Table
 from jixiao.project import (
     Document,
     Prepared,
@@ -41,7 +40,8 @@ from jixiao.project import (
     prepare_all,
 )
 from jixiao.render.context import writer_names
-from jixiao.sandbox import sandbox
+from jixiao.render.document import TemplateFile, open_template
+from jixiao.sandbox import plain_names, sandbox, written_iterable
 from jixiao.scoring import Scored, ScoringRules, in_band, qualitative_grade, rule_of
 from jixiao.to_fill import to_fill_findings
 
@@ -49,7 +49,6 @@ PLACEHOLDERS = re.compile(r"XX+|xx+|×××+|TODO|待补充|某某|指标\d+：|�
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?(?![\d.])")
 EXPRESSION = re.compile(r"{{.*?}}|{%.*?%}", re.S)
-BROKEN_TAG = re.compile(r"[｛｝]{1,2}|{｛|｛{|}｝|｝}")
 
 
 @dataclass
@@ -76,7 +75,21 @@ def check_unit_year(project: Project, unit_id: str, year: int) -> Report:
     except ContentError as exc:
         return Report(unit_id, year, exc.findings)
     markers = to_fill_findings(unit_year.source)
-    return Report(unit_id, year, unique(markers + review(project, unit_year)))
+    prepared = prepare_all(unit_year)
+    findings = unique(markers + review(project, unit_year, prepared))
+    if not any(f.severity is Severity.ERROR for f in findings):
+        findings += render_findings(unit_year, prepared)
+    return Report(unit_id, year, findings)
+
+
+def render_findings(unit_year: UnitYear, prepared: list[Prepared]) -> list[Finding]:
+    """What rendering the documents in memory finds that no check did: so a unit that
+    `check` passes also renders (a template expression failing on this content …)."""
+    try:
+        build(unit_year, prepared)
+    except ContentError as exc:
+        return exc.findings
+    return []
 
 
 def build_checked(
@@ -563,60 +576,188 @@ def carried_over(texts: list[Text], project: Project, unit_year: UnitYear) -> li
 
 
 def template_findings(kind: Kind, context: dict[str, Any]) -> list[Finding]:
-    """Names the template uses that the context lacks; tags broken by Word or an IME."""
-    stat = kind.template.stat()
-    return _template_findings(kind.template, stat.st_mtime_ns, stat.st_size, frozenset(context))
+    """Problems of the kind's template: what keeps it from opening or parsing (see
+    `open_template`), names it uses that the context lacks, and members (`s.nosuch`) that
+    the values it reaches lack, each naming the paragraph of the tag."""
+    try:
+        template = open_template(kind.template)
+    except ContentError as exc:
+        return exc.findings
+    return [*_undeclared(template, frozenset(context)), *_members(template, plain_names(context))]
 
 
 @functools.lru_cache(maxsize=32)
-def _template_findings(path: Path, _mtime: int, _size: int, names: frozenset[str]) -> list[Finding]:
-    """Template findings, cached per template file version and set of context names."""
-    findings = []
-    template = DocxTemplate(str(path))
-    template.init_docx()
-    for paragraph in _paragraph_texts(template):
-        opened = paragraph.count("{{") + paragraph.count("{%")
-        closed = paragraph.count("}}") + paragraph.count("%}")
-        if BROKEN_TAG.search(paragraph) or opened != closed:
-            findings.append(_template_error(path, "template_split_tag", paragraph[:40]))
-    if findings:
-        return findings
-    try:
-        missing = _undeclared(template, names)
-    except TemplateError as exc:
-        detail = getattr(exc, "message", None) or str(exc)
-        message = say("template_error", template=path.name, detail=detail)
-        return [error(path, None, "", message, say("template_error_hint"))]
-    if missing:
-        findings.append(_template_error(path, "template_undeclared", "、".join(sorted(missing))))
-    return findings
+def _undeclared(template: TemplateFile, names: frozenset[str]) -> list[Finding]:
+    """A finding listing the names the template uses that are not in `names` (cached)."""
+    used: set[str] = set()
+    for part in template.parts:
+        used |= meta.find_undeclared_variables(part.tree)
+    missing = used - names
+    if not missing:
+        return []
+    found = "、".join(sorted(missing))
+    message = say("template_undeclared", found=found, names=found)
+    return [error(template.path, None, "", message, say("template_undeclared_hint"))]
 
 
-def _undeclared(template: DocxTemplate, names: frozenset[str]) -> set[str]:
-    """The names the template's body, headers and footers use that are not in `names`.
+def _members(template: TemplateFile, context: dict[str, Any]) -> list[Finding]:
+    """Findings for `a.b` / `a['b']` in the template where no value `a` stands for has `b`."""
+    findings: dict[tuple[str, str], Finding] = {}
+    for part in template.parts:
+        walker = _MemberWalker(context)
+        walker.walk(part.tree, {})
+        for (owner, name), (lineno, known) in walker.missing.items():
+            if (owner, name) in findings:
+                continue
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
+            hint = (
+                say("template_no_member_hint_close", close=close[0], owner=owner)
+                if close
+                else say("template_no_member_hint", owner=owner, names=listing(sorted(known)[:20]))
+            )
+            message = say(
+                "template_no_member",
+                template=template.path.name,
+                paragraph=part.paragraph(lineno, f"{owner}.{name}"),
+                owner=owner,
+                name=name,
+            )
+            findings[(owner, name)] = error(template.path, None, "", message, hint)
+    return list(findings.values())
 
-    As docxtpl's get_undeclared_template_variables, but on the document already open
-    (that method opens the template file once more).
+
+_SAMPLES = 500
+"""Values kept for one name while walking a template (the items of the lists it loops over)."""
+_GUARDS = {"defined", "undefined"}
+"""Tests that ask whether a member exists: `{% if s.x is defined %}` is not a use of s.x."""
+_DEFAULTS = {"default", "d"}
+"""Filters that stand in for a missing member: `{{ s.x | default('') }}`."""
+
+
+class _MemberWalker:
+    """Walks a template's tree with the values each name can stand for (the context's, the
+    items of what a `for` loops over, what `set` assigns), noting members none of them has.
+
+    A name whose values are unknown (a call's result, a filter's, `loop`) is not checked.
     """
-    document = template.docx
-    xml = template.patch_xml(template.xml_to_string(document.element.body))
-    for uri in (template.HEADER_URI, template.FOOTER_URI):
-        for rel in document.part.rels.values():
-            if rel.reltype == uri and rel.target_part.blob:
-                xml += template.patch_xml(template.xml_to_string(parse_xml(rel.target_part.blob)))
-    return meta.find_undeclared_variables(sandbox(autoescape=True).parse(xml)) - names
+
+    def __init__(self, context: dict[str, Any]) -> None:
+        self.context = context
+        self.env = sandbox(autoescape=True)
+        self.missing: dict[tuple[str, str], tuple[int, set[str]]] = {}
+
+    def walk(self, node: nodes.Node, scope: dict[str, tuple[Any, ...]]) -> None:
+        """Visit `node` and what is below it; `scope` holds the names bound so far."""
+        if isinstance(node, nodes.For):
+            self._loop(node, scope)
+        elif isinstance(node, nodes.Assign):
+            self.walk(node.node, scope)
+            self._bind(node.target, self.values(node.node, scope), scope)
+        elif isinstance(node, (nodes.Macro, nodes.CallBlock)):
+            inner = {**scope, **{arg.name: () for arg in getattr(node, "args", [])}}
+            inner["caller"] = ()
+            for child in node.iter_child_nodes():
+                self.walk(child, inner)
+        elif isinstance(node, nodes.With):
+            inner = dict(scope)
+            for target, value in zip(node.targets, node.values, strict=False):
+                self._bind(target, self.values(value, scope), inner)
+            for child in node.body:
+                self.walk(child, inner)
+        elif isinstance(node, nodes.Test) and node.name in _GUARDS:
+            return
+        elif isinstance(node, nodes.If) and any(
+            test.name in _GUARDS
+            for test in [node.test, *node.test.find_all(nodes.Test)]
+            if isinstance(test, nodes.Test)
+        ):
+            return  # {% if s.x is defined %}…: what the block reads depends on what is there
+        elif isinstance(node, nodes.Filter) and node.name in _DEFAULTS:
+            for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
+                self.walk(arg, scope)
+        elif isinstance(node, (nodes.Getattr, nodes.Getitem)):
+            self.values(node, scope)
+        else:
+            for child in node.iter_child_nodes():
+                self.walk(child, scope)
+
+    def values(self, node: nodes.Node, scope: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+        """The values `node` can stand for (empty: unknown), noting members found missing."""
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            return (self.context[node.name],) if node.name in self.context else ()
+        if isinstance(node, nodes.Getattr):
+            return self._member(node, self.values(node.node, scope), node.attr)
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            return self._member(node, self.values(node.node, scope), node.arg.value)
+        if isinstance(node, nodes.Getitem):  # a[i] with i computed: what it reads is unknown
+            for child in node.iter_child_nodes():
+                self.walk(child, scope)
+        else:
+            self.walk(node, scope)
+        return ()
+
+    def _member(self, node: nodes.Node, owners: tuple[Any, ...], name: Any) -> tuple[Any, ...]:
+        owners = tuple(o for o in owners if o is not None and not isinstance(o, Undefined))
+        if not owners:
+            return ()
+        found = []
+        for owner in owners:
+            private = isinstance(name, str) and name.startswith("_")
+            value = self.env.getattr(owner, name) if isinstance(name, str) and not private else None
+            if value is None or isinstance(value, Undefined):
+                value = self.env.getitem(owner, name)
+            if not isinstance(value, Undefined):
+                found.append(value)
+        if not found and isinstance(name, str):
+            key = (_expression(node.node), name)  # type: ignore[attr-defined]
+            known = set().union(*(_member_names(o) for o in owners))
+            self.missing.setdefault(key, (node.lineno, known))
+        return tuple(found[:_SAMPLES])
+
+    def _loop(self, node: nodes.For, scope: dict[str, tuple[Any, ...]]) -> None:
+        iterables = self.values(written_iterable(node), scope)
+        items = tuple(
+            item
+            for iterable in iterables
+            if isinstance(iterable, (list, tuple))
+            for item in iterable
+        )[:_SAMPLES]
+        inner = {**scope, "loop": ()}
+        self._bind(node.target, items, inner)
+        for child in [*node.body, *([node.test] if node.test else [])]:
+            self.walk(child, inner)
+        for child in node.else_:
+            self.walk(child, scope)
+
+    @staticmethod
+    def _bind(target: nodes.Node, values: tuple[Any, ...], scope: dict) -> None:
+        if isinstance(target, nodes.Name):
+            scope[target.name] = values
+        else:  # a, b = …: not followed
+            for name in target.find_all(nodes.Name):
+                scope[name.name] = ()
 
 
-def _paragraph_texts(template: DocxTemplate) -> list[str]:
-    from docx.oxml.ns import qn
+def _expression(node: nodes.Node) -> str:
+    """`node` written back as the template wrote it, for a message: s, s.title, a['b']."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_expression(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_expression(node.node)}[{node.arg.value!r}]"
+    return "…"
 
-    body = template.docx.element.body
-    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
 
-
-def _template_error(template: Path, code: str, found: str) -> Finding:
-    message = say(code, found=found, names=found)
-    return error(template, None, "", message, say(f"{code}_hint"))
+def _member_names(value: Any) -> set[str]:
+    """The members a template can name on `value`: a record's fields, a table's keys."""
+    if isinstance(value, Record):
+        return set(value.fields())
+    if isinstance(value, Table):
+        return {str(key) for key in value}
+    return set()
 
 
 __all__ = ["Report", "build_checked", "check_unit_year", "review", "writer_names"]

@@ -7,17 +7,18 @@ label table of the kind). A section with no content is left out or says 无, as 
 
 from __future__ import annotations
 
-import zipfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
-from jixiao.errors import ContentError, error
+from jixiao import patterns
+from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
+from jixiao.render.document import open_template
 from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
 
@@ -80,14 +81,16 @@ class KindSettings(Model):
     template: str = Field("report.docx", title="Word 模板文件")
     filename: str = Field(title="输出文件名", description="可用 {year} {short_name} {full_name}")
     title: list[str] = Field(title="默认报告标题", description="每项一行，可用 {{ … }} 表达式")
-    numbering: dict[int, str] = Field(default_factory=dict, title="序号样式")
+    numbering: dict[int, str] = Field(
+        default_factory=dict, title="序号样式", description="按层级，可用 {n} {cn} {circled}"
+    )
     none_text: str = Field("无", title="无内容时的文字")
     sections: list[SectionSpec] = Field(title="章节")
     sections_field: Literal["sections", "key_sections"] = Field(
         "sections", title="正文取自内容文件中的哪个字段"
     )
     attachments: list[AttachmentSpec] = Field(default_factory=list, title="附件")
-    attachment_label: str = Field("附件{n}", title="附件编号样式")
+    attachment_label: str = Field("附件{n}", title="附件编号样式", description="可用 {n}")
     attachment_start: int = Field(
         1, title="第一个附件的编号", description="如报告本身为附件1，则写 2"
     )
@@ -95,7 +98,7 @@ class KindSettings(Model):
     target_styles: dict[str, str] = Field(
         default_factory=dict,
         title="指标值的写法",
-        description="按方向改写指标值，如 {'≥': '{value}或以上'}；省略时照写",
+        description="按方向改写指标值，如 {'≥': '{value}或以上'}，可用 {value}；省略时照写",
     )
 
 
@@ -144,25 +147,22 @@ def load_kind(
         )
     source = load(folder / KIND_FILE)
     kind = Kind(folder, validate(source, KindSettings), source)
-    if not _is_docx(kind.template):
-        raise ContentError(
-            [
-                error(
-                    kind.template,
-                    None,
-                    "",
-                    say("template_unreadable", template=kind.template.name),
-                    say("template_unreadable_hint"),
-                )
-            ]
-        )
+    findings = pattern_findings(source)
+    try:
+        open_template(kind.template)  # once a process for each version of the file
+    except ContentError as exc:
+        findings += exc.findings
+    if findings:
+        raise ContentError(findings)
     return kind
 
 
-def _is_docx(path: Path) -> bool:
-    """Whether `path` is a Word document (.docx) that can be opened: a zip with its body part."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "word/document.xml" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
+def pattern_findings(source: Source) -> list[Finding]:
+    """The kind's numbering styles, attachment label and target styles that use placeholders
+    other than their documented ones, each at its line of kind.yaml."""
+    label = source.data.get("attachment_label") if isinstance(source.data, dict) else None
+    return [
+        *patterns.mapping_findings(source, ("numbering",), patterns.NUMBERING),
+        *patterns.findings(source, ("attachment_label",), label, patterns.ATTACHMENT_LABEL),
+        *patterns.mapping_findings(source, ("target_styles",), patterns.TARGET_STYLE),
+    ]

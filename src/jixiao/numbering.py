@@ -2,13 +2,15 @@
 
 A template writes `{{ num(1) }}基本情况`; each call takes the next number at that level
 and restarts every deeper level, so leaving a section out renumbers the rest. The style
-of each level is a setting of the report kind (GB/T 9704-2012 by default).
+of each level is a setting of the report kind (GB/T 9704-2012 by default), a pattern of
+the placeholders {n} {cn} {circled} (see `jixiao.patterns`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from jixiao import patterns
 from jixiao.formatting import circled, cn
 from jixiao.sandbox import Guarded
 
@@ -30,4 +32,5 @@ class Numberer(Guarded):
         value = self.counts.get(level, 0) + 1
         self.counts = {lv: n for lv, n in self.counts.items() if lv < level}
         self.counts[level] = value
-        return self.styles[level].format(n=value, cn=cn(value), circled=circled(value))
+        values = {"n": str(value), "cn": cn(value), "circled": circled(value)}
+        return patterns.fill(self.styles[level], values)

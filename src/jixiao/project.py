@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jixiao import patterns
 from jixiao.compute import Figures, compute
 from jixiao.errors import ContentError, Finding
 from jixiao.kinds import KIND_FILE, Kind, load_kind
@@ -96,6 +97,10 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
     try:
         unit_source = load(project.unit_file(unit_id))
         unit = validate(unit_source, Unit)
+        for kind_name in unit.numbering or {}:  # numbering: {kind: {level: style}}
+            findings += patterns.mapping_findings(
+                unit_source, ("numbering", kind_name), patterns.NUMBERING
+            )
     except ContentError as exc:
         findings += exc.findings
     try:

@@ -221,6 +221,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return value
 
 
+def written_iterable(loop: nodes.For) -> nodes.Node:
+    """What a `{% for %}` loops over as the template wrote it (without the loop guard)."""
+    guarded = loop.iter
+    if isinstance(guarded, nodes.Call) and isinstance(guarded.node, nodes.EnvironmentAttribute):
+        return guarded.args[0]
+    return guarded
+
+
 class Guarded:
     """Base of the functions a caller adds to the context that templates may call (`num`)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from jixiao import forms
+from jixiao import forms, patterns
 from jixiao.compute import Figures, GroupFigures, KeyProjectFigures
 from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
 from jixiao.loading import FieldPath, Source
@@ -325,7 +325,7 @@ class ContextBuilder:
             views.append(
                 AttachmentView(
                     section=self.placeholders.section(spec.landscape),
-                    label=settings.attachment_label.format(n=number),
+                    label=patterns.fill(settings.attachment_label, {"n": str(number)}),
                     title=self._kind_text(spec.title, ("attachments", number)),
                     subtitle=self._kind_text(spec.subtitle or "", ("attachments", number)),
                     tables=tables,
@@ -420,7 +420,7 @@ class ContextBuilder:
         style = self.kind.settings.target_styles.get(measure.direction or "")
         if style is None:
             return measure.text
-        return style.format(value=measure.text.lstrip("≥≤=＝><＞＜ "))
+        return patterns.fill(style, {"value": measure.text.lstrip("≥≤=＝><＞＜ ")})
 
 
 TABLE_LAYOUTS = (Layout.PROFILE, Layout.INSTITUTIONS, Layout.GOAL_TABLES, Layout.EVALUATORS)

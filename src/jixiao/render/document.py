@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import functools
+import html
+import io
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, nodes
 
-from jixiao.errors import ContentError, error
+from jixiao.errors import ContentError, Finding, error
 from jixiao.messages import say
 from jixiao.render import wordml
 from jixiao.render.placeholders import Placeholders
@@ -36,22 +42,254 @@ def render_docx(
     sees the context as plain data only. Marker paragraphs are then replaced by the tables
     and sections of `placeholders`.
     """
-    document = DocxTemplate(str(template))
+    document = DocxTemplate(open_template(template).stream())
     try:
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
-    except TemplateError as exc:
-        detail = getattr(exc, "message", None) or str(exc)
-        raise ContentError(
-            [
-                error(
-                    template,
-                    getattr(exc, "lineno", None),
-                    "",
-                    say("template_error", template=template.name, detail=detail),
-                    say("template_error_hint"),
-                )
-            ]
-        ) from None
+    except Exception as exc:  # an expression of the template failed on this content
+        raise ContentError([_render_failure(template, exc)]) from None
     placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
     return wordml.docx_bytes(document.docx)
+
+
+def _render_failure(template: Path, exc: Exception) -> Finding:
+    """What went wrong evaluating the template, in the user's words, naming the template."""
+    if isinstance(exc, UndefinedError):
+        quoted = re.findall(r"'([^']+)'", str(exc.message or exc))
+        detail = say("template_render_undefined", name=quoted[-1] if quoted else "")
+    elif isinstance(exc, TemplateError):
+        detail = str(getattr(exc, "message", None) or exc)
+    else:  # a filter given the wrong kind of value, num() of a level with no style …
+        detail = f"{type(exc).__name__}: {exc}"
+    return error(
+        template,
+        getattr(exc, "lineno", None),
+        "",
+        say("template_error", template=template.name, detail=detail),
+        say("template_error_hint"),
+    )
+
+
+# Opening a template: everything that fails whatever the context, found once --------------------
+
+BROKEN_TAG = re.compile(r"[｛｝]{1,2}|{｛|｛{|}｝|｝}")
+"""Tag braces typed full-width by an IME, or half one and half the other."""
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+"""The core properties docxtpl renders as templates."""
+_UNCLOSED = re.compile(r"innermost block that needs to be closed is '(\w+)'")
+_OPENERS = {"for", "if", "macro", "call", "filter", "set", "with", "block", "autoescape", "trans"}
+_JINJA_MESSAGES = (
+    (re.compile(r"Encountered unknown tag '(\w+)'"), "template_unknown_tag"),
+    (re.compile(r"No filter named '([^']+)'"), "template_unknown_filter"),
+    (re.compile(r"No test named '([^']+)'"), "template_unknown_test"),
+)
+"""Jinja's syntax errors that have a message of jixiao's own."""
+_SHOWN = 60
+"""Characters of a paragraph quoted in a message."""
+
+
+@dataclass(frozen=True, eq=False)
+class TemplatePart:
+    """One part of a Word template as docxtpl renders it: its Jinja source, one line per
+    paragraph (so a line number names a paragraph), and the parsed tree."""
+
+    name: str
+    lines: tuple[str, ...]
+    tree: nodes.Template
+
+    def paragraph(self, lineno: int | None, needle: str = "") -> str:
+        """The text of the paragraph at `lineno` of the source (the one holding `needle`)."""
+        if not lineno or not 1 <= lineno <= len(self.lines):
+            return ""
+        return paragraph_text(self.lines[lineno - 1], needle)
+
+
+@dataclass(frozen=True, eq=False)
+class TemplateFile:
+    """A Word template that opened, parsed and compiled: its bytes and its templated parts."""
+
+    path: Path
+    data: bytes
+    parts: tuple[TemplatePart, ...]
+
+    def stream(self) -> io.BytesIO:
+        """The template's bytes as a file for DocxTemplate: what was checked is what renders."""
+        return io.BytesIO(self.data)
+
+
+def open_template(path: Path) -> TemplateFile:
+    """The Word template at `path`, read and checked once a process for each version of it.
+
+    ContentError naming the file for everything that fails before the context matters: not
+    a file, not a zip, encrypted, too large once inflated, a part missing or not well-formed
+    XML, a tag broken by Word or an IME, a Jinja syntax error (naming its paragraph).
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not path.is_file():
+        raise ContentError([_template_finding(path, "template_unreadable")])
+    found = _open_template(path, stat.st_mtime_ns, stat.st_size)
+    if isinstance(found, TemplateFile):
+        return found
+    raise ContentError(list(found))
+
+
+@functools.lru_cache(maxsize=32)
+def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[Finding, ...]:
+    """`open_template` for one version of the file: the template, or the findings."""
+    if size > wordml.MAX_PACKAGE:
+        return (_template_finding(path, "template_too_large", size=f"{size / 2**20:.1f}"),)
+    try:
+        data = path.read_bytes()
+        wordml.read_package(data)
+    except OSError:
+        return (_template_finding(path, "template_unreadable"),)
+    except wordml.PackageProblem as problem:
+        return (_template_finding(path, problem.code, **problem.fields),)
+    try:  # python-docx on a package that is well-formed but not what it expects
+        document = DocxTemplate(io.BytesIO(data))
+        document.init_docx()
+        sources = _sources(document)
+        paragraphs = _paragraph_texts(document)
+    except Exception as exc:  # KeyError, ValueError …: the package is not a Word document
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return (_template_finding(path, "template_not_word", detail=detail),)
+    broken = [p for p in paragraphs if _tag_broken(p)]
+    if broken:
+        return tuple(_template_finding(path, "template_split_tag", found=p[:40]) for p in broken)
+    parts, findings = [], []
+    for name, source in sources:
+        try:
+            parts.append(_parse(name, source))
+        except TemplateSyntaxError as exc:
+            findings.append(_syntax_finding(path, source, exc))
+    if findings:
+        return tuple(findings)
+    return TemplateFile(path, data, tuple(parts))
+
+
+def _sources(document: DocxTemplate) -> list[tuple[str, str]]:
+    """(part name, Jinja source) of every part docxtpl renders, prepared as it prepares them."""
+    body = document.patch_xml(document.get_xml())
+    sources = [("word/document.xml", _one_paragraph_a_line(body))]
+    for uri in (document.HEADER_URI, document.FOOTER_URI):
+        for _key, part in document.get_headers_footers(uri):
+            xml = document.patch_xml(document.xml_to_string(parse_xml(part.blob)))
+            sources.append((str(part.partname), _one_paragraph_a_line(xml)))
+    for part in document.docx.part.package.parts:
+        if part.content_type == _FOOTNOTES:
+            xml = document.patch_xml(part.blob.decode("utf-8"))
+            sources.append((str(part.partname), _one_paragraph_a_line(xml)))
+    properties = document.docx.core_properties
+    for name in _PROPERTIES:
+        sources.append((f"docProps/core.xml:{name}", getattr(properties, name) or ""))
+    return sources
+
+
+def _one_paragraph_a_line(xml: str) -> str:
+    """The source as docxtpl hands it to Jinja: each paragraph starts a line."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def _paragraph_texts(document: DocxTemplate) -> list[str]:
+    """The text of each paragraph of the template's body."""
+    body = document.docx.element.body
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))]
+
+
+def _tag_broken(paragraph: str) -> bool:
+    """Whether a paragraph has a tag typed with full-width braces or left open."""
+    opened = paragraph.count("{{") + paragraph.count("{%")
+    closed = paragraph.count("}}") + paragraph.count("%}")
+    return bool(BROKEN_TAG.search(paragraph)) or opened != closed
+
+
+def _parse(name: str, source: str) -> TemplatePart:
+    """The part parsed and compiled (unknown filters and tests fail here, not in render)."""
+    env = _template_env()
+    tree = env.parse(source)
+    env.compile(tree)
+    return TemplatePart(name, tuple(source.split("\n")), tree)
+
+
+def _syntax_finding(path: Path, source: str, exc: TemplateSyntaxError) -> Finding:
+    """A Jinja syntax error as a finding naming the paragraph of the tag at fault."""
+    lines = source.split("\n")
+
+    def at(lineno: int | None, needle: str) -> str:
+        return paragraph_text(lines[lineno - 1], needle) if lineno and lineno <= len(lines) else ""
+
+    message = exc.message or ""
+    inner = _UNCLOSED.search(message)
+    stray = re.match(r"Encountered unknown tag 'end(\w+)'", message)
+    if inner and message.startswith("Unexpected end of template"):
+        tag = inner.group(1)
+        opened = at(_last_unclosed(source) or exc.lineno, "{% " + tag)
+        return _template_finding(path, "template_unclosed", paragraph=opened, tag=tag)
+    if inner and stray and stray.group(1) in _OPENERS:  # {% endfor %} while an if is open
+        tag, end = inner.group(1), stray.group(1)
+        return _template_finding(
+            path,
+            "template_stray_end",
+            paragraph=at(exc.lineno, "end" + end),
+            end=end,
+            tag=tag,
+            opened=at(_last_unclosed(source), "{% " + tag),
+        )
+    detail, needle = message[:200], ""
+    for pattern, code in _JINJA_MESSAGES:
+        if known := pattern.search(message):
+            detail, needle = say(code, name=known.group(1)), known.group(1)
+            break
+    return _template_finding(
+        path, "template_syntax", paragraph=at(exc.lineno, needle), detail=detail
+    )
+
+
+def _last_unclosed(source: str) -> int | None:
+    """The line of the innermost block tag ({% for %}, {% if %} …) left open at the end of
+    the source or at the first end tag that closes another block."""
+    open_blocks: list[tuple[str, int]] = []
+    tag: list[tuple[int, str, str]] = []
+    try:
+        for lineno, kind, value in _template_env().lex(source):
+            if kind == "block_begin":
+                tag = []
+            elif kind == "block_end" and tag:
+                name = tag[0][2]
+                assigns = any(k == "operator" and v == "=" for _l, k, v in tag)
+                if name in _OPENERS and not (name == "set" and assigns):
+                    open_blocks.append((name, tag[0][0]))
+                elif name.startswith("end") and open_blocks:
+                    if open_blocks[-1][0] != name[3:]:
+                        break
+                    open_blocks.pop()
+            elif kind != "whitespace":
+                tag.append((lineno, kind, value))
+    except TemplateSyntaxError:
+        return None
+    return open_blocks[-1][1] if open_blocks else None
+
+
+def paragraph_text(line: str, needle: str = "") -> str:
+    """The words of one source line (XML dropped, tags kept): the paragraph where a tag is.
+
+    A line is a paragraph followed by the {%p … %} tags that stood alone after it: the
+    piece holding `needle` is meant, else the one tagged piece, else all tagged pieces.
+    """
+    pieces = [
+        html.unescape(re.sub(r"<[^>]+>", "", piece)).strip() for piece in line.split("</w:p>")
+    ]
+    tagged = [piece for piece in pieces if "{" in piece]
+    chosen = [piece for piece in tagged if needle and needle in piece][:1] or tagged
+    text = " … ".join(chosen or [piece for piece in pieces if piece][:1])
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def _template_finding(path: Path, code: str, **fields: object) -> Finding:
+    """An error naming the template file: message `code` and its hint."""
+    message = say(code, template=path.name, **fields)
+    return error(path, None, "", message, say(f"{code}_hint", **fields))

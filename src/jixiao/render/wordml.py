@@ -18,6 +18,7 @@ from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Length, Mm, Pt
+from lxml import etree
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -387,3 +388,107 @@ class _FixedEntryWriter:
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         self.archive.writestr(_fixed_entry(pack_uri.membername), blob)
+
+
+# Reading a .docx package within limits ---------------------------------------------------------
+
+MAX_PART = 50 * 2**20
+"""Bytes one part of a .docx may hold once inflated (a template is well under 1 MB)."""
+MAX_PACKAGE = 50 * 2**20
+"""Bytes all parts of a .docx may hold together once inflated, and the file itself."""
+MAX_PARTS = 2000
+"""Entries a .docx may have."""
+REQUIRED_PARTS = ("[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml")
+"""The parts every Word document has and that rendering needs."""
+_CHUNK = 2**16
+
+
+class PackageProblem(Exception):
+    """Why a file cannot be read as a .docx: a message code and its fields."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.fields = fields
+
+
+def read_package(data: bytes) -> dict[str, bytes]:
+    """The parts of the .docx `data`, each XML part checked to be well-formed.
+
+    Raises PackageProblem for a file that is no zip, is encrypted, inflates beyond
+    MAX_PART / MAX_PACKAGE (declared or actual), lacks a REQUIRED_PARTS entry, or has a
+    part that cannot be inflated or parsed. Nothing is read beyond the limits.
+    """
+    if len(data) > MAX_PACKAGE:
+        raise PackageProblem("template_too_large", size=_megabytes(len(data)))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise PackageProblem("template_unreadable") from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_PARTS:
+            raise PackageProblem("template_too_many_parts", count=len(entries))
+        if any(info.flag_bits & 0x1 for info in entries):
+            raise PackageProblem("template_encrypted")
+        _check_declared_sizes(entries)
+        names = {info.filename for info in entries}
+        missing = [name for name in REQUIRED_PARTS if name not in names]
+        if missing:
+            raise PackageProblem("template_missing_part", part=missing[0])
+        parts: dict[str, bytes] = {}
+        budget = MAX_PACKAGE
+        for info in entries:
+            if info.is_dir():
+                continue
+            blob = _read_capped(archive, info, min(MAX_PART, budget))
+            budget -= len(blob)
+            if info.filename.endswith((".xml", ".rels")):
+                _check_xml(info.filename, blob)
+            parts[info.filename] = blob
+    return parts
+
+
+def _check_declared_sizes(entries: list[zipfile.ZipInfo]) -> None:
+    """PackageProblem if an entry, or all of them, say they inflate beyond the limits."""
+    for info in entries:
+        if info.file_size > MAX_PART:
+            raise PackageProblem(
+                "template_part_too_large", part=info.filename, size=_megabytes(info.file_size)
+            )
+    total = sum(info.file_size for info in entries)
+    if total > MAX_PACKAGE:
+        raise PackageProblem("template_too_large", size=_megabytes(total))
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """The inflated bytes of one entry; PackageProblem once more than `cap` come out."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while size <= cap and (chunk := stream.read(_CHUNK)):
+                size += len(chunk)
+                chunks.append(chunk)
+    except Exception:  # BadZipFile (bad CRC), zlib.error, NotImplementedError (method) …
+        raise PackageProblem("template_damaged", part=info.filename) from None
+    if size > cap:
+        raise PackageProblem(
+            "template_part_too_large", part=info.filename, size=f">{_megabytes(cap)}"
+        )
+    return b"".join(chunks)
+
+
+def _check_xml(name: str, blob: bytes) -> None:
+    """PackageProblem if the XML part `name` is not well-formed (entities are never expanded)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        etree.fromstring(blob, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno is not None else "?"
+        raise PackageProblem("template_bad_xml", part=name, line=line) from None
+
+
+def _megabytes(size: int) -> str:
+    """`size` bytes as megabytes for a message: 1 024.0."""
+    return f"{size / 2**20:.1f}"
