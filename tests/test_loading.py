@@ -143,9 +143,9 @@ def test_keys_equal_only_as_python_values_are_not_duplicates(tmp_path: Path, par
         ("a: !custom 3\n", "a:", "!custom"),
         ("a:\n  b: [1, 2\n", None, "YAML 语法错误"),
         ("a: 1\n---\nb: 2\n", "---", "YAML 语法错误"),
-        ("year: 2023\ndate: 2023-13-45\n", "date:", "无法读取的值“2023-13-45”"),
-        ("year: 2023\ncount: !!int abc\n", "count:", "无法读取的值“abc”"),
-        ("2023-02-30: x\n", "2023-02-30", "无法读取的值"),
+        ("year: 2023\ndate: 2023-13-45\n", "date:", "无法读取的日期“2023-13-45”"),
+        ("year: 2023\ncount: !!int abc\n", "count:", "无法读取的数字“abc”"),
+        ("2023-02-30: x\n", "2023-02-30", "无法读取的日期"),
     ],
     ids=[
         *("alias-loop", "complex-key", "merge-scalar", "unknown-tag", "unclosed"),
