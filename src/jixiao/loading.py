@@ -299,7 +299,8 @@ def _plain(node: Node, path: FieldPath, found: _Found) -> Any:
                     continue
                 if not isinstance(key_node, ScalarNode):
                     raise _syntax("yaml_key_not_text", key_node)
-                _thousands(previous, key_node, found)
+                if value_node.value == "":  # `{a: 1,008.5}`: the key 008.5, empty
+                    _thousands(previous, key_node, found)
                 key = _text(_scalar(key_node, found), key_node, path, found)
                 if key in firsts:
                     raise _Duplicate(key, key_node, firsts[key])
@@ -310,7 +311,7 @@ def _plain(node: Node, path: FieldPath, found: _Found) -> Any:
         items = []
         for i, item in enumerate(node.value):
             if i:
-                _thousands(node.value[i - 1], item, found)
+                _thousands(node.value[i - 1], item, found, list_item=True)
             items.append(_child(item, item, (*path, i), found))
         return items
     finally:
@@ -360,11 +361,16 @@ def _text(value: object, node: Node, path: FieldPath, found: _Found) -> str:
     return text
 
 
-def _thousands(previous: Node | None, node: Node, found: _Found) -> None:
-    """Refuse `1,008.5` in braces or brackets, which YAML reads as the two items 1 and 008.5."""
+def _thousands(previous: Node | None, node: Node, found: _Found, list_item: bool = False) -> None:
+    """Refuse `1,008.5` in braces or brackets, which YAML reads as the two items 1 and 008.5.
+
+    In a list, `[100,200]` may be meant as two numbers: only `1,008` or `1,500.5` (a group
+    with a leading zero or a decimal part) is taken for a slip there."""
     if not (isinstance(previous, ScalarNode) and isinstance(node, ScalarNode)):
         return
-    if previous.style or node.style or not previous.value.isdigit():
+    if previous.style or node.style or not previous.value.isdigit() or len(previous.value) > 3:
+        return
+    if list_item and not (node.value.startswith("0") or "." in node.value):
         return
     start = node.start_mark.index
     if start and found.text[start - 1] == "," and re.fullmatch(r"\d{3}(\.\d+)?", node.value):
@@ -460,9 +466,9 @@ def _prescan(text: str) -> None:
                 say("too_deep_hint"),
             )
     indents: list[int] = []
-    for number, line_text in enumerate(text.splitlines(), start=1):
+    for number, line_text in enumerate(text.split("\n"), start=1):
         stripped = line_text.lstrip(" ")
-        if not stripped:
+        if not stripped or stripped == "\r":
             continue
         if stripped.startswith("\t"):
             raise _Refusal(number, "", say("tab_indent"), say("tab_indent_hint"))
@@ -478,7 +484,7 @@ def _prescan(text: str) -> None:
 
 def _fullwidth_colon(text: str, first: int, last: int) -> _Refusal | None:
     """A finding for a field name followed by `：` on lines `first`..`last`, if there is one."""
-    lines = text.splitlines()[max(first - 1, 0) : last]
+    lines = text.split("\n")[max(first - 1, 0) : last]
     for number, line_text in enumerate(lines, start=max(first, 1)):
         match = _FULLWIDTH_KEY.match(line_text)
         if match:
@@ -533,7 +539,7 @@ def _yaml_problem(exc: MarkedYAMLError, text: str) -> _Refusal:
         hint = say("yaml_syntax_hint")
     else:
         char = ""
-        rows = text.splitlines()
+        rows = text.split("\n")
         if mark is not None and code in ("yaml_bad_start", "yaml_unexpected"):
             row = rows[mark.line] if mark.line < len(rows) else ""
             char = row[mark.column : mark.column + 1]
