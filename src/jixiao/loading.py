@@ -213,7 +213,7 @@ def _line(node: Node) -> int:
 def _tag(node: Node) -> str:
     """The node's tag, without ruamel's `Node.tag` property (a third of the walk's time)."""
     tag = node.ctag
-    return tag.suffix if tag.handle is None else str(tag)  # type: ignore[no-any-return]
+    return str(tag.suffix) if tag.handle is None else str(tag)
 
 
 def _scalar(node: ScalarNode, found: _Found) -> Any:
