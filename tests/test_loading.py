@@ -143,9 +143,9 @@ def test_keys_equal_only_as_python_values_are_not_duplicates(tmp_path: Path, par
         ("a: !custom 3\n", "a:", "!custom"),
         ("a:\n  b: [1, 2\n", None, "YAML 语法错误"),
         ("a: 1\n---\nb: 2\n", "---", "YAML 语法错误"),
-        ("year: 2023\ndate: 2023-13-45\n", "date:", "无法读取的值“2023-13-45”"),
-        ("year: 2023\ncount: !!int abc\n", "count:", "无法读取的值“abc”"),
-        ("2023-02-30: x\n", "2023-02-30", "无法读取的值"),
+        ("year: 2023\ndate: 2023-13-45\n", "date:", "无法读取的日期“2023-13-45”"),
+        ("year: 2023\ncount: !!int abc\n", "count:", "无法读取的数字“abc”"),
+        ("2023-02-30: x\n", "2023-02-30", "无法读取的日期"),
     ],
     ids=[
         *("alias-loop", "complex-key", "merge-scalar", "unknown-tag", "unclosed"),
@@ -185,3 +185,53 @@ def test_source_is_plain_data(tmp_path: Path, parser: str) -> None:
         return {type(value)}
 
     assert kinds(source.data) <= {dict, list, str, int, bool, Decimal, type(None)}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("a:\n  b: 33: 34\n", "b: 33", "这里不能再出现“名称: 值”"),
+        ("a: {name: x\n  b: 1\n", "b: 1", "花括号 {…} 里缺少逗号"),
+        ("a: [1, 2\nb: 3\n", "b: 3", "方括号 […] 里缺少逗号"),
+        ("a:\n  - b\n  -\tc\n", "-\tc", "值不能以“Tab”开头"),
+        ("a: @x\n", "a:", "值不能以“@”开头"),
+        ("a: 1\ntitle： 报告\nb: 2\n", "title", "中文冒号"),
+        ("title： 报告\n", "title", "中文冒号"),
+        ('a: "abc\nb: 2\n', "a:", "引号没有闭合"),
+        ("a:\n  b: 1\n c: 2\n", "c: 2", "缩进没有对齐"),
+        ("a: *nope\n", "a:", "没有对应的锚点"),
+        ("a: | x\n  y\n", "a:", "“|”或“>”后面只能换行"),
+        ("a: ]\n", "a:", "这里多了一个“]”"),
+        ("a: b\nc:\n  d: 1\n  \te: 2\n", "\te", "制表符"),
+        ("a: {x: 1,008.5}\n", "a:", "“1,008.5”被读成了两项"),
+        ("a: [1,008.5]\n", "a:", "“1,008.5”被读成了两项"),
+        ('a: "x\\x0cy"\n', "a:", "控制字符 U+000C（换页符）"),
+        ('"k\\x1b": 1\n', "k", "控制字符 U+001B（ESC）"),
+        ("a: |\n  one\n  t\x08wo\n", "wo", "控制字符 U+0008（退格）"),
+        ("a: !!int\n", "a:", "“!!int”后面缺少值"),
+        ("a: !!float\n", "a:", "“!!float”后面缺少值"),
+        ("a: " + "9" * 5000 + "\n", "a:", "无法读取的数字"),
+        ("a: " + "[" * 101 + "]" * 101 + "\n", "a:", "嵌套超过 100 层"),
+        ("a:\n" + "- " * 101 + "x\n", "- -", "嵌套超过 100 层"),
+    ],
+    ids=lambda value: None,
+)
+def test_problems_in_the_writers_words(
+    tmp_path: Path, parser: str, text: str, where: str, words: str
+) -> None:
+    """Both parsers' English (which differs) becomes the same Chinese, at the slip's line."""
+    found = failure(write(tmp_path, text))
+    assert words in found.message
+    assert found.line == line_of(text, where)
+    assert not any(w in found.message for w in ("found", "expected", "allowed", "token"))
+
+
+def test_an_alias_bomb_is_refused_at_the_line_that_multiplies(tmp_path: Path, parser: str) -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    text = "\n".join(levels) + "\n"
+    found = failure(write(tmp_path, text))
+    assert "展开后的内容太多" in found.message
+    # b and c add 9² + 9³ = 810 nodes, d's 9⁴ pass the 1,000 allowed for a small file
+    assert found.line == line_of(text, "d: &d")

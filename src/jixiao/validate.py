@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from jixiao.errors import ContentError, Finding, error
-from jixiao.loading import FieldPath, Source, path_text
+from jixiao.loading import FieldPath, Source, brief, path_text
 from jixiao.messages import listing, say
+from jixiao.model.common import MAX_COUNT, MAX_DECIMALS
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,12 +74,84 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         return error(
             source.file, line, field, say("field_missing", name=name), say("field_missing_hint")
         )
-    if kind in ("not_amount", "negative_amount", "not_integer", "not_points"):
-        value = ctx.get("value", err.get("input"))
-        return error(source.file, line, field, say(kind, value=value), say(f"{kind}_hint"))
-    return error(
-        source.file, line, field, say("bad_value", detail=err["msg"]), say("bad_value_hint")
-    )
+    if kind in _OURS:
+        value = brief(ctx.get("value", err.get("input")))
+        return error(
+            source.file, line, field, say(kind, value=value, **_LIMITS), say(f"{kind}_hint")
+        )
+    if kind in _SAID:
+        return error(
+            source.file, line, field, say("bad_value", detail=err["msg"]), say("bad_value_hint")
+        )
+    message, hint = _pydantic_words(kind, err.get("input"), ctx)
+    return error(source.file, line, field, message, hint)
+
+
+_OURS = (
+    *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure"),
+    *("amount_too_large", "too_many_decimals", "count_too_large", "not_year"),
+)
+"""The error types jixiao's own validators raise: each a message code with a `_hint`."""
+
+_SAID = ("score_item_shape",)
+"""Error types whose message a model validator wrote itself, in the user's language."""
+
+_LIMITS = {"limit": "10¹²", "places": MAX_DECIMALS, "count": f"{MAX_COUNT:,}"}
+
+_TYPES: dict[str, str] = {
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float", "int_parsing_size"), "int"),
+    **dict.fromkeys(
+        ("float_type", "float_parsing", "decimal_type", "decimal_parsing", "finite_number"),
+        "number",
+    ),
+    **dict.fromkeys(("decimal_max_digits", "decimal_max_places"), "number"),
+    "string_type": "text",
+    **dict.fromkeys(("list_type", "tuple_type", "set_type"), "list"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "mapping"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), "bool"),
+    **dict.fromkeys(("enum", "literal_error"), "choice"),
+}
+"""pydantic's error types, by what the field wanted: each has a Chinese message."""
+
+
+def _written(value: Any) -> str:
+    """What kind of value the writer wrote, in words: 数字, 文字, 列表 …"""
+    if value is None:
+        kind = "empty"
+    elif isinstance(value, bool):
+        kind = "bool"
+    elif isinstance(value, int | float | Decimal):
+        kind = "number"
+    elif isinstance(value, str):
+        kind = "text"
+    elif isinstance(value, list):
+        kind = "list"
+    elif isinstance(value, dict):
+        kind = "mapping"
+    else:
+        kind = "other"
+    return say(f"written_{kind}")
+
+
+def _pydantic_words(kind: str, value: Any, ctx: dict[str, Any]) -> tuple[str, str]:
+    """pydantic's error `kind` for `value` as a message and hint in the writer's language."""
+    wanted = _TYPES.get(kind)
+    shown = brief(value) if isinstance(value, str | int | Decimal) else _written(value)
+    if wanted == "int":
+        return say("not_integer", value=shown), say("not_integer_hint")
+    if wanted == "choice":
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return say("not_choice", value=shown), say("not_choice_hint", choices=listing(choices))
+    if wanted == "mapping" and isinstance(value, str):
+        colon = re.match(r"\s*([A-Za-z_][\w.-]*)\s*：", value)
+        if colon:
+            key = colon.group(1)
+            return say("yaml_fullwidth_colon", key=key), say("yaml_fullwidth_colon_hint", key=key)
+    if wanted is not None:
+        return say(f"want_{wanted}", written=_written(value), value=shown), say(
+            f"want_{wanted}_hint"
+        )
+    return say("bad_value_other", value=shown), say("bad_value_hint")
 
 
 def validate(source: Source, model: type[M]) -> M:

@@ -52,6 +52,30 @@ class ToFill:
         return {"anyOf": [handler(schema), {"const": TO_FILL}]}
 
 
+MAX_AMOUNT = Decimal(10) ** 12
+"""Amounts are below 10¹² (万元); a larger number is a slip, and would make figures explode."""
+
+MAX_DECIMALS = 6
+"""The most decimal places an amount may have (after trailing zeros are dropped)."""
+
+COUNT_DIGITS = 9
+MAX_COUNT = 10**COUNT_DIGITS
+"""Counts (head counts, project numbers) are below this."""
+
+
+def _bounded(result: Decimal, value: Any) -> Decimal:
+    """`result` if it is a sane amount: below MAX_AMOUNT, at most MAX_DECIMALS places.
+
+    Only context-free operations here: `1E+100000000` overflows any Decimal arithmetic."""
+    if result and result.adjusted() >= MAX_AMOUNT.adjusted():
+        raise PydanticCustomError("amount_too_large", "too large", {"value": value})
+    _, digits, exponent = result.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if isinstance(exponent, int) and result and exponent + zeros < -MAX_DECIMALS:
+        raise PydanticCustomError("too_many_decimals", "too many decimals", {"value": value})
+    return result
+
+
 def _amount(value: Any) -> Decimal:
     """An amount as typed (number or text, with or without thousands commas), exactly."""
     if isinstance(value, bool):
@@ -72,7 +96,7 @@ def _amount(value: Any) -> Decimal:
         raise PydanticCustomError("not_amount", "not an amount", {"value": value})
     if result < 0:
         raise PydanticCustomError("negative_amount", "negative", {"value": value})
-    return result
+    return _bounded(result, value)
 
 
 def _points(value: Any) -> Decimal:
@@ -88,12 +112,27 @@ def _count(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise PydanticCustomError("not_integer", "not a whole number", {"value": value})
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise PydanticCustomError("not_integer", "not a whole number", {"value": value}) from None
-    if number != number.to_integral_value() or number < 0:
+    if not number.is_finite() or number < 0:
+        raise PydanticCustomError("not_integer", "not a whole number", {"value": value})
+    if number and number.adjusted() >= COUNT_DIGITS:
+        raise PydanticCustomError("count_too_large", "too large", {"value": value})
+    if number.adjusted() < -MAX_DECIMALS or number != number.to_integral_value():
         raise PydanticCustomError("not_integer", "not a whole number", {"value": value})
     return int(number)
+
+
+def _year(value: Any) -> int:
+    """A year as typed (2023 or '2023'): four digits."""
+    try:
+        number = _count(value)
+    except PydanticCustomError:
+        number = 0
+    if not 1000 <= number <= 9999:
+        raise PydanticCustomError("not_year", "not a year", {"value": value})
+    return number
 
 
 def _paragraphs(value: Any) -> Any:
@@ -110,6 +149,9 @@ Amount = Annotated[Decimal, BeforeValidator(_amount), ToFill()]
 
 Points = Annotated[Decimal, BeforeValidator(_points)]
 """分值 (a weight): like an amount, but carried from year to year, so never 待填."""
+
+YearNumber = Annotated[int, BeforeValidator(_year)]
+"""A year, such as 2023."""
 
 Count = Annotated[int, BeforeValidator(_count), ToFill()]
 """A head count or other whole number, never negative (None while 待填)."""

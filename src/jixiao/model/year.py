@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts
+from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts, YearNumber
 from jixiao.model.indicators import Evaluation, Target, TargetGroup
 from jixiao.model.scores import ScoreTable
 
@@ -280,7 +280,7 @@ def _section_shorthand(value: object) -> object:
 class Year(Model):
     """Everything a unit reports for one year."""
 
-    year: int = Field(title="年度")
+    year: YearNumber = Field(title="年度")
     kinds: list[str] | None = Field(
         None, title="报告类型", description="省略时用 unit.yaml 的 kinds"
     )
