@@ -1,20 +1,23 @@
 """Rewrite constraints.txt: the exact release of every package the tests install, today's.
 
-    python scripts/refresh_pins.py            # fresh venv, `pip install .[test]` unpinned, freeze
-    python scripts/refresh_pins.py --check    # exit 1 if constraints.txt differs from a fresh freeze
+    python scripts/refresh_pins.py            # fresh venv, `.[test]` unpinned and uncapped, freeze
+    python scripts/refresh_pins.py --check    # exit 1 if constraints.txt is not a fresh freeze
 
 The README's test command (and so .ci/run) installs with `-c constraints.txt`, so a new
 machine gets the releases the suite last passed with, not whatever was published since.
-After a refresh, run the test command, fix what the new releases broke, raise the tested
-upper bounds in pyproject.toml to the new pins, and commit constraints.txt with them.
+The refresh lifts pyproject.toml's upper bounds (`<…`, the tested range) to see today's
+releases; after it, run the test command, fix what the new releases broke, raise those
+upper bounds to the new pins, and commit constraints.txt with them.
 """
 
 from __future__ import annotations
 
 import platform
+import re
 import subprocess
 import sys
 import tempfile
+import tomllib
 import venv
 from pathlib import Path
 
@@ -28,10 +31,17 @@ HEADER = """\
 """
 
 
+def uncapped() -> list[str]:
+    """The project's and the test extra's requirements, with their upper bounds left out."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    return [re.sub(r",?\s*<=?[^,;\s]+", "", req) for req in wanted]
+
+
 def frozen(python: Path) -> list[str]:
     """`name==version` of every package installed in the venv of `python`, but the project."""
     out = subprocess.run(
-        [str(python), "-m", "pip", "list", "--format=freeze", "--exclude-editable"],
+        [str(python), "-m", "pip", "list", "--format=freeze"],
         check=True,
         capture_output=True,
         text=True,
@@ -45,13 +55,12 @@ def frozen(python: Path) -> list[str]:
 
 
 def resolve() -> str:
-    """constraints.txt's text from a fresh venv with `.[test]` installed without constraints."""
+    """constraints.txt's text from a fresh venv with `.[test]`'s requirements, uncapped."""
     with tempfile.TemporaryDirectory(prefix="jixiao-pins-") as folder:
         venv.create(folder, with_pip=True)
         python = Path(folder) / "bin" / "python"
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"], check=True
-        )
+        pip = [str(python), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, *uncapped()], check=True)
         lines = frozen(python)
     return HEADER.format(python=platform.python_version()) + "\n".join(lines) + "\n"
 

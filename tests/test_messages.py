@@ -61,9 +61,7 @@ def test_committed_mo_holds_the_messages_of_the_po(lang: str) -> None:
     expected = {m.id: m.string for m in source if m.id and not m.fuzzy}
     with po.with_suffix(".mo").open("rb") as stream:
         compiled = read_mo(stream)
-    assert {m.id: m.string for m in compiled if m.id} == expected, (
-        "run scripts/messages.py compile"
-    )
+    assert {m.id: m.string for m in compiled if m.id} == expected, "run scripts/messages.py compile"
     assert compiled.plural_forms == source.plural_forms
     with po.with_suffix(".mo").open("rb") as stream:
         runtime = gettext.GNUTranslations(stream)  # what say() reads it with
