@@ -25,8 +25,8 @@ from pydantic.fields import FieldInfo
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from jixiao.errors import ContentError, error
-from jixiao.loading import FieldPath, load
+from jixiao.errors import ContentError, Finding, error
+from jixiao.loading import FieldPath, load, path_text
 from jixiao.messages import say
 from jixiao.model import Evaluation, Indicator, IndicatorGroup, KeyProject, Section, Year
 from jixiao.model.common import TO_FILL, Paragraphs, ToFill, is_to_fill, models_in
@@ -135,6 +135,16 @@ def rules_table(model: type[BaseModel] = Year) -> list[tuple[str, str, Action]]:
 # What a rollover did ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A value the writer wrote in the existing target that re-rolling would replace."""
+
+    path: FieldPath
+    line: int | None
+    value: Any
+    derived: Any
+
+
 @dataclass
 class Summary:
     """What `roll` did to one file, by field path (lists of text count as one field)."""
@@ -146,7 +156,10 @@ class Summary:
     cleared: list[FieldPath] = field(default_factory=list)
     review: list[FieldPath] = field(default_factory=list)
     kept: list[FieldPath] = field(default_factory=list)
-    """With an existing target: the writer's values kept from it."""
+    """With an existing target: the writer's values, keys and items kept from it."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    """With an existing target: writer values the rollover would overwrite (then nothing is
+    written; `plan_new` lists them)."""
     lines: dict[FieldPath, int] = field(default_factory=dict)
     """Line of each listed field in the new file."""
     old_years: dict[FieldPath, list[str]] = field(default_factory=dict)
@@ -164,19 +177,24 @@ class Rolled:
 
 
 def roll_text(text: str, year: int, existing: str | None = None) -> Rolled:
-    """Next year's file from `text`; with `existing` (the target's text), keep what it filled."""
+    """Next year's file from `text`; with `existing` (the target's text), merged into it."""
+    if existing is not None:
+        merged = _merge_text(text, year, existing)
+        if merged is not None:
+            return merged
     yaml = round_trip_yaml(text)
     data = yaml.load(text)
     summary = roll(data, year)
-    if existing is not None:
-        target = round_trip_yaml(existing).load(existing)
-        if isinstance(target, CommentedMap):
-            keep_filled(data, target, summary)
+    return _rolled(yaml, data, summary, text)
+
+
+def _rolled(yaml: YAML, data: CommentedMap, summary: Summary, like: str) -> Rolled:
+    """`data` written out with `yaml`, the summary's lines located, line ends as in `like`."""
     out = io.StringIO()
     yaml.dump(data, out)
     result = out.getvalue()
     _locate(round_trip_yaml(result).load(result), summary)
-    if "\r\n" in text:  # written on Windows: keep its line ends
+    if "\r\n" in like:  # written on Windows: keep its line ends
         result = result.replace("\r\n", "\n").replace("\n", "\r\n")
     return Rolled(result, summary)
 
@@ -338,70 +356,164 @@ def _texts(value: Any) -> list[str]:
     return []
 
 
-# Keeping what the writer already filled in an existing target ----------------------------
+# Merging into an existing target (`new --force`) -----------------------------------------
 
 
-def keep_filled(data: CommentedMap, target: CommentedMap, summary: Summary) -> None:
-    """Put back into `data` what the writer filled or rewrote in `target` (the old new file).
+def _merge_text(text: str, year: int, existing: str) -> Rolled | None:
+    """`existing` (the target) with the rules applied to what the writer left as copied.
 
-    Cleared fields take the target's value when it is filled in and differs from the source
-    year's (an unchanged copy is stale); carried fields take the target's edits; rolled
-    fields and the shape (which items exist) stay as derived from the source year.
+    None when the target is not a mapping (nothing of the writer's to keep: roll afresh).
     """
-    for path, act in list(summary.actions.items()):
-        if act is Action.ROLL:
-            continue
-        found, value = _counterpart(data, target, path)
-        if not found or value is None or _all_to_fill(value):
-            continue
-        if act is Action.CLEAR:
-            if _same(value, summary.originals.get(path)):
-                continue
-        elif _same(value, _get(data, path)):
-            continue
-        _set(data, path, value)
+    yaml = round_trip_yaml(existing)
+    target = yaml.load(existing)
+    if not isinstance(target, CommentedMap):
+        return None
+    source = round_trip_yaml(text).load(text)
+    summary = Summary(int(source.get("year", year - 1)), year)
+    target["year"] = year
+    _merge(target, source, Year, (), True, summary, set(), skip=frozenset({"year"}))
+    return _rolled(yaml, target, summary, existing)
+
+
+def _merge(
+    node: CommentedMap,
+    source: Any,
+    model: type[BaseModel],
+    path: FieldPath,
+    rolling: bool,
+    summary: Summary,
+    seen: set[int],
+    skip: frozenset[str] = frozenset(),
+) -> None:
+    """Apply the rules to each field of `node` (the target's) that the writer left as in
+    `source` (its counterpart in the source year, None for an item the writer added).
+
+    Values reached through `<<:` count as the node's own; one to change is set on the node
+    itself, so the mapping merged from stays as the writer wrote it.
+    """
+    if id(node) in seen:  # an alias of a node already merged
+        return
+    seen.add(id(node))
+    if not isinstance(source, CommentedMap):  # the writer's own item: kept whole
         summary.kept.append(path)
+        return
+    rolling = rolling and model not in RULES.not_rolled_in
+    rolled = [n for n in model.model_fields if action(model, n, rolling) is Action.ROLL]
+    for name in rolled:
+        _merge_roll(node, source, model, name, (*path, name), summary)
+    for key in list(node):
+        name = str(key)
+        if name in skip or name in rolled or name not in model.model_fields:
+            continue  # a key unknown to the model is the writer's: kept, `check` names it
+        here, act = (*path, name), action(model, name, rolling)
+        value, copied = node[key], key in source and _same(node[key], source[key])
         if act is Action.CLEAR:
-            summary.cleared.remove(path)
-        elif act is Action.REVIEW:
-            summary.review.remove(path)
-            summary.old_years.pop(path, None)
-
-
-def _counterpart(data: Any, target: Any, path: FieldPath) -> tuple[bool, Any]:
-    """The value at `path` of `data`'s items in `target`: list items matched by name, or index."""
-    for part in path:
-        if isinstance(part, int):
-            item = data[part]
-            if not isinstance(target, list):
-                return False, None
-            name = item.get("name") if isinstance(item, CommentedMap) else None
-            if name is not None:
-                same = [t for t in target if isinstance(t, CommentedMap) and t.get("name") == name]
-                if len(same) != 1:
-                    return False, None
-                data, target = item, same[0]
-            elif part < len(target):
-                data, target = item, target[part]
+            if isinstance(value, CommentedMap):
+                continue
+            if copied and not _all_to_fill(value):  # last year's value, copied: stale
+                _clear(node, key, here, summary)
+            elif _all_to_fill(value):
+                _record(summary, here, Action.CLEAR, value)
             else:
-                return False, None
+                summary.kept.append(here)
+            continue
+        info = model.model_fields[name]
+        if models_in(info.annotation) and isinstance(value, CommentedMap | CommentedSeq):
+            _merge_inner(value, source.get(key), info, act, here, rolling, summary, seen)
+        elif copied:
+            _record(summary, here, act, value)
         else:
-            if not isinstance(target, CommentedMap) or part not in target:
-                return False, None
-            data, target = data[part], target[part]
-    return True, target
+            summary.kept.append(here)
 
 
-def _get(data: Any, path: FieldPath) -> Any:
-    """The value at `path` of `data`."""
-    for part in path:
-        data = data[part]
-    return data
+def _merge_roll(
+    node: CommentedMap,
+    source: CommentedMap,
+    model: type[BaseModel],
+    new: str,
+    path: FieldPath,
+    s: Summary,
+) -> None:
+    """`new` := the source's `old` (prior := actual), unless the writer wrote another value."""
+    old = RULES.rolled[new]
+    if old not in source and new not in source:
+        return  # nothing to roll from: the target's value (if any) is the writer's
+    figure = source.get(old)
+    derived = figure if figure is not None and not is_to_fill(figure) else TO_FILL
+    if new not in node:
+        node.insert(_column_position(node, model, new), new, derived)
+    value = node[new]
+    untouched = (
+        value is None
+        or is_to_fill(value)
+        or _same(value, derived)
+        or (new in source and _same(value, source[new]))  # last year's prior, copied
+    )
+    if not untouched:
+        s.conflicts.append(Conflict(path, _line_of(node, new), value, derived))
+        return
+    if not _same(value, derived):
+        node[new] = derived
+    _record(s, path, Action.ROLL if derived is not TO_FILL else Action.CLEAR, value)
 
 
-def _set(data: Any, path: FieldPath, value: Any) -> None:
-    """Put `value` at `path` of `data`."""
-    _get(data, path[:-1])[path[-1]] = value
+def _merge_inner(
+    value: CommentedMap | CommentedSeq,
+    source: Any,
+    info: FieldInfo,
+    act: Action,
+    path: FieldPath,
+    rolling: bool,
+    summary: Summary,
+    seen: set[int],
+) -> None:
+    """The models within a carried field: each merged with its counterpart in `source`."""
+    model = models_in(info.annotation)[0]
+    if isinstance(value, CommentedMap) and _is_dict(info.annotation):
+        pairs = [(str(k), item, _child(source, k)) for k, item in value.items()]
+    elif isinstance(value, CommentedMap):
+        _merge(value, source, model, path, rolling, summary, seen)
+        return
+    else:
+        pairs = [(i, item, _counterpart_item(item, i, source)) for i, item in enumerate(value)]
+    for part, item, counterpart in pairs:
+        here = (*path, part)
+        if isinstance(item, CommentedMap):
+            _merge(item, counterpart, model, here, rolling, summary, seen)
+        elif counterpart is not None and _same(item, counterpart):
+            _record(summary, here, Action.REVIEW if model is Section else act, item)
+        else:
+            summary.kept.append(here)
+
+
+def _child(source: Any, key: Any) -> Any:
+    """`source[key]` when `source` is a mapping holding it, else None."""
+    return source.get(key) if isinstance(source, CommentedMap) else None
+
+
+def _counterpart_item(item: Any, index: int, source: Any) -> Any:
+    """The source-year item a target list item came from: the one of the same name, or
+    (for items without a name) the one at the same place; None if none or ambiguous."""
+    if not isinstance(source, CommentedSeq):
+        return None
+    name = item.get("name") if isinstance(item, CommentedMap) else None
+    if name is not None:
+        same = [t for t in source if isinstance(t, CommentedMap) and t.get("name") == name]
+        return same[0] if len(same) == 1 else None
+    if index < len(source) and not (
+        isinstance(source[index], CommentedMap) and "name" in source[index]
+    ):
+        return source[index]
+    return None
+
+
+def _line_of(node: CommentedMap, key: str) -> int | None:
+    """The 1-based line of `key` in `node`; for a key merged in by `<<:`, the node's line."""
+    try:
+        return node.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        line = getattr(getattr(node, "lc", None), "line", None)
+        return None if line is None else line + 1
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -526,7 +638,8 @@ def plan_new(
     project: Project, units: list[str], source_year: int, year: int, force: bool = False
 ) -> list[Plan]:
     """The new files of `units`, all or none: ContentError if any source is invalid or any
-    target exists (unless `force`, which keeps what the existing target already filled)."""
+    target exists (unless `force`: merged into it, or refused where that would overwrite
+    a value the writer wrote)."""
     plans, findings = [], []
     for unit in units:
         source, target = project.year_file(unit, source_year), project.year_file(unit, year)
@@ -548,7 +661,28 @@ def plan_new(
                 continue
             existing = target.read_bytes().decode("utf-8-sig")
         text = source.read_bytes().decode("utf-8-sig")  # as written, line ends included
-        plans.append(Plan(unit, source, target, roll_text(text, year, existing)))
+        rolled = roll_text(text, year, existing)
+        findings += [_conflict_finding(target, source, c) for c in rolled.summary.conflicts]
+        plans.append(Plan(unit, source, target, rolled))
     if findings:
         raise ContentError(findings)
     return plans
+
+
+def _conflict_finding(target: Path, source: Path, c: Conflict) -> Finding:
+    """The finding for a writer's value that re-rolling would overwrite."""
+    value, derived = _as_written(c.value), _as_written(c.derived)
+    return error(
+        target,
+        c.line,
+        path_text(c.path),
+        say("new_force_conflict", value=value, derived=derived, source=source.name),
+        say("new_force_conflict_hint", source=source.name, marker=TO_FILL),
+    )
+
+
+def _as_written(value: Any) -> str:
+    """A scalar as the YAML file writes it (760.00 stays 760.00, not 760.0)."""
+    out = io.StringIO()
+    round_trip_yaml().dump([value], out)
+    return out.getvalue().strip().removeprefix("- ")

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from jixiao.model import Unit, Year
 from jixiao.output import write_atomic
@@ -22,6 +24,26 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "year": (Year, "年度内容（content/<单位>/<年度>.yaml）"),
 }
 """Each schema: its model and its title, by the name its file starts with."""
+
+AMOUNT_TEXT = r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"
+"""What an amount typed as text must look like for the editor: digits, one optional point.
+
+Set here rather than left to pydantic, whose default has changed between releases (2.10
+writes no pattern, so any text passes as an amount; the committed schema was written by one
+that wrote this one; 2.14 writes none unless asked): the schema must reject "七百万"
+whichever pydantic regenerates it.
+"""
+
+
+class _Generator(GenerateJsonSchema):
+    """pydantic's JSON Schema generator, with the text form of a Decimal fixed to `AMOUNT_TEXT`."""
+
+    def decimal_schema(self, schema: core_schema.DecimalSchema) -> JsonSchemaValue:
+        body = super().decimal_schema(schema)
+        for branch in body.get("anyOf", [body]):
+            if branch.get("type") == "string":
+                branch["pattern"] = AMOUNT_TEXT
+        return body
 
 
 def file_name(name: str) -> str:
@@ -40,7 +62,7 @@ def schema(name: str) -> dict[str, Any]:
     Class docstrings (written for developers, in English) are left out; field titles stay.
     """
     model, title = SCHEMAS[name]
-    body = model.model_json_schema()
+    body = model.model_json_schema(schema_generator=_Generator)
     for definition in body.get("$defs", {}).values():
         definition.pop("description", None)
     body.pop("description", None)
