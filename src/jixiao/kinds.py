@@ -7,6 +7,7 @@ label table of the kind). A section with no content is left out or says 无, as 
 
 from __future__ import annotations
 
+import string
 import zipfile
 from enum import StrEnum
 from pathlib import Path
@@ -18,10 +19,13 @@ from jixiao.errors import ContentError, error
 from jixiao.loading import Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
+from jixiao.output import name_problem
 from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
 
 KIND_FILE = "kind.yaml"
+FILENAME_FIELDS = ("year", "short_name", "full_name")
+"""The names a kind's `filename` may use."""
 
 
 class WhenEmpty(StrEnum):
@@ -144,6 +148,11 @@ def load_kind(
         )
     source = load(folder / KIND_FILE)
     kind = Kind(folder, validate(source, KindSettings), source)
+    problem = filename_problem(kind.settings.filename)
+    if problem:
+        pattern = kind.settings.filename
+        message = say("filename_pattern", pattern=pattern, problem=problem)
+        raise ContentError([source.error(("filename",), message, say("filename_pattern_hint"))])
     if not _is_docx(kind.template):
         raise ContentError(
             [
@@ -157,6 +166,25 @@ def load_kind(
             ]
         )
     return kind
+
+
+def filename_problem(pattern: str) -> str | None:
+    """What is wrong with a kind's `filename` (a message), or None: only {year} {short_name}
+    {full_name}, no format specs, a .docx name without separators that does not start with '.'."""
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return say("name_braces")
+    for _literal, name, spec, conversion in parts:
+        if name is not None and (name not in FILENAME_FIELDS or spec or conversion):
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            names = " ".join(f"{{{n}}}" for n in FILENAME_FIELDS)
+            return say("name_placeholder", placeholder=f"{{{written}}}", names=names)
+    if not pattern.endswith(".docx"):
+        return say("name_not_docx")
+    return name_problem(
+        "".join(text + ("x" if name is not None else "") for text, name, *_ in parts)
+    )
 
 
 def _is_docx(path: Path) -> bool:
