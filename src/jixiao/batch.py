@@ -129,7 +129,7 @@ def render_unit(job: Job) -> UnitResult:
 def _timed_out(job: Job, seconds: float) -> UnitResult:
     """The result of a unit stopped at its time limit: one finding, nothing written."""
     file = Project(job.root).year_file(job.unit, job.year)
-    message = say("unit_timeout", unit=job.unit, seconds=num(Decimal(str(job.timeout))))
+    message = say("unit_timeout", unit=job.unit, seconds=f"{job.timeout:g}")
     finding = error(file, None, "", message, say("unit_timeout_hint"))
     return UnitResult(job.unit, findings=[finding], seconds=seconds)
 
@@ -583,5 +583,5 @@ def shown(path: Path) -> Path:
     """`path` relative to the working folder when it is inside it, as users typed it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
         return path

@@ -70,9 +70,10 @@ def os_reason(exc: OSError) -> str:
 
 
 def write_failed(path: Path, exc: OSError, code: str = "write_failed") -> ContentError:
-    """The finding for a file or folder that could not be written (message `code`)."""
+    """The finding for a file or folder that could not be written (message `code`, which
+    names the path: the finding itself names none, as a path in a symlink loop has no place)."""
     message = say(code, path=path, detail=os_reason(exc))
-    return ContentError([error(path, None, "", message, say(f"{code}_hint"))])
+    return ContentError([error(None, None, "", message, say(f"{code}_hint"))])
 
 
 def _start_time(pid: int) -> int:
