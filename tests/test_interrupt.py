@@ -318,3 +318,31 @@ def test_the_time_limit_can_be_set_in_the_environment(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert "unit001：用时超过 0.5 秒，已停止" in run.stderr, run.stderr
     assert files(root / "out") == set()
+
+
+def test_ctrl_c_while_a_unit_is_placed_counts_it_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C as the files move into place waits until the unit is recorded: the unit is
+    whole on disk and the interruption names it finished, never half of it, never lost."""
+    import jixiao.output
+    from jixiao.batch import Interrupted, Job, run_jobs
+
+    root = copy_samples(tmp_path / "project", "templates", "content/kaifu-zzb")
+    out = tmp_path / "out"
+    real = os.replace
+
+    def replace(source: os.PathLike[str], target: os.PathLike[str]) -> None:
+        if Path(target).suffix == ".docx" and not files(out):
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first of two is placed
+        real(source, target)
+
+    monkeypatch.setattr(jixiao.output.os, "replace", replace)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # in this process, where Ctrl-C lands
+    with pytest.raises(Interrupted) as caught:
+        run_jobs([Job(root, "kaifu-zzb", 2022, out), Job(root, "kaifu-zzb", 2022, out / "b")])
+    (finished,) = caught.value.finished
+    assert finished.unit == "kaifu-zzb" and finished.documents == 2
+    assert caught.value.unfinished == ["kaifu-zzb"]
+    assert files(out) == set(finished.written)
+    assert leftovers(out) == []

@@ -9,6 +9,7 @@ Ctrl-C stops every worker at once and says which units were finished.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import signal
@@ -37,8 +38,8 @@ from jixiao.output import (
     clean_leftovers,
     inside,
     place,
+    release_signals,
     staging,
-    temp_name,
     write_failed,
     write_new,
 )
@@ -104,8 +105,19 @@ class Interrupted(Exception):
     unfinished: list[str]
 
 
-def render_unit(job: Job) -> UnitResult:
-    """Check and build every document of one unit, then write them all (with PDFs) or none."""
+def render_unit(job: Job, hold: bool = False) -> UnitResult:
+    """Check and build every document of one unit, then write them all (with PDFs) or none.
+
+    With `hold`, signals held while the files were placed stay held, for the caller to
+    record the result before it releases them (output.release_signals)."""
+    try:
+        return _render_unit(job)
+    finally:
+        if not hold:
+            release_signals()
+
+
+def _render_unit(job: Job) -> UnitResult:
     messages.set_language(job.lang)
     start = time.perf_counter()
     project = Project(job.root)
@@ -194,8 +206,9 @@ def run_jobs(
         results: list[UnitResult] = []
         try:
             for job in jobs:
-                results.append(render_unit(job))
+                results.append(render_unit(job, hold=True))
                 done(results[-1])
+                release_signals()  # a Ctrl-C while the unit was placed comes here
         except KeyboardInterrupt:
             raise Interrupted(results, [job.unit for job in jobs[len(results) :]]) from None
         return results
@@ -241,15 +254,21 @@ class _Worker:
             with suppress(ProcessLookupError):
                 os.kill(self.process.pid, signal.SIGTERM)
 
-    def reap(self, until: float) -> None:
-        """Wait for the process to end until `until` (monotonic), then kill it."""
+    def reap(self, until: float) -> UnitResult | None:
+        """Wait for the process to end until `until` (monotonic), then kill it; the result
+        of its job if it sent one before it ended."""
         self.process.join(max(0.0, until - time.monotonic()))
         if self.process.is_alive():
             self.process.kill()
             self.process.join(1)
+        answer = None
+        with suppress(EOFError, OSError):
+            if self.job is not None and self.conn.poll(0):
+                answer = self.conn.recv()
         self.conn.close()
         if self.job is not None:
             clean_leftovers(self.job[1].out)  # a killed worker's staging folder
+        return answer if isinstance(answer, UnitResult) else None
 
 
 class _Pool:
@@ -273,7 +292,7 @@ class _Pool:
                     done(result)
         except KeyboardInterrupt:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: let this finish
-            self._close()
+            results.update(self._close())
             finished = [results[i] for i in sorted(results)]
             unfinished = [job.unit for i, job in enumerate(jobs) if i not in results]
             raise Interrupted(finished, unfinished) from None
@@ -318,15 +337,17 @@ class _Pool:
         return self._replace(worker, result)
 
     def _replace(self, worker: _Worker, result: UnitResult) -> UnitResult:
-        """Stop `worker` (its leftovers removed), start a fresh one in its place; `result`."""
+        """Stop `worker` (its leftovers removed), start a fresh one in its place; `result`,
+        unless the worker sent its own as it was stopped."""
         worker.stop()
-        worker.reap(time.monotonic() + STOP_WAIT)
+        late = worker.reap(time.monotonic() + STOP_WAIT)  # it finished as it was stopped
         worker.job = None
         self.workers[self.workers.index(worker)] = _Worker()
-        return result
+        return late or result
 
-    def _close(self) -> None:
-        """End every worker: idle ones are told to exit, busy ones stopped, all reaped."""
+    def _close(self) -> dict[int, UnitResult]:
+        """End every worker: idle ones are told to exit, busy ones stopped, all reaped; the
+        results busy ones sent as they were stopped, by job index."""
         for worker in self.workers:
             if worker.job is None:
                 try:
@@ -336,9 +357,14 @@ class _Pool:
             else:
                 worker.stop()
         until = time.monotonic() + STOP_WAIT
+        late = {}
         for worker in self.workers:
-            worker.reap(until)
+            index = worker.job[0] if worker.job else -1
+            result = worker.reap(until)
+            if result is not None:
+                late[index] = result
         self.workers = []
+        return late
 
 
 _busy = False
@@ -362,16 +388,17 @@ def _serve(conn: connection.Connection, parent_end: connection.Connection, paren
             os._exit(0)
         _busy = True
         try:
-            answer: object = render_unit(job)
+            answer: object = render_unit(job, hold=True)
         except Stopped:
             os._exit(0)
         except Exception as exc:
             answer = _sendable(exc)
-        _busy = False
         try:
             conn.send(answer)
         except (OSError, ValueError):
             os._exit(0)
+        _busy = False
+        release_signals()  # a stop while the unit was placed: now that its result is sent
 
 
 def _on_stop(_signum: int, _frame: FrameType | None) -> None:
@@ -444,17 +471,17 @@ def render_year(
 
 
 def usable_folder(folder: Path) -> None:
-    """Make sure files can be written in `folder` (made if missing); else ContentError saying
-    why: not a folder, a symlink loop, no permission, a read-only or full disk."""
+    """Make sure files can be written in `folder` or the folder it would be made in (nothing
+    is made here); else ContentError saying why: not a folder, a symlink loop, no permission."""
+    existing = folder
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
     try:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:
-            os.stat(folder)  # a symlink loop or a dangling link says so here
-            raise
-        probe = folder / temp_name(".tmp")
-        write_new(probe, b"")
-        probe.unlink()
+        os.stat(existing)  # a symlink loop, or a dangling link, says so here
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise write_failed(folder, exc, "out_unusable") from None
 

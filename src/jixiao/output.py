@@ -16,7 +16,7 @@ import shutil
 import signal
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from jixiao.errors import ContentError, error
@@ -181,33 +181,40 @@ def staging(folder: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C, termination and the unit time limit until the block is done."""
-    held = {signal.SIGINT, signal.SIGTERM, signal.SIGALRM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, OSError, ValueError):  # no POSIX signal masks here
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGALRM}
+
+
+def hold_signals() -> None:
+    """Hold Ctrl-C, termination and the unit time limit (POSIX) until release_signals()."""
+    with suppress(AttributeError, OSError, ValueError):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def release_signals() -> None:
+    """Let held signals through again; a time limit that ran out meanwhile is dropped, as
+    the work it limited is done."""
+    with suppress(AttributeError, OSError, ValueError):
+        if signal.SIGALRM in signal.sigpending():
+            signal.sigtimedwait({signal.SIGALRM}, 0)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
 
 
 def place(files: dict[Path, Path], stage: Path) -> list[Path]:
-    """Move each staged file (value) to its target (key) all together: if one cannot be placed
-    (or the run is stopped), those placed are taken back and earlier versions restored."""
+    """Move each staged file (value) to its target (key) all together: if one cannot be
+    placed, those placed are taken back and earlier versions restored (ContentError).
+
+    Signals are held from here on: once placed, the caller records the files as written
+    and then calls release_signals(), so Ctrl-C never loses track of files in place."""
     backups: dict[Path, Path | None] = {}
     target = next(iter(files), stage)
+    hold_signals()
     try:
         for target, staged in files.items():
             backups[target] = _keep(stage, target)
             os.replace(staged, target)
     except BaseException as exc:
-        with _signals_held():
-            _restore(backups)
+        _restore(backups)
+        release_signals()
         if isinstance(exc, OSError):
             raise write_failed(target, exc) from None
         raise
