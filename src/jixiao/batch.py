@@ -22,10 +22,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
-from multiprocessing import connection
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -36,6 +35,7 @@ from jixiao.formatting import num
 from jixiao.messages import listing, say
 from jixiao.output import (
     clean_leftovers,
+    hold_signals,
     inside,
     place,
     release_signals,
@@ -45,6 +45,9 @@ from jixiao.output import (
 )
 from jixiao.pdf import soffice, to_pdf
 from jixiao.project import Document, Project, build, load_unit_year, prepare_all
+
+if TYPE_CHECKING:
+    from multiprocessing import connection
 
 UNIT_TIMEOUT = 60.0
 """Seconds one unit may take to render (--unit-timeout, JIXIAO_UNIT_TIMEOUT)."""
@@ -287,9 +290,7 @@ class _Pool:
                 for worker in self.workers:
                     if worker.job is None and pending:
                         worker.give(*pending.popleft())
-                for index, result in self._collect():
-                    results[index] = result
-                    done(result)
+                self._collect(results, done)
         except KeyboardInterrupt:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: let this finish
             results.update(self._close())
@@ -299,8 +300,11 @@ class _Pool:
         self._close()
         return [results[i] for i in range(len(jobs))]
 
-    def _collect(self) -> Iterator[tuple[int, UnitResult]]:
-        """Results of the jobs that finished, died or ran out of time (their workers replaced)."""
+    def _collect(self, results: dict[int, UnitResult], done: Callable[[UnitResult], None]) -> None:
+        """Record (by job index) the results of jobs that finished, died or ran out of time,
+        their workers replaced. Ctrl-C is held while a result is read and recorded."""
+        from multiprocessing import connection
+
         busy = [w for w in self.workers if w.job is not None]
         wait = min(w.deadline for w in busy) - time.monotonic()
         ready = connection.wait([w.conn for w in busy], None if wait == math.inf else max(wait, 0))
@@ -309,18 +313,25 @@ class _Pool:
             assert worker.job is not None
             index, job = worker.job
             if worker.conn in ready:
+                answer: Any = None
+                hold_signals()
                 try:
-                    answer: Any = worker.conn.recv()
-                except (EOFError, OSError):
-                    worker.process.join(1)
-                    yield index, self._died(worker, now)
-                    continue
+                    with suppress(EOFError, OSError):
+                        answer = worker.conn.recv()
+                    if isinstance(answer, UnitResult):
+                        results[index], worker.job = answer, None
+                finally:
+                    release_signals()
                 if isinstance(answer, BaseException):
                     raise answer  # a bug in jixiao: as when rendering in this process
-                worker.job = None
-                yield index, answer
+                if answer is None:  # the worker ended without answering
+                    worker.process.join(1)
+                    results[index] = self._died(worker, now)
             elif now >= worker.deadline:
-                yield index, self._replace(worker, _timed_out(job, now - worker.started))
+                results[index] = self._replace(worker, _timed_out(job, now - worker.started))
+            else:
+                continue
+            done(results[index])
 
     def _died(self, worker: _Worker, now: float) -> UnitResult:
         """The result of a unit whose worker ended without answering (killed, crashed)."""
@@ -375,6 +386,7 @@ def _serve(conn: connection.Connection, parent_end: connection.Connection, paren
     """A worker's life: render each job received and send back its result, until told to stop,
     the pipe closes or the parent dies."""
     global _busy
+    release_signals()  # forked while the parent held them
     parent_end.close()
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
