@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,70 @@ def test_a_failed_conversion_writes_nothing_for_that_unit(project: Path, tmp_pat
     assert "LibreOffice 未能把" in run.stderr and "conversion broke" in run.stderr
     assert written(out) == []
     assert not list(out.rglob(".~*")), "the staging folder is removed"
+
+
+def fake_soffice(tmp_path: Path, script: str) -> str:
+    """A PATH on which `soffice` is the shell `script`; the PATH."""
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir(exist_ok=True)
+    fake.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    return f"{fake.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie waiting to be reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in "ZX"
+
+
+def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
+    project: Path, tmp_path: Path
+) -> None:
+    """A LibreOffice that never finishes and has started a child: at the unit's time limit
+    both are gone, the unit is reported, and nothing is written."""
+    pids = tmp_path / "pids"
+    script = f"sleep 300 &\necho $! >> {pids}\necho $$ >> {pids}\nsleep 300\n"
+    out = project / "out"
+    run = run_jixiao(
+        project,
+        *("render", "2023", "--unit", "lukou-zzb", "--out", str(out), "--pdf"),
+        *("--unit-timeout", "3"),
+        path=fake_soffice(tmp_path, script),
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "lukou-zzb：用时超过 3 秒，已停止，未生成该单位的报告。" in run.stderr
+    started = [int(pid) for pid in pids.read_text().split()]
+    assert len(started) == 2
+    deadline = time.monotonic() + 2
+    while any(alive(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in started if alive(pid)], "LibreOffice's child outlived it"
+    assert written(out) == []
+    assert not list(out.rglob(".~*"))
+
+
+def test_a_pdf_that_is_not_a_pdf_is_not_placed(project: Path, tmp_path: Path) -> None:
+    """A LibreOffice that exits 0 having written garbage: the unit is refused, nothing placed."""
+    script = (
+        'while [ $# -gt 0 ]; do [ "$1" = --outdir ] && { shift; dir="$1"; }; last="$1"; shift; '
+        'done\necho "not a pdf" > "$dir/$(basename "$last" .docx).pdf"\n'
+    )
+    out = project / "out"
+    run = run_jixiao(
+        project,
+        *("render", "2023", "--unit", "lukou-zzb", "--out", str(out), "--pdf"),
+        path=fake_soffice(tmp_path, script),
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "LibreOffice 未能把 2023年度渌口区委组织部部门整体支出绩效自评报告.docx 转换为 PDF" in (
+        run.stderr
+    )
+    assert "生成的文件不是有效的 PDF（10 字节，缺少 %PDF- 开头或 %%EOF 结尾）" in run.stderr
+    assert written(out) == []
+    assert not list(out.rglob(".~*"))

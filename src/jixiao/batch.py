@@ -1,22 +1,30 @@
 """Render the units of a year: one process per core, a progress bar, and a summary table.
 
-Each unit is all or nothing: a unit with errors writes nothing, the others are still
-written. With PDFs, every document of a unit is converted in a staging folder first, so a
-failed conversion leaves no half set of files behind.
+Each unit is all or nothing: its documents (and PDFs) are written into a staging folder in
+the unit's output folder and moved into place together, so a unit with errors, a full
+disk, a failed conversion, Ctrl-C or a kill leaves no half set of files behind. A unit that
+takes longer than its time limit is stopped and reported; the others are still written.
+Ctrl-C stops every worker at once and says which units were finished.
 """
 
 from __future__ import annotations
 
+import errno
+import math
 import os
-import shutil
+import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -25,14 +33,36 @@ from jixiao.checks import review
 from jixiao.errors import ContentError, Finding, Severity, error
 from jixiao.formatting import num
 from jixiao.messages import listing, say
-from jixiao.output import write_atomic
+from jixiao.output import (
+    clean_leftovers,
+    hold_signals,
+    inside,
+    place,
+    release_signals,
+    staging,
+    write_failed,
+    write_new,
+)
 from jixiao.pdf import soffice, to_pdf
 from jixiao.project import Document, Project, build, load_unit_year, prepare_all
+
+if TYPE_CHECKING:
+    from multiprocessing import connection
+
+UNIT_TIMEOUT = 60.0
+"""Seconds one unit may take to render (--unit-timeout, JIXIAO_UNIT_TIMEOUT)."""
+PDF_UNIT_TIMEOUT = 600.0
+"""Seconds one unit may take with --pdf: LibreOffice starts once for each document."""
+GRACE = 2.0
+"""Seconds past its limit before a worker that does not stop by itself is killed."""
+STOP_WAIT = 0.5
+"""Seconds a stopped worker has to remove its staging folder before it is killed."""
 
 
 @dataclass(frozen=True)
 class Job:
-    """One unit to render: the project, the year, the unit's output folder, PDF or not."""
+    """One unit to render: the project, the year, the unit's output folder, PDF or not,
+    the message language and the seconds it may take (None: no limit)."""
 
     root: Path
     unit: str
@@ -40,6 +70,7 @@ class Job:
     out: Path
     pdf: bool = False
     lang: str = "zh"
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,113 +92,423 @@ class UnitResult:
         return sum(1 for p in self.written if p.suffix == ".docx")
 
 
-def render_unit(job: Job) -> UnitResult:
-    """Check and build every document of one unit, then write them all (with PDFs) or none."""
+class UnitTimeout(BaseException):
+    """A unit ran past its time limit (a BaseException: no `except Exception` swallows it)."""
+
+
+class Stopped(BaseException):
+    """A worker was told to stop (Ctrl-C in the main process, or its parent died)."""
+
+
+@dataclass
+class Interrupted(Exception):
+    """Ctrl-C stopped the batch: the units finished before it, and those not rendered."""
+
+    finished: list[UnitResult]
+    unfinished: list[str]
+
+
+def render_unit(job: Job, hold: bool = False) -> UnitResult:
+    """Check and build every document of one unit, then write them all (with PDFs) or none.
+
+    With `hold`, signals held while the files were placed stay held, for the caller to
+    record the result before it releases them (output.release_signals)."""
+    try:
+        return _render_unit(job)
+    finally:
+        if not hold:
+            release_signals()
+
+
+def _render_unit(job: Job) -> UnitResult:
     messages.set_language(job.lang)
     start = time.perf_counter()
     project = Project(job.root)
     try:  # as checks.build_checked, keeping the figures for the summary's 总分
-        unit_year = load_unit_year(project, job.unit, job.year)
-        prepared = prepare_all(unit_year)  # the contexts, built once for checks and render
-        findings = review(project, unit_year, prepared)
-        if any(f.severity is Severity.ERROR for f in findings):
-            raise ContentError(findings)
-        documents = build(unit_year, prepared)
-        score = unit_year.figures.self_score
-        written = write_unit(job.out, documents, job.pdf)
+        with _time_limit(job.timeout):
+            unit_year = load_unit_year(project, job.unit, job.year)
+            prepared = prepare_all(unit_year)  # the contexts, built once for checks and render
+            findings = review(project, unit_year, prepared)
+            if any(f.severity is Severity.ERROR for f in findings):
+                raise ContentError(findings)
+            documents = build(unit_year, prepared)
+            score = unit_year.figures.self_score
+            written = write_unit(job.out, documents, job.pdf)
     except ContentError as exc:
         return UnitResult(job.unit, findings=exc.findings, seconds=time.perf_counter() - start)
+    except UnitTimeout:
+        return _timed_out(job, time.perf_counter() - start)
     return UnitResult(job.unit, written, score, findings, time.perf_counter() - start)
 
 
-def write_unit(out: Path, documents: list[Document], pdf: bool) -> list[Path]:
-    """Write `documents` into `out`, each atomically; with `pdf`, their PDFs beside them."""
-    if not pdf:
-        for document in documents:
-            write_atomic(out / document.filename, document.data)
-        return [out / d.filename for d in documents]
+def _timed_out(job: Job, seconds: float) -> UnitResult:
+    """The result of a unit stopped at its time limit: one finding, nothing written."""
+    file = Project(job.root).year_file(job.unit, job.year)
+    message = say("unit_timeout", unit=job.unit, seconds=f"{job.timeout:g}")
+    finding = error(file, None, "", message, say("unit_timeout_hint"))
+    return UnitResult(job.unit, findings=[finding], seconds=seconds)
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise UnitTimeout in this (main) thread once `seconds` have passed; no limit if None."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise UnitTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".~jixiao-", dir=out))
-    except OSError as exc:
-        failure = say("write_failed", path=out, detail=exc.strerror or exc)
-        raise ContentError([error(out, None, "", failure, say("write_failed_hint"))]) from None
-    try:
-        pdfs = [_convert(staging, out, document) for document in documents]
-        written = []
-        for document, converted in zip(documents, pdfs, strict=True):
-            target = out / document.filename
-            write_atomic(target, document.data)
-            os.replace(converted, target.with_suffix(".pdf"))
-            written += [target, target.with_suffix(".pdf")]
-        return written
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
-def _convert(staging: Path, out: Path, document: Document) -> Path:
-    """Convert one document to PDF inside `staging`; ContentError naming it on failure."""
-    docx = staging / document.filename
+def write_unit(out: Path, documents: list[Document], pdf: bool) -> list[Path]:
+    """Write `documents` into `out` all together or not at all; with `pdf`, their PDFs beside
+    them. Every file is first written (and converted) in a staging folder inside `out`."""
+    targets = [inside(out, document.filename) for document in documents]
+    with staging(out) as stage:
+        files: dict[Path, Path] = {}
+        for document, target in zip(documents, targets, strict=True):
+            staged = stage / document.filename
+            try:
+                write_new(staged, document.data)
+            except OSError as exc:
+                raise write_failed(target, exc) from None
+            files[target] = staged
+            if pdf:
+                files[target.with_suffix(".pdf")] = _convert(stage, target, staged)
+        return place(files, stage)
+
+
+def _convert(stage: Path, target: Path, docx: Path) -> Path:
+    """Convert the staged `docx` to PDF inside `stage`; ContentError naming it on failure."""
     try:
-        docx.write_bytes(document.data)
-        return to_pdf(docx, staging / "pdf")
+        return to_pdf(docx, stage / "pdf")
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         detail = str(exc).strip() or type(exc).__name__
-        failure = say("pdf_failed", name=document.filename, detail=detail)
-        target = out / document.filename
+        failure = say("pdf_failed", name=docx.name, detail=detail)
         raise ContentError([error(target, None, "", failure, say("pdf_failed_hint"))]) from None
 
 
 def run_jobs(
     jobs: list[Job], done: Callable[[UnitResult], None] = lambda _result: None
 ) -> list[UnitResult]:
-    """Render `jobs` on up to every core (in this process when one suffices), in job order."""
-    workers = min(os.cpu_count() or 1, len(jobs))
-    if workers <= 1:
-        results = []
-        for job in jobs:
-            results.append(render_unit(job))
-            done(results[-1])
-        return results
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    """Render `jobs` on up to every core (in this process when one suffices), in job order.
 
-    by_unit: dict[str, UnitResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render_unit, job) for job in jobs]  # fork before any thread
-        for future in as_completed(futures):
-            result = future.result()
-            by_unit[result.unit] = result
-            done(result)
-    return [by_unit[job.unit] for job in jobs]
+    Interrupted (Ctrl-C) carries the units finished before it; nothing else is left written.
+    """
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers <= 1 or "fork" not in _start_methods():
+        results: list[UnitResult] = []
+        try:
+            for job in jobs:
+                results.append(render_unit(job, hold=True))
+                done(results[-1])
+                release_signals()  # a Ctrl-C while the unit was placed comes here
+        except KeyboardInterrupt:
+            raise Interrupted(results, [job.unit for job in jobs[len(results) :]]) from None
+        return results
+    return _Pool(workers).run(jobs, done)
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+class _Worker:
+    """A forked process that renders the jobs it is sent, one at a time, over a pipe."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, self.conn, os.getpid()), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.job: tuple[int, Job] | None = None
+        self.started = 0.0
+
+    def give(self, index: int, job: Job) -> None:
+        self.job, self.started = (index, job), time.monotonic()
+        self.conn.send(job)
+
+    @property
+    def deadline(self) -> float:
+        """When the running job is overdue even counting the grace; infinity without a limit."""
+        if self.job is None or not self.job[1].timeout:
+            return math.inf
+        return self.started + self.job[1].timeout + GRACE
+
+    def stop(self) -> None:
+        """End the process: asked first (it removes its staging folder), then killed."""
+        if self.process.is_alive() and self.process.pid:
+            with suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGTERM)
+
+    def reap(self, until: float) -> UnitResult | None:
+        """Wait for the process to end until `until` (monotonic), then kill it; the result
+        of its job if it sent one before it ended."""
+        self.process.join(max(0.0, until - time.monotonic()))
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1)
+        answer = None
+        with suppress(EOFError, OSError):
+            if self.job is not None and self.conn.poll(0):
+                answer = self.conn.recv()
+        self.conn.close()
+        if self.job is not None:
+            clean_leftovers(self.job[1].out)  # a killed worker's staging folder
+        return answer if isinstance(answer, UnitResult) else None
+
+
+class _Pool:
+    """Worker processes that render jobs with a time limit each, replaced when one is killed."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.workers: list[_Worker] = []
+
+    def run(self, jobs: list[Job], done: Callable[[UnitResult], None]) -> list[UnitResult]:
+        results: dict[int, UnitResult] = {}
+        pending = deque(enumerate(jobs))
+        try:
+            self.workers = [_Worker() for _ in range(self.size)]
+            while pending or any(w.job for w in self.workers):
+                for worker in self.workers:
+                    if worker.job is None and pending:
+                        worker.give(*pending.popleft())
+                self._collect(results, done)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: let this finish
+            results.update(self._close())
+            finished = [results[i] for i in sorted(results)]
+            unfinished = [job.unit for i, job in enumerate(jobs) if i not in results]
+            raise Interrupted(finished, unfinished) from None
+        self._close()
+        return [results[i] for i in range(len(jobs))]
+
+    def _collect(self, results: dict[int, UnitResult], done: Callable[[UnitResult], None]) -> None:
+        """Record (by job index) the results of jobs that finished, died or ran out of time,
+        their workers replaced. Ctrl-C is held while a result is read and recorded."""
+        from multiprocessing import connection
+
+        busy = [w for w in self.workers if w.job is not None]
+        wait = min(w.deadline for w in busy) - time.monotonic()
+        ready = connection.wait([w.conn for w in busy], None if wait == math.inf else max(wait, 0))
+        now = time.monotonic()
+        for worker in busy:
+            assert worker.job is not None
+            index, job = worker.job
+            if worker.conn in ready:
+                answer: Any = None
+                hold_signals()
+                try:
+                    with suppress(EOFError, OSError):
+                        answer = worker.conn.recv()
+                    if isinstance(answer, UnitResult):
+                        results[index], worker.job = answer, None
+                finally:
+                    release_signals()
+                if isinstance(answer, BaseException):
+                    raise answer  # a bug in jixiao: as when rendering in this process
+                if answer is None:  # the worker ended without answering
+                    worker.process.join(1)
+                    results[index] = self._died(worker, now)
+            elif now >= worker.deadline:
+                results[index] = self._replace(worker, _timed_out(job, now - worker.started))
+            else:
+                continue
+            done(results[index])
+
+    def _died(self, worker: _Worker, now: float) -> UnitResult:
+        """The result of a unit whose worker ended without answering (killed, crashed)."""
+        assert worker.job is not None
+        _, job = worker.job
+        file = Project(job.root).year_file(job.unit, job.year)
+        code = worker.process.exitcode
+        message = say("worker_died", unit=job.unit, code=code)
+        result = UnitResult(
+            job.unit,
+            findings=[error(file, None, "", message, say("worker_died_hint"))],
+            seconds=now - worker.started,
+        )
+        return self._replace(worker, result)
+
+    def _replace(self, worker: _Worker, result: UnitResult) -> UnitResult:
+        """Stop `worker` (its leftovers removed), start a fresh one in its place; `result`,
+        unless the worker sent its own as it was stopped."""
+        worker.stop()
+        late = worker.reap(time.monotonic() + STOP_WAIT)  # it finished as it was stopped
+        worker.job = None
+        self.workers[self.workers.index(worker)] = _Worker()
+        return late or result
+
+    def _close(self) -> dict[int, UnitResult]:
+        """End every worker: idle ones are told to exit, busy ones stopped, all reaped; the
+        results busy ones sent as they were stopped, by job index."""
+        for worker in self.workers:
+            if worker.job is None:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    worker.stop()
+            else:
+                worker.stop()
+        until = time.monotonic() + STOP_WAIT
+        late = {}
+        for worker in self.workers:
+            index = worker.job[0] if worker.job else -1
+            result = worker.reap(until)
+            if result is not None:
+                late[index] = result
+        self.workers = []
+        return late
+
+
+_busy = False
+"""In a worker: whether a job is being rendered (a stop then unwinds it, removing its files)."""
+
+
+def _serve(conn: connection.Connection, parent_end: connection.Connection, parent: int) -> None:
+    """A worker's life: render each job received and send back its result, until told to stop,
+    the pipe closes or the parent dies."""
+    global _busy
+    release_signals()  # forked while the parent held them
+    parent_end.close()
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, _on_stop)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        if job is None:
+            os._exit(0)
+        _busy = True
+        try:
+            answer: object = render_unit(job, hold=True)
+        except Stopped:
+            os._exit(0)
+        except Exception as exc:
+            answer = _sendable(exc)
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            os._exit(0)
+        _busy = False
+        release_signals()  # a stop while the unit was placed: now that its result is sent
+
+
+def _on_stop(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM in a worker: unwind the job (its staging folder removed), or exit if idle."""
+    if _busy:
+        raise Stopped
+    os._exit(0)
+
+
+def _sendable(exc: Exception) -> Exception:
+    """`exc`, or a RuntimeError saying what it was if it cannot be sent through a pipe."""
+    import pickle
+
+    try:
+        pickle.dumps(exc)
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel stop this worker (SIGTERM) when its parent dies (Linux); exit now if
+    the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def render_year(
-    project: Project, year: int, units: list[str], out_root: Path, pdf: bool = False
+    project: Project,
+    year: int,
+    units: list[str],
+    out_root: Path,
+    pdf: bool = False,
+    timeout: float | None = None,
 ) -> int:
-    """Render `units` for `year` under out_root/<year>/<unit>/; print what happened; exit code."""
+    """Render `units` for `year` under out_root/<year>/<unit>/; print what happened; exit code.
+
+    Each unit may take `timeout` seconds (default UNIT_TIMEOUT, or PDF_UNIT_TIMEOUT with PDFs).
+    """
     if pdf and soffice() is None:
         raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
+    usable_folder(out_root)
+    limit = timeout or (PDF_UNIT_TIMEOUT if pdf else UNIT_TIMEOUT)
     jobs = [
-        Job(project.root, unit, year, out_root / str(year) / unit, pdf, messages.language())
+        Job(project.root, unit, year, out_root / str(year) / unit, pdf, messages.language(), limit)
         for unit in units
     ]
     started = time.perf_counter()
-    if sys.stdout.isatty() and len(jobs) > 1:
-        results = _with_progress(jobs, say("progress", year=year))
-    else:
-        results = run_jobs(jobs)
+    try:
+        if sys.stdout.isatty() and len(jobs) > 1:
+            results = _with_progress(jobs, say("progress", year=year))
+        else:
+            results = run_jobs(jobs)
+    except Interrupted as stop:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _print(stop.finished, project.root, time.perf_counter() - started)
+        done, left = len(stop.finished), len(stop.unfinished)
+        typer.echo(say("interrupted", done=done, left=left), err=True)
+        return 130
     _print(results, project.root, time.perf_counter() - started)
     return 1 if any(r.errors for r in results) else 0
 
 
+def usable_folder(folder: Path) -> None:
+    """Make sure files can be written in `folder` or the folder it would be made in (nothing
+    is made here); else ContentError saying why: not a folder, a symlink loop, no permission."""
+    existing = folder
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        os.stat(existing)  # a symlink loop, or a dangling link, says so here
+        if not existing.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    except OSError as exc:
+        raise write_failed(folder, exc, "out_unusable") from None
+
+
 def _with_progress(jobs: list[Job], label: str) -> list[UnitResult]:
-    """`run_jobs` with a progress bar on the terminal (gone when done)."""
+    """`run_jobs` with a progress bar on the terminal (gone when done). The bar is redrawn
+    as units finish, not by a thread: workers replaced later are forked from one thread."""
     from rich import progress as bar
 
     columns = (bar.TextColumn("{task.description}"), bar.BarColumn(), bar.MofNCompleteColumn())
-    with bar.Progress(*columns, bar.TimeElapsedColumn(), transient=True) as progress:
+    with bar.Progress(
+        *columns, bar.TimeElapsedColumn(), transient=True, auto_refresh=False
+    ) as progress:
         task = progress.add_task(label, total=len(jobs))
-        return run_jobs(jobs, lambda _result: progress.advance(task))
+        return run_jobs(jobs, lambda _result: progress.update(task, advance=1, refresh=True))
 
 
 def _print(results: list[UnitResult], root: Path, seconds: float) -> None:
@@ -281,5 +622,5 @@ def shown(path: Path) -> Path:
     """`path` relative to the working folder when it is inside it, as users typed it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
         return path

@@ -77,13 +77,22 @@ def render(
     unit: Annotated[str | None, typer.Option(help="只生成这个单位（content/ 下的目录名）")] = None,
     out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
+    unit_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="JIXIAO_UNIT_TIMEOUT",
+            min=0.001,
+            help="每个单位最多用时（秒），超时即停止并报告；默认 60，--pdf 时 600",
+        ),
+    ] = None,
 ) -> None:
     """生成报告：content/<单位>/<年度>.yaml → output/<年度>/<单位>/….docx（各单位并行）。"""
     from jixiao.batch import render_year
 
     project = Project(State.root)
     units = _units(project, year, unit)
-    code = render_year(project, year, units, out or State.root / "output", pdf=pdf)
+    target = out or State.root / "output"
+    code = render_year(project, year, units, target, pdf=pdf, timeout=unit_timeout)
     if code:
         raise typer.Exit(code)
 
@@ -277,6 +286,7 @@ def main() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt):
+        typer.echo(say("stopped"), err=True)
         sys.exit(130)
     except Exception as exc:  # a click usage error, or a bug
         if _usage_error(exc):

@@ -18,11 +18,14 @@ from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
+from jixiao.output import name_problem
 from jixiao.render.document import open_template
 from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
 
 KIND_FILE = "kind.yaml"
+FILENAME_FIELDS = ("year", "short_name", "full_name")
+"""The names a kind's `filename` may use."""
 
 
 class WhenEmpty(StrEnum):
@@ -148,6 +151,10 @@ def load_kind(
     source = load(folder / KIND_FILE)
     kind = Kind(folder, validate(source, KindSettings), source)
     findings = pattern_findings(source)
+    problem = filename_problem(kind.settings.filename)
+    if problem:
+        message = say("filename_pattern", pattern=kind.settings.filename, problem=problem)
+        findings.append(source.error(("filename",), message, say("filename_pattern_hint")))
     try:
         open_template(kind.template)  # once a process for each version of the file
     except ContentError as exc:
@@ -166,3 +173,15 @@ def pattern_findings(source: Source) -> list[Finding]:
         *patterns.findings(source, ("attachment_label",), label, patterns.ATTACHMENT_LABEL),
         *patterns.mapping_findings(source, ("target_styles",), patterns.TARGET_STYLE),
     ]
+
+
+def filename_problem(pattern: str) -> str | None:
+    """What is wrong with a kind's `filename` (a message), or None: only {year} {short_name}
+    {full_name}, no format specs, a .docx name without separators that does not start with '.'."""
+    try:
+        patterns.check(pattern, FILENAME_FIELDS)
+    except patterns.PatternError as problem:
+        return str(problem)
+    if not pattern.endswith(".docx"):
+        return say("name_not_docx")
+    return name_problem(patterns.fill(pattern, dict.fromkeys(FILENAME_FIELDS, "x")))

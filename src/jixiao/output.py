@@ -1,39 +1,246 @@
-"""Write rendered files atomically: a temporary file beside the target, then a rename."""
+"""Write rendered files safely: whole or not at all, only inside the output folder.
+
+A file is written to a temporary file beside its target and renamed into place; a set of
+files (one unit's documents) is staged in a folder and placed together, rolled back if any
+fails. Temporary names carry the writing process's id, so the next run can remove what a
+killed run left behind without touching the files of a run still going.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import re
+import secrets
+import shutil
+import signal
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from jixiao.errors import ContentError, error
 from jixiao.messages import say
 
+NAME_BYTES = 255
+"""The longest file name (in UTF-8 bytes) ext4 and most file systems allow; 汉字 are 3 each."""
+TEMP = "jixiao"
+LEFTOVER = re.compile(r"\.~jixiao-(\d+)-(\d+)-[0-9a-f]+(?:\.tmp)?")
+"""A temporary file or staging folder of jixiao's: .~jixiao-<pid>-<process start>-<random>."""
+_SEPARATORS = ("/", "\\")
+
+
+def name_problem(name: str, whole: bool = True) -> str | None:
+    """What makes `name` unusable as one file's name (a message), or None if it is safe.
+    With `whole` False, `name` is a part of a name: only separators and control characters."""
+    if any(sep in name for sep in _SEPARATORS):
+        return say("name_separator")
+    if any(_control(c) for c in name):
+        return say("name_control")
+    if not whole:
+        return None
+    if name.startswith("."):
+        return say("name_dot")
+    size = len(name.encode("utf-8"))
+    if size > NAME_BYTES:
+        return say("name_too_long", size=size, limit=NAME_BYTES)
+    return None
+
+
+def _control(char: str) -> bool:
+    """Whether `char` is a control, format or separator character (NUL, \\x0c, U+2028 …)."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating system call failed, in the user's language."""
+    codes = {
+        errno.ELOOP: "os_loop",
+        errno.EACCES: "os_denied",
+        errno.EPERM: "os_denied",
+        errno.ENOSPC: "os_full",
+        errno.EDQUOT: "os_full",
+        errno.EROFS: "os_read_only",
+        errno.ENOTDIR: "os_not_dir",
+        errno.EEXIST: "os_not_dir",
+        errno.ENAMETOOLONG: "os_name_too_long",
+    }
+    code = codes.get(exc.errno or 0)
+    return say(code) if code else str(exc.strerror or exc)
+
+
+def write_failed(path: Path, exc: OSError, code: str = "write_failed") -> ContentError:
+    """The finding for a file or folder that could not be written (message `code`, which
+    names the path: the finding itself names none, as a path in a symlink loop has no place)."""
+    message = say(code, path=path, detail=os_reason(exc))
+    return ContentError([error(None, None, "", message, say(f"{code}_hint"))])
+
+
+def _start_time(pid: int) -> int:
+    """When process `pid` started (clock ticks since boot, Linux), 0 where unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def temp_name(suffix: str = "", pid: int | None = None) -> str:
+    """A fresh temporary name owned by process `pid` (this one): .~jixiao-<pid>-<start>-<random>."""
+    pid = os.getpid() if pid is None else pid
+    return f".~{TEMP}-{pid}-{_start_time(pid)}-{secrets.token_hex(4)}{suffix}"
+
+
+def _alive(pid: int, started: int) -> bool:
+    """Whether the process that made a temporary name (its id and start time) still runs;
+    a process with the same id that started at another time is another process."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    now = _start_time(pid)
+    return not (started and now and now != started)
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove jixiao's temporary files and staging folders in `folder` left by processes
+    that are gone (a run killed with kill -9, a power cut); the paths removed."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        match = LEFTOVER.fullmatch(entry.name)
+        if match is None or _alive(int(match[1]), int(match[2])):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder`/`name`, after making sure it is a file directly in `folder`; else ContentError."""
+    target = folder / name
+    problem = name_problem(name) if name not in ("", ".", "..") else say("name_dot")
+    if problem is None:
+        try:
+            if target.resolve().parent != folder.resolve():
+                problem = say("name_separator")
+        except (OSError, RuntimeError):  # a symlink loop
+            problem = say("os_loop")
+    if problem is not None:
+        message = say("path_outside", path=target, out=folder, problem=problem)
+        raise ContentError([error(target, None, "", message, say("path_outside_hint"))])
+    return target
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write `data` to the new file `path` and flush it to disk."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Put `data` at `target` whole or not at all; never a half-written file at `target`."""
+    temporary = target.parent / temp_name(".tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=target.parent)
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o644)
+            write_new(temporary, data)
             os.replace(temporary, target)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise ContentError(
-            [
-                error(
-                    target,
-                    None,
-                    "",
-                    say("write_failed", path=target, detail=exc.strerror or exc),
-                    say("write_failed_hint"),
-                )
-            ]
-        ) from None
+        raise write_failed(target, exc) from None
+
+
+@contextmanager
+def staging(folder: Path) -> Iterator[Path]:
+    """A fresh staging folder inside `folder` (made if need be), removed afterwards whatever
+    happens; jixiao's leftovers of earlier runs in `folder` are removed first."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(folder)
+        stage = folder / temp_name()
+        stage.mkdir()
+    except OSError as exc:
+        raise write_failed(folder, exc) from None
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGALRM}
+
+
+def hold_signals() -> None:
+    """Hold Ctrl-C, termination and the unit time limit (POSIX) until release_signals()."""
+    with suppress(AttributeError, OSError, ValueError):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def release_signals() -> None:
+    """Let held signals through again; a time limit that ran out meanwhile is dropped, as
+    the work it limited is done."""
+    with suppress(AttributeError, OSError, ValueError):
+        if signal.SIGALRM in signal.sigpending():
+            signal.sigtimedwait({signal.SIGALRM}, 0)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+def place(files: dict[Path, Path], stage: Path) -> list[Path]:
+    """Move each staged file (value) to its target (key) all together: if one cannot be
+    placed, those placed are taken back and earlier versions restored (ContentError).
+
+    Signals are held from here on: once placed, the caller records the files as written
+    and then calls release_signals(), so Ctrl-C never loses track of files in place."""
+    backups: dict[Path, Path | None] = {}
+    target = next(iter(files), stage)
+    hold_signals()
+    try:
+        for target, staged in files.items():
+            backups[target] = _keep(stage, target)
+            os.replace(staged, target)
+    except BaseException as exc:
+        _restore(backups)
+        release_signals()
+        if isinstance(exc, OSError):
+            raise write_failed(target, exc) from None
+        raise
+    return list(files)
+
+
+def _keep(stage: Path, target: Path) -> Path | None:
+    """A hard link (else a copy) in `stage` of the file now at `target`, to restore it; None
+    if there is none."""
+    if not target.is_file():
+        return None
+    backup = stage / temp_name(".tmp")
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+    return backup
+
+
+def _restore(backups: dict[Path, Path | None]) -> None:
+    """Undo a partly done `place`: each target back to its earlier version, or removed."""
+    for target, backup in backups.items():
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError:
+            continue

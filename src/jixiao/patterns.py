@@ -44,6 +44,11 @@ def _parts(pattern: str) -> list[tuple[str, str | None]]:
     return parts
 
 
+def placeholders(pattern: str) -> list[str]:
+    """The placeholder names `pattern` uses, in order; PatternError if malformed."""
+    return [name for _literal, name in _parts(pattern) if name is not None]
+
+
 def check(pattern: str, allowed: Iterable[str]) -> None:
     """Raise PatternError if `pattern` uses anything but the `allowed` placeholders."""
     names = set(allowed)

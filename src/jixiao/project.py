@@ -6,6 +6,7 @@ file name, so the caller writes nothing unless every step succeeded.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from jixiao.loading import Source, load
 from jixiao.messages import say
 from jixiao.model import Unit, Year
 from jixiao.numbering import Numberer
+from jixiao.output import name_problem
 from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
 from jixiao.sandbox import Sandbox, sandbox
@@ -131,7 +133,57 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
             findings += exc.findings
     if findings:
         raise ContentError(findings)
+    findings = name_findings(unit, unit_source, kinds, year, asker)
+    if findings:
+        raise ContentError(findings)
     return UnitYear(unit_id, unit, year_model, kinds, year_source, unit_source)
+
+
+def document_name(unit: Unit, kind: Kind, year: int) -> str:
+    """The file name of `unit`'s report of `kind` for `year` (the kind's `filename`, filled)."""
+    names = {"year": str(year), "short_name": unit.short_name, "full_name": unit.full_name}
+    return patterns.fill(kind.settings.filename, names)
+
+
+def name_findings(
+    unit: Unit, unit_source: Source, kinds: list[Kind], year: int, asker: Source
+) -> list[Finding]:
+    """Problems with the file names of `unit`'s reports: a name that is not one plain file
+    name (separators, control characters, a leading dot, too long) is an error at the field
+    it comes from; two kinds giving one name (one file would overwrite the other) too."""
+    findings: list[Finding] = []
+    seen: dict[str, Kind] = {}
+    for index, kind in enumerate(kinds):
+        used = [
+            name
+            for name in patterns.placeholders(kind.settings.filename)
+            if name in ("short_name", "full_name")
+        ]
+        bad = False
+        for name in dict.fromkeys(used):
+            value = getattr(unit, name)
+            problem = name_problem(value, whole=False)
+            if problem:
+                message = say("filename_value", value=value, kind=kind.name, problem=problem)
+                findings.append(unit_source.error((name,), message, say("filename_value_hint")))
+                bad = True
+        if bad:
+            continue
+        filename = document_name(unit, kind, year)
+        problem = name_problem(filename)
+        if problem:
+            value = max(used, key=lambda name: len(getattr(unit, name)), default=None)
+            message = say("filename_bad", name=filename, kind=kind.name, problem=problem)
+            source, field_path = (unit_source, (value,)) if value else (kind.source, ("filename",))
+            findings.append(source.error(field_path, message, say("filename_value_hint")))
+            continue
+        key = unicodedata.normalize("NFC", filename).casefold()
+        if key in seen:
+            message = say("filename_duplicate", kind=kind.name, other=seen[key].name, name=filename)
+            hint = say("filename_duplicate_hint")
+            findings.append(asker.error(("kinds", index), message, hint))
+        seen.setdefault(key, kind)
+    return findings
 
 
 _KINDS: dict[tuple[Path, bytes], Kind] = {}
@@ -204,10 +256,8 @@ def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None
         raise ContentError(prepared.findings)
     context = prepared.context
     context = {**context, "num": Numberer(context["num"].styles)}  # numbers from the start
-    unit, year = unit_year.unit, unit_year.year.year
-    filename = kind.settings.filename.format(
-        year=year, short_name=unit.short_name, full_name=unit.full_name
-    )
+    unit = unit_year.unit
+    filename = document_name(unit, kind, unit_year.year.year)
     title = filename.removesuffix(".docx")
     data = render_docx(
         kind.template,

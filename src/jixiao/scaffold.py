@@ -23,7 +23,7 @@ from jixiao.kinds import Kind, Layout, WhenEmpty, load_kind
 from jixiao.messages import say
 from jixiao.model import Unit, Year
 from jixiao.model.common import TO_FILL
-from jixiao.output import write_atomic
+from jixiao.output import NAME_BYTES, name_problem, write_atomic
 from jixiao.project import Project
 from jixiao.schema import modeline, schema
 
@@ -281,8 +281,14 @@ def this_year() -> int:
 
 def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
     """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
-    if not UNIT_NAME.fullmatch(unit):
-        problem = say("bad_unit_name", unit=unit)
+    size = len(unit.encode("utf-8"))
+    if size > NAME_BYTES:
+        shown = unit[:20] + "…"
+        problem = say("bad_unit_name_long", unit=shown, size=size, limit=NAME_BYTES)
+        raise ContentError([error(None, None, "", problem, say("bad_unit_name_long_hint"))])
+    if not UNIT_NAME.fullmatch(unit) or name_problem(unit):
+        shown = unit if unit.isprintable() else repr(unit)[1:-1]  # \x01 as written
+        problem = say("bad_unit_name", unit=shown)
         raise ContentError([error(None, None, "", problem, say("bad_unit_name_hint"))])
     kinds = [load_kind(project.templates, name) for name in kind_names]
     targets = {project.unit_file(unit): unit_text(kinds)}
