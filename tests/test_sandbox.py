@@ -193,6 +193,8 @@ def lukou() -> Any:
         ("{{ lipsum(999999) }}", "lipsum"),
         ("{{ cycler }}{{ joiner }}{{ namespace }}{{ dict }}", "cycler"),
         ("{{ unit }}", "不是文字"),
+        ("{{ range }}", "不是文字"),
+        ("{{ self }}", "不是文字"),
         ("{% for c in unit %}{% endfor %}", "只能对一组数据"),
         ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "不能调用其他函数或宏"),
         ("{{ unit.offices.__class__ }}", "下划线"),

@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from jixiao.formatting import FILTERS
 from jixiao.messages import say
-from jixiao.plain import Record, Table, plain
+from jixiao.plain import SCALARS, Record, Table, plain
 
 MAX_TEXT = 1_000_000
 """Characters in any one text a template or writer text makes (a join, a repeat …)."""
@@ -214,7 +214,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def _finalize(self, value: Any) -> Any:
         """Each `{{ … }}` output: text, a number, a date or none; counted against the budget."""
-        if isinstance(value, Record | Table | tuple | list):
+        if not isinstance(value, (*SCALARS, Undefined)):  # a record, a list, a function …
             raise SecurityError(say("sandbox_not_text"))
         if isinstance(value, str):
             self.budget.spend(output=len(value))
