@@ -122,11 +122,11 @@ def report_body(w: Writer, projects: bool = False) -> None:
     """
     w.paras("title_lines", "Title", "line")
     w.para("")
-    w.paras("opening")
+    w.paras("opening", item="o")
     w.tag("{%p for s in sections %}")
     w.para("{{ num(1) }}{{ s.title }}", "Heading 1")
     w.tag("{%p if s.layout == 'general_budget' %}")
-    w.paras("s.lead")
+    w.paras("s.lead", item="l")
     w.para("{{ num(2) }}基本支出情况", "Heading 2")
     w.paras("budget.basic_text")
     w.para("{{ num(2) }}项目支出情况", "Heading 2")

@@ -24,6 +24,8 @@ from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
 
 KIND_FILE = "kind.yaml"
+FILENAME = ("year", "short_name", "full_name")
+"""Placeholders of a kind's output file name."""
 
 
 class WhenEmpty(StrEnum):
@@ -119,11 +121,18 @@ LAYOUT_READS: dict[Layout, tuple[str, ...]] = {
 }
 """The year-file fields each section layout lays out."""
 
+SCORE_READS = (
+    "scores",
+    *("official_card", "coverage", "institutions", "basic_data", "overall", "budget"),
+    *("staffing", "key_projects"),
+)
+"""The year-file fields the 评分表 is computed from (its rates read them, compute.py)."""
+
 FORM_READS: dict[str, tuple[str, ...]] = {
     "basic_data": ("basic_data", "budget", "income", "staffing", "overall"),
     "overall_evaluation": ("evaluation", "goals", "results", "overall", "budget"),
     "project_evaluation": ("key_projects",),
-    "score_table": ("scores", "official_card", "coverage", "institutions", "basic_data"),
+    "score_table": SCORE_READS,
 }
 """The year-file fields each attached form is computed from."""
 
@@ -150,7 +159,9 @@ def settings_for(kind: Kind, choices: KindChoices | None) -> KindSettings:
         update["attachments"] = [a.model_copy(update={"notes": []}) for a in settings.attachments]
     if choices.when_empty is not None:
         policy = WhenEmpty(choices.when_empty)
-        update["sections"] = [s.model_copy(update={"when_empty": policy}) for s in settings.sections]
+        update["sections"] = [
+            s.model_copy(update={"when_empty": policy}) for s in settings.sections
+        ]
     return settings.model_copy(update=update)
 
 
@@ -221,10 +232,12 @@ def load_kind(
 
 
 def pattern_findings(source: Source) -> list[Finding]:
-    """The kind's numbering styles, attachment label and target styles that use placeholders
+    """The kind's file name, numbering styles, attachment label and target styles that use placeholders
     other than their documented ones, each at its line of kind.yaml."""
-    label = source.data.get("attachment_label") if isinstance(source.data, dict) else None
+    data = source.data if isinstance(source.data, dict) else {}
+    label = data.get("attachment_label")
     return [
+        *patterns.findings(source, ("filename",), data.get("filename"), FILENAME),
         *patterns.mapping_findings(source, ("numbering",), patterns.NUMBERING),
         *patterns.findings(source, ("attachment_label",), label, patterns.ATTACHMENT_LABEL),
         *patterns.mapping_findings(source, ("target_styles",), patterns.TARGET_STYLE),

@@ -84,5 +84,6 @@ class Unit(Model):
     kinds_settings: dict[str, KindChoices] = Field(
         default_factory=dict,
         title="报告类型的本单位设置",
-        description="按报告类型改写其设置，如 {hunan-overall: {attachment_start: 1, when_empty: omit}}",
+        description="按报告类型改写其设置，"
+        "如 {hunan-overall: {attachment_start: 1, when_empty: omit}}",
     )

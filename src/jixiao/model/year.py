@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts, YearNumber
+from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts, ToFill, YearNumber
 from jixiao.model.indicators import Evaluation, Target, TargetGroup
 from jixiao.model.scores import ScoreTable
 
@@ -277,7 +277,9 @@ class Closing(Model):
     """The 落款 at the end of a report: the signing unit and the date."""
 
     unit: str | None = Field(None, title="落款单位", description="省略时用单位全称")
-    date: dt.date = Field(title="落款日期", description="如 2022-03-15，印作“2022年3月15日”")
+    date: Annotated[dt.date, ToFill()] = Field(
+        title="落款日期", description="如 2022-03-15，印作“2022年3月15日”"
+    )
 
 
 def _section_shorthand(value: object) -> object:
