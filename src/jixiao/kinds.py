@@ -232,8 +232,8 @@ def load_kind(
 
 
 def pattern_findings(source: Source) -> list[Finding]:
-    """The kind's file name, numbering styles, attachment label and target styles that use placeholders
-    other than their documented ones, each at its line of kind.yaml."""
+    """The kind's file name, numbering styles, attachment label and target styles that use
+    placeholders other than their documented ones, each at its line of kind.yaml."""
     data = source.data if isinstance(source.data, dict) else {}
     label = data.get("attachment_label")
     return [
