@@ -122,9 +122,11 @@ def report_body(w: Writer, projects: bool = False) -> None:
     """
     w.paras("title_lines", "Title", "line")
     w.para("")
+    w.paras("opening", item="o")
     w.tag("{%p for s in sections %}")
     w.para("{{ num(1) }}{{ s.title }}", "Heading 1")
     w.tag("{%p if s.layout == 'general_budget' %}")
+    w.paras("s.lead", item="l")
     w.para("{{ num(2) }}基本支出情况", "Heading 2")
     w.paras("budget.basic_text")
     w.para("{{ num(2) }}项目支出情况", "Heading 2")
@@ -143,10 +145,12 @@ def report_body(w: Writer, projects: bool = False) -> None:
     w.para("{{ s.table }}", "Table Text")
     w.tag("{%p endif %}")
     w.paras("s.tables", "Table Text", "t")
-    w.tag("{%p if s.layout != 'general_budget' %}")
     w.narrative_blocks("s.blocks", projects)
-    w.tag("{%p endif %}")
     w.tag("{%p endfor %}")
+    w.tag("{%p if closing %}")
+    w.para("")
+    w.paras("closing", "Closing", "c")
+    w.tag("{%p endif %}")
 
 
 def attachments(w: Writer) -> None:
@@ -182,6 +186,7 @@ KINDS = {
     "key-project": False,  # 重点项目绩效自评结果情况说明 (seed 003)
     "yueyang-form": False,  # 岳阳 评价表: tables by section, the 综述, the 评分表 (seed 001)
     "guangzhou-overall": True,  # 广州 自评报告, a key-project analysis in the text (seed 002)
+    "guangdong-overall": False,  # 广东 自评报告: opening paragraph, 1、 third level, 落款 (05)
 }
 """Each kind under templates/, and whether its text holds key-project analyses."""
 

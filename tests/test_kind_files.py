@@ -282,8 +282,8 @@ def test_broken_package(root: Path, damage: str, needle: str) -> None:
             "{%p endif %}",
             "",
             [
-                "{% endfor %} 对不上：前面“{% if s.layout == 'general_budget' %}”处的 {% if %}"
-                " 还没有 {% endif %}"
+                "{% endfor %} 对不上：前面“{% if s.layout == 'general_budget' %}"
+                "{% for l in s.lead %}”处的 {% if %} 还没有 {% endif %}"
             ],
         ),
         (

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Undefined, meta, nodes
 from pydantic import BaseModel
 
+from jixiao import patterns
 from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
 from jixiao.errors import ContentError, Finding, Severity, error, warning
 from jixiao.formatting import num, pct, wan
@@ -28,7 +29,7 @@ from jixiao.kinds import Kind
 from jixiao.loading import FieldPath, Source, leaves, load, path_text
 from jixiao.messages import listing, say
 from jixiao.model import Amounts, BasicExpenditure, Evaluation, GeneralBudget, KeyProject, Year
-from jixiao.narrative import Text
+from jixiao.narrative import NAME_FIELDS, Text
 from jixiao.plain import Record, Table
 from jixiao.project import (
     Document,
@@ -127,12 +128,124 @@ def review(
         findings += indicator_findings(evaluation, path, unit_year.source, rules)
     findings += duplicate_names(unit_year.year, unit_year.source)
     writer_texts = [t for t in texts.values() if t.file == unit_year.source.file]
+    findings += unread_content(unit_year, writer_texts)
+    findings += kind_choices(unit_year)
     findings += unrendered_expressions(unit_year.source, {t.path for t in writer_texts})
     findings += unrendered_expressions(unit_year.unit_source, set())
     findings += staleness(writer_texts, unit_year.year.year)
     findings += literal_figures(writer_texts, figures)
     findings += carried_over(writer_texts, project, unit_year)
     return unique(findings)
+
+
+UNIT_READS: dict[str, tuple[str, ...]] = {
+    "contact": ("contact",),
+    "offices": ("offices",),
+    "institutions": ("institution_types", "institutions"),
+}
+"""unit.yaml fields only some reports print, and the writer-text names that print them."""
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _expression_names(texts: list[Text]) -> set[str]:
+    """Every identifier inside a {{ … }} or {% … %} of the writer's texts."""
+    return {
+        name for t in texts for expr in EXPRESSION.findall(t.raw) for name in _WORD.findall(expr)
+    }
+
+
+def _section_reads(sections: dict[str, Any]) -> set[str]:
+    """Year-file fields that sections pull in by `numbered_from` or `include`."""
+    found: set[str] = set()
+    stack = list(sections.values())
+    while stack:
+        section = stack.pop()
+        found.update(f for f in (section.numbered_from, section.include) if f)
+        stack.extend(section.sections)
+    return found
+
+
+def unread_content(unit_year: UnitYear, texts: list[Text]) -> list[Finding]:
+    """Content no report of the unit prints: a section key its kinds lack (an error, at its
+    line, with the closest section key), a year or unit field no kind renders (a warning)."""
+    year, source, kinds = unit_year.year, unit_year.source, unit_year.kinds
+    findings: list[Finding] = []
+    names = ", ".join(k.name for k in kinds)
+    for field in ("sections", "key_sections"):
+        keys = [
+            s.key for k in kinds if k.settings.sections_field == field for s in k.settings.sections
+        ]
+        for key in getattr(year, field):
+            if key in keys:
+                continue
+            close = difflib.get_close_matches(key, keys, n=1, cutoff=0.5)
+            hint = (
+                say("unread_section_hint_close", close=close[0], keys=listing(keys))
+                if close
+                else say("unread_section_hint", keys=listing(keys) if keys else "—")
+            )
+            findings.append(
+                source.error((field, key), say("unread_section", key=key, kinds=names), hint)
+            )
+    used = set().union(*(k.reads for k in kinds))
+    used |= _section_reads(year.sections) | _section_reads(year.key_sections)
+    written = _expression_names(texts)
+    for name in written & set(NAME_FIELDS):
+        used.update(NAME_FIELDS[name])
+    data = source.data if isinstance(source.data, dict) else {}
+    for key in data:
+        if key in Year.model_fields and key not in used:
+            findings.append(
+                source.warning(
+                    (key,), say("unread_field", key=key, kinds=names), say("unread_field_hint")
+                )
+            )
+    unit_data = unit_year.unit_source.data
+    layouts = {s.layout.value for k in kinds for s in k.settings.sections}
+    for key, shown_by in UNIT_READS.items():
+        if not isinstance(unit_data, dict) or not unit_data.get(key):
+            continue
+        if (key == "contact" and "profile" in layouts) or written & set(shown_by):
+            continue
+        findings.append(
+            unit_year.unit_source.warning(
+                (key,), say("unread_field", key=key, kinds=names), say("unread_field_hint")
+            )
+        )
+    return findings
+
+
+def kind_choices(unit_year: UnitYear) -> list[Finding]:
+    """unit.yaml `kinds_settings` for kinds the unit does not have, bad numbering styles in
+    them, and a 落款 a kind asks for that the year file lacks."""
+    unit, source = unit_year.unit, unit_year.unit_source
+    names = [k.name for k in unit_year.kinds]
+    findings: list[Finding] = []
+    for name in unit.kinds_settings:
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+            hint = (
+                say("unknown_kind_choice_hint_close", close=close[0], kinds=listing(names))
+                if close
+                else say("unknown_kind_choice_hint", kinds=listing(names))
+            )
+            findings.append(
+                source.error(("kinds_settings", name), say("unknown_kind_choice", kind=name), hint)
+            )
+        findings += patterns.mapping_findings(
+            source, ("kinds_settings", name, "numbering"), patterns.NUMBERING
+        )
+    for kind in unit_year.kinds:
+        if kind.settings.closing and unit_year.year.closing is None:
+            findings.append(
+                unit_year.source.error(
+                    ("year",),
+                    say("closing_missing", kind=kind.settings.name),
+                    say("closing_missing_hint"),
+                )
+            )
+    return findings
 
 
 def unrendered_expressions(source: Source, rendered: set[FieldPath]) -> list[Finding]:

@@ -6,8 +6,10 @@ numbers; templates and writer text reach these as Jinja filters.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -18,6 +20,33 @@ from babel.numbers import format_decimal
 LOCALE = "zh_CN"
 _ZH_CN = Locale.parse(LOCALE)  # parsed once: babel re-parses a name on every call
 _DIGITS = "零一二三四五六七八九"
+
+
+MISSING = "——"
+"""What a table cell shows for a figure the content does not give."""
+
+_PROSE: contextvars.ContextVar[bool] = contextvars.ContextVar("prose", default=False)
+
+
+class MissingFigure(Exception):
+    """A figure filter was given no figure while rendering prose, where "——" cannot stand."""
+
+
+@contextlib.contextmanager
+def prose() -> Iterator[None]:
+    """Within this block a missing figure raises MissingFigure instead of printing "——"."""
+    token = _PROSE.set(True)
+    try:
+        yield
+    finally:
+        _PROSE.reset(token)
+
+
+def _missing() -> str:
+    """ "——" in a table; in prose, MissingFigure."""
+    if _PROSE.get():
+        raise MissingFigure
+    return MISSING
 
 
 def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
@@ -34,14 +63,14 @@ def _plain(value: Decimal, places: int) -> str:
 def wan(value: Decimal | int | None, places: int = 2) -> str:
     """An amount in 万元 with a fixed number of decimals: 511.5 → '511.50'."""
     if value is None:
-        return "——"
+        return _missing()
     return _plain(round_half_up(value, places), places)
 
 
 def num(value: Decimal | int | None, places: int = 2) -> str:
     """A number rounded to `places` decimals, no trailing zeros: 116.00 → '116', 28.80 → '28.8'."""
     if value is None:
-        return "——"
+        return _missing()
     rounded = round_half_up(value, places)
     text = _plain(rounded, places)
     if "." in text:
@@ -52,7 +81,7 @@ def num(value: Decimal | int | None, places: int = 2) -> str:
 def pct(ratio: Decimal | None, places: int = 2) -> str:
     """A ratio as a percent: Decimal('0.598114') → '59.81%'."""
     if ratio is None:
-        return "——"
+        return _missing()
     return _plain(round_half_up(ratio * 100, places), places) + "%"
 
 

@@ -18,6 +18,7 @@ from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
+from jixiao.model.unit import KindChoices
 from jixiao.output import name_problem
 from jixiao.render.document import open_template
 from jixiao.scoring import ScoringRules
@@ -88,6 +89,11 @@ class KindSettings(Model):
         default_factory=dict, title="序号样式", description="按层级，可用 {n} {cn} {circled}"
     )
     none_text: str = Field("无", title="无内容时的文字")
+    closing: bool = Field(
+        False,
+        title="落款",
+        description="true：报告末尾印单位名称和日期（内容文件的 closing.date 必填）",
+    )
     sections: list[SectionSpec] = Field(title="章节")
     sections_field: Literal["sections", "key_sections"] = Field(
         "sections", title="正文取自内容文件中的哪个字段"
@@ -105,6 +111,61 @@ class KindSettings(Model):
     )
 
 
+LAYOUT_READS: dict[Layout, tuple[str, ...]] = {
+    Layout.NARRATIVE: (),
+    Layout.GENERAL_BUDGET: ("budget",),
+    Layout.KEY_OVERVIEW: ("key_projects",),
+    Layout.PROFILE: ("profile", "staffing"),
+    Layout.INSTITUTIONS: ("institutions",),
+    Layout.GOAL_TABLES: ("goals", "results", "targets", "scores"),
+    Layout.EVALUATORS: ("evaluators",),
+}
+"""The year-file fields each section layout lays out."""
+
+SCORE_READS = (
+    "scores",
+    *("official_card", "coverage", "institutions", "basic_data", "overall", "budget"),
+    *("staffing", "key_projects"),
+)
+"""The year-file fields the 评分表 is computed from (its rates read them, compute.py)."""
+
+FORM_READS: dict[str, tuple[str, ...]] = {
+    "basic_data": ("basic_data", "budget", "income", "staffing", "overall"),
+    "overall_evaluation": ("evaluation", "goals", "results", "overall", "budget"),
+    "project_evaluation": ("key_projects",),
+    "score_table": SCORE_READS,
+}
+"""The year-file fields each attached form is computed from."""
+
+BODY_READS: dict[str, tuple[str, ...]] = {
+    "sections": ("sections", "title", "opening", "closing"),
+    "key_sections": ("key_sections", "key_projects"),
+}
+"""The year-file fields a kind's text reads, by where its sections come from."""
+
+
+def settings_for(kind: Kind, choices: KindChoices | None) -> KindSettings:
+    """The kind's settings with a unit's house choices (unit.yaml kinds_settings) applied."""
+    settings = kind.settings
+    if choices is None:
+        return settings
+    update: dict[str, object] = {}
+    if choices.attachment_start is not None:
+        update["attachment_start"] = choices.attachment_start
+    if choices.none_text is not None:
+        update["none_text"] = choices.none_text
+    if choices.numbering:
+        update["numbering"] = {**settings.numbering, **choices.numbering}
+    if choices.notes is False:
+        update["attachments"] = [a.model_copy(update={"notes": []}) for a in settings.attachments]
+    if choices.when_empty is not None:
+        policy = WhenEmpty(choices.when_empty)
+        update["sections"] = [
+            s.model_copy(update={"when_empty": policy}) for s in settings.sections
+        ]
+    return settings.model_copy(update=update)
+
+
 class Kind:
     """A loaded report kind: its folder, settings and template path."""
 
@@ -118,6 +179,17 @@ class Kind:
     def template(self) -> Path:
         """The kind's Word template."""
         return self.folder / self.settings.template
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The top-level year-file fields this kind renders (its text, layouts and forms)."""
+        settings = self.settings
+        fields = {"year", "kinds", *BODY_READS[settings.sections_field]}
+        for spec in settings.sections:
+            fields.update(LAYOUT_READS[spec.layout])
+        for attachment in settings.attachments:
+            fields.update(FORM_READS.get(str(attachment.form.value), ()))
+        return frozenset(fields)
 
     def section(self, key: str) -> SectionSpec | None:
         """The top-level section `key` of this kind, or None if it has none such."""
@@ -165,9 +237,10 @@ def load_kind(
 
 
 def pattern_findings(source: Source) -> list[Finding]:
-    """The kind's numbering styles, attachment label and target styles that use placeholders
-    other than their documented ones, each at its line of kind.yaml."""
-    label = source.data.get("attachment_label") if isinstance(source.data, dict) else None
+    """The kind's numbering styles, attachment label and target styles that use
+    placeholders other than their documented ones, each at its line of kind.yaml."""
+    data = source.data if isinstance(source.data, dict) else {}
+    label = data.get("attachment_label")
     return [
         *patterns.mapping_findings(source, ("numbering",), patterns.NUMBERING),
         *patterns.findings(source, ("attachment_label",), label, patterns.ATTACHMENT_LABEL),

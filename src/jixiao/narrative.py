@@ -21,6 +21,8 @@ from jinja2.sandbox import SecurityError
 from pydantic import BaseModel
 
 from jixiao.errors import Finding, error
+from jixiao.formatting import MissingFigure, prose
+from jixiao.kinds import SCORE_READS
 from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
 from jixiao.sandbox import LimitError, Sandbox, plain_names, sandbox
@@ -60,7 +62,30 @@ def known_names(values: Iterable[Any]) -> set[str]:
     return found
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUOTED = re.compile(r"'([^']+)'")
+_OUTPUT = re.compile(r"{{(.*?)}}", re.S)
+
+NAME_FIELDS: dict[str, tuple[str, ...]] = {
+    "staffing": ("staffing",),
+    "basic": ("budget",),
+    "projects": ("budget",),
+    "overall": ("overall", "budget", "institutions"),
+    "budget_total": ("overall", "budget", "institutions"),
+    "actual_total": ("overall", "budget", "institutions"),
+    "execution_rate": ("overall", "budget", "institutions"),
+    "income": ("income",),
+    "basic_data": ("basic_data",),
+    "evaluation": ("evaluation", "goals", "results"),
+    "key_projects": ("key_projects",),
+    "key_total": ("key_projects",),
+    "project": ("key_projects",),
+    "group": ("budget",),
+    "institutions": ("institutions",),
+    "scores": SCORE_READS,
+    "coverage": ("coverage",),
+}
+"""The year-file fields behind each name writer text may use (see render/context.py)."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +129,27 @@ class Narrative:
     ) -> str:
         if "{" not in text:
             return text
+        names = {**self.plain, **plain_names(extra)}
         try:
-            return self.env.from_string(text).render({**self.plain, **plain_names(extra)})
+            with prose():
+                rendered = self.env.from_string(text).render(names)
+            if "None" in rendered and "None" not in text:  # a bare {{ figure }} with no figure
+                raise MissingFigure
+            return rendered
+        except MissingFigure:
+            expression = self._missing_expression(text, names)
+            root = _WORD.match(expression)
+            fields = NAME_FIELDS.get(root.group(0) if root else "", ())
+            fill = "、".join(fields) if fields else expression
+            self.findings.append(
+                error(
+                    file,
+                    line,
+                    path_text(path),
+                    say("missing_figure", expression=expression),
+                    say("missing_figure_hint", fill=fill),
+                )
+            )
         except TemplateSyntaxError as exc:
             self._add(
                 file, line, path, say("jinja_syntax", detail=exc.message), "jinja_syntax_hint"
@@ -139,6 +183,17 @@ class Narrative:
                 "jinja_error_hint",
             )
         return text
+
+    def _missing_expression(self, text: str, names: dict[str, Any]) -> str:
+        """The first {{ … }} of `text` whose figure is missing (its part before any filter)."""
+        heads = [m.group(1).split("|")[0].strip() for m in _OUTPUT.finditer(text)]
+        for head in heads:
+            try:
+                if self.env.compile_expression(head)(**names) is None:
+                    return head
+            except Exception:  # a loop variable, or not a plain expression: try the next
+                continue
+        return heads[0] if heads else text
 
     def paragraphs(
         self, texts: list[str], source: Source | None, path: FieldPath, **extra: Any

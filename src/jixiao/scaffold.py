@@ -192,18 +192,25 @@ def _replace(entries: list[Entry], key: str, value: Any) -> None:
 
 
 def unit_text(kinds: list[Kind]) -> str:
-    """unit.yaml for a new unit rendered as `kinds`."""
+    """unit.yaml for a new unit rendered as `kinds`: the contact only if a kind prints it."""
     reader = _Schema(schema("unit"))
     entries = reader.mapping(reader.root)
+    profile = any(s.layout is Layout.PROFILE for k in kinds for s in k.settings.sections)
+    if not profile:  # only the 基本概况表 prints the contact
+        entries = [e for e in entries if e.key != "contact"]
     _replace(entries, "kinds", [k.name for k in kinds])
+    _replace(entries, "institutions", [])  # listed when the text counts them
     _settle(entries, Unit)
     return _document("unit", entries, {})
 
 
 def year_text(kinds: list[Kind], year: int) -> str:
-    """<year>.yaml for a new unit: every field, and the sections of `kinds` in their order."""
+    """<year>.yaml for a new unit: the fields `kinds` read (Kind.reads), their sections in order."""
     reader = _Schema(schema("year"))
-    entries = reader.mapping(reader.root)
+    reads = set().union(*(k.reads for k in kinds))
+    if not any(k.settings.closing for k in kinds):
+        reads.discard("closing")  # optional: a writer adds it when the report ends with one
+    entries = [e for e in reader.mapping(reader.root) if e.key in reads]
     _replace(entries, "year", year)
     section = reader.defs["Section"]
     for field in ("sections", "key_sections"):
@@ -224,8 +231,42 @@ def year_text(kinds: list[Kind], year: int) -> str:
                 comment = f"{spec.title}（{kind.settings.name}；{empty}）"
                 sections[spec.key] = Entry(spec.key, body, comment, omitted)
         _replace(entries, field, list(sections.values()) or {})
+    _weigh_examples(entries)
     _settle(entries, Year)
     return _document("year", entries, {"year": year})
+
+
+INDICATOR_PATH = ("evaluation", "indicators", "categories", "indicators")
+"""Where a 三级指标 sits in an evaluation (unit's or key project's)."""
+
+
+def _weigh_examples(
+    entries: list[Entry], path: tuple[str, ...] = (), budget_points: Any = None
+) -> None:
+    """Give each example 三级指标 the points that make its evaluation total 100 (分值 are
+    carried from year to year, so never 待填): 100 less the 预算执行率 points; its 实际完成值
+    is 待填, as scoring needs it."""
+    budget_points = next(
+        (e.value for e in entries if e.key == "budget_points" and e.value is not None),
+        budget_points,
+    )
+    for entry in entries:
+        inner = (*path, entry.key) if entry.key else path
+        if not isinstance(entry.value, list):
+            continue
+        for item in entry.value:
+            if not isinstance(item, Entry) or item.key is not None:
+                continue
+            if inner[-4:] == INDICATOR_PATH and isinstance(item.value, list):
+                for field in item.value:
+                    if field.key == "points" and field.value == TO_FILL:
+                        field.value = 100 - Decimal(str(budget_points or 0))
+                    if field.key == "actual" and field.value is None:
+                        field.value = TO_FILL
+            if isinstance(item.value, list):
+                _weigh_examples(item.value, inner, budget_points)
+        if entry.value and isinstance(entry.value[0], Entry) and entry.value[0].key is not None:
+            _weigh_examples(entry.value, inner, budget_points)
 
 
 def _settle(entries: list[Entry], model: type[BaseModel]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from jixiao.model.common import Model
@@ -29,6 +31,22 @@ class Contact(Model):
     def _digits_as_text(cls, value: object) -> object:
         """A phone number YAML read as a number, kept as the digits written."""
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class KindChoices(Model):
+    """A unit's own house choices for one of its report kinds, over the kind's settings."""
+
+    attachment_start: int | None = Field(
+        None, title="第一个附件的编号", description="如报告本身不是附件，写 1"
+    )
+    notes: bool | None = Field(None, title="印出表后说明", description="false：不印附表的说明")
+    numbering: dict[int, str] | None = Field(
+        None, title="序号样式", description="按层级，可用 {n} {cn} {circled}"
+    )
+    when_empty: Literal["omit", "none"] | None = Field(
+        None, title="无内容的章节", description="omit 省略；none 写“无”（对各章节）"
+    )
+    none_text: str | None = Field(None, title="无内容时的文字")
 
 
 class Unit(Model):
@@ -62,4 +80,10 @@ class Unit(Model):
         None,
         title="序号样式",
         description="按报告类型、层级覆盖序号样式，如 {hunan-overall: {3: '{n}、'}}",
+    )
+    kinds_settings: dict[str, KindChoices] = Field(
+        default_factory=dict,
+        title="报告类型的本单位设置",
+        description="按报告类型改写其设置，"
+        "如 {hunan-overall: {attachment_start: 1, when_empty: omit}}",
     )

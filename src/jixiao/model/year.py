@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts, YearNumber
+from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts, ToFill, YearNumber
 from jixiao.model.indicators import Evaluation, Target, TargetGroup
 from jixiao.model.scores import ScoreTable
 
@@ -272,6 +273,15 @@ class Section(Model):
         return [value] if isinstance(value, str) else value
 
 
+class Closing(Model):
+    """The 落款 at the end of a report: the signing unit and the date."""
+
+    unit: str | None = Field(None, title="落款单位", description="省略时用单位全称")
+    date: Annotated[dt.date, ToFill()] = Field(
+        title="落款日期", description="如 2022-03-15，印作“2022年3月15日”"
+    )
+
+
 def _section_shorthand(value: object) -> object:
     """A section written as plain text means a section with only that text."""
     return {"text": value} if isinstance(value, str) else value
@@ -287,6 +297,12 @@ class Year(Model):
     title: list[str] | None = Field(
         None, title="报告标题", description="每项一行；省略时用报告类型的默认标题"
     )
+    opening: Paragraphs = Field(
+        default_factory=list,
+        title="开头段落",
+        description="“一、”之前的引言，如“根据……现将……报告如下：”；可用 {{ … }} 表达式",
+    )
+    closing: Closing | None = Field(None, title="落款", description="报告末尾的单位名称和日期")
     staffing: Staffing | None = Field(None, title="人员情况")
     budget: GeneralBudget | None = Field(None, title="一般公共预算支出")
     goals: list[str] = Field(default_factory=list, title="年度绩效目标（预期目标）")

@@ -12,7 +12,8 @@ from typing import Any
 
 from jixiao import forms, patterns
 from jixiao.compute import Figures, GroupFigures, KeyProjectFigures
-from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
+from jixiao.formatting import date
+from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, SectionSpec, WhenEmpty, settings_for
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
 from jixiao.model.indicators import Measure, Target
@@ -142,9 +143,10 @@ class ContextBuilder:
         """`env` compiles the writer text (one shared by a unit's kinds compiles each once)."""
         self.unit, self.year, self.kind, self.figures = unit, year, kind, figures
         self.source = source
+        self.settings = settings_for(kind, unit.kinds_settings.get(kind.name))
         self.narrative = Narrative(writer_names(unit, figures), env)
         self.placeholders = Placeholders()
-        self.field = kind.settings.sections_field
+        self.field = self.settings.sections_field
         self.content: dict[str, Section] = getattr(year, self.field)
         self.figures = self._with_rendered_goals(figures)
 
@@ -172,15 +174,18 @@ class ContextBuilder:
         return replace(figures, evaluation=evaluation, key_projects=projects)
 
     def build(self) -> dict[str, Any]:
+        """The names the kind's template places (see docs/kinds.md)."""
         numbering = {
-            **self.kind.settings.numbering,
+            **self.settings.numbering,
             **(self.unit.numbering or {}).get(self.kind.name, {}),
         }
         return {
             "unit": self.unit,
             "year": self.figures.year,
             "title_lines": self._title(),
+            "opening": self._opening(),
             "sections": self._sections(),
+            "closing": self._closing(),
             "budget": self._budget(),
             "attachments": self._attachments(),
             "num": Numberer(numbering),
@@ -189,41 +194,65 @@ class ContextBuilder:
     def _title(self) -> list[str]:
         if self.year.title and self.field == "sections":
             return self.narrative.paragraphs(self.year.title, self.source, ("title",))
-        return self.narrative.paragraphs(self.kind.settings.title, self.kind.source, ("title",))
+        return self.narrative.paragraphs(self.settings.title, self.kind.source, ("title",))
+
+    def _opening(self) -> list[str]:
+        """The writer's paragraphs before 一、 (kinds whose text is `sections` only)."""
+        if self.field != "sections":
+            return []
+        return self.narrative.paragraphs(self.year.opening, self.source, ("opening",))
+
+    def _closing(self) -> list[str]:
+        """The 落款 lines (unit, date) when the writer wrote one or the kind asks for one."""
+        closing = self.year.closing
+        if self.field != "sections" or closing is None:
+            return []
+        unit = closing.unit or self.unit.full_name
+        return [self.narrative.render(unit, self.source, ("closing", "unit")), date(closing.date)]
 
     def _sections(self) -> list[SectionView]:
+        """Every section of the kind in its order: by its layout, with the writer's own text
+        and subsections always shown; an empty one left out or written 无 as set."""
         views = []
-        none_text = self.kind.settings.none_text
-        for spec in self.kind.settings.sections:
+        for spec in self.settings.sections:
             section = self.content.get(spec.key)
             path: FieldPath = (self.field, spec.key)
             title = spec.title
             if section is not None and section.title:
                 title = self.narrative.render(section.title, self.source, (*path, "title"))
-            if spec.layout is Layout.GENERAL_BUDGET:
-                if self.year.budget is not None:
-                    views.append(SectionView(spec.key, title, spec.layout.value))
-                    continue
-            elif spec.layout is Layout.KEY_OVERVIEW:
-                if self.figures.key_projects:
-                    views.append(self._key_overview(spec.key, title, section, path))
-                    continue
-            elif spec.layout in TABLE_LAYOUTS:
-                tables = self._layout_tables(spec.layout)
-                if tables:
-                    blocks = self._blocks(section, 1, path) if section else []
-                    views.append(
-                        SectionView(spec.key, title, spec.layout.value, blocks, tables=tables)
-                    )
-                    continue
-            elif section is not None:
+            view = self._layout_view(spec, title, section, path)
+            if view is None and section is not None:
                 blocks = self._blocks(section, 1, path)
-                views.append(SectionView(spec.key, title, spec.layout.value, blocks))
-                continue
-            if spec.when_empty is WhenEmpty.NONE:
-                blocks = [Block("text", 0, "", none_text)]
-                views.append(SectionView(spec.key, title, Layout.NARRATIVE.value, blocks))
+                view = SectionView(spec.key, title, Layout.NARRATIVE.value, blocks)
+            if view is None and spec.when_empty is WhenEmpty.NONE:
+                blocks = [Block("text", 0, "", self.settings.none_text)]
+                view = SectionView(spec.key, title, Layout.NARRATIVE.value, blocks)
+            if view is not None:
+                views.append(view)
         return views
+
+    def _layout_view(
+        self, spec: SectionSpec, title: str, section: Section | None, path: FieldPath
+    ) -> SectionView | None:
+        """The section laid out from figures, the writer's own text with it; None when the
+        content has no data for the layout."""
+        layout = spec.layout
+        if layout is Layout.GENERAL_BUDGET and self.year.budget is not None:
+            lead: list[str] = []
+            blocks: list[Block] = []
+            if section is not None:
+                lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
+                rest = section.model_copy(update={"text": []})
+                blocks = self._blocks(rest, 1, path)
+            return SectionView(spec.key, title, layout.value, blocks, lead)
+        if layout is Layout.KEY_OVERVIEW and self.figures.key_projects:
+            return self._key_overview(spec.key, title, section, path)
+        if layout in TABLE_LAYOUTS:
+            tables = self._layout_tables(layout)
+            if tables:
+                blocks = self._blocks(section, 1, path) if section else []
+                return SectionView(spec.key, title, layout.value, blocks, tables=tables)
+        return None
 
     def _listed(self, section: Section) -> list[str]:
         """The texts a section's `numbered_from` names: the unit's or the key projects' goals."""
@@ -315,7 +344,7 @@ class ContextBuilder:
 
     def _attachments(self) -> list[AttachmentView]:
         """The kind's attached forms that the content has data for, numbered in order."""
-        settings = self.kind.settings
+        settings = self.settings
         views = []
         for spec in settings.attachments:
             tables = self._form_tables(spec)
@@ -417,7 +446,7 @@ class ContextBuilder:
         """A 指标值 in the kind's words: ≥95% → '95%或以上' when the kind says so."""
         if measure is None:
             return ""
-        style = self.kind.settings.target_styles.get(measure.direction or "")
+        style = self.settings.target_styles.get(measure.direction or "")
         if style is None:
             return measure.text
         return patterns.fill(style, {"value": measure.text.lstrip("≥≤=＝><＞＜ ")})

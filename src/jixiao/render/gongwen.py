@@ -59,6 +59,7 @@ PARAGRAPH_STYLES: dict[str, Look] = {
     "Form Subtitle": Look(KAITI, align=WD_ALIGN_PARAGRAPH.CENTER, indent_chars=0),
     "Form Note": Look(FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.LEFT, indent_chars=0),
     "Unit Note": Look(FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),
+    "Closing": Look(FANGSONG, align=WD_ALIGN_PARAGRAPH.RIGHT, indent_chars=0),  # 落款
 }
 """Paragraph styles by their built-in names (Word shows them as 标题 1 …)."""
 
