@@ -35,7 +35,13 @@ SEED = int(os.environ.get("JIXIAO_FUZZ_SEED") or 12)
 SECONDS = 10
 """The longest one case may take before it counts as a hang."""
 
-SAMPLES = {"lukou-zzb": 2023, "kaifu-zzb": 2022, "yunxi-zzb": 2022, "conghua-zzb": 2022}
+SAMPLES = {
+    "lukou-zzb": 2023,
+    "kaifu-zzb": 2022,
+    "yunxi-zzb": 2022,
+    "conghua-zzb": 2022,
+    "maoming-fgj": 2021,
+}
 TOKEN = re.compile(r"\d+(?:\.\d+)?|[A-Za-z_]+|[\u4e00-\u9fff]+|\S")
 NASTY = [
     "", "-", "0", "-1", "1e999999", "1E+100000000", "9" * 400, "0.0000001", "!!int", "!!float",
