@@ -15,7 +15,8 @@ from pydantic import Field
 
 from jixiao import patterns
 from jixiao.errors import ContentError, Finding, error
-from jixiao.loading import Source, load
+from jixiao.formspec import load_form
+from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
 from jixiao.render.document import open_template
@@ -44,13 +45,14 @@ class Layout(StrEnum):
     EVALUATORS = "evaluators"  # 评价人员 and the signature blocks
 
 
-class Form(StrEnum):
-    """The attached forms jixiao can compute."""
-
-    BASIC_DATA = "basic_data"  # 部门整体支出绩效评价基础数据表
-    OVERALL_EVALUATION = "overall_evaluation"  # 部门整体支出绩效自评表
-    PROJECT_EVALUATION = "project_evaluation"  # 项目支出绩效自评表（每个重点项目一张）
-    SCORE_TABLE = "score_table"  # 评分表（只列扣分项时不附）
+FORM_LAYOUTS = (
+    Layout.KEY_OVERVIEW,
+    Layout.PROFILE,
+    Layout.INSTITUTIONS,
+    Layout.GOAL_TABLES,
+    Layout.EVALUATORS,
+)
+"""Layouts whose tables are the kind's form declaration of the same name (forms/<layout>.yaml)."""
 
 
 class SectionSpec(Model):
@@ -67,7 +69,9 @@ class SectionSpec(Model):
 class AttachmentSpec(Model):
     """An attached form: which one, its title, whether it is laid out on landscape pages."""
 
-    form: Form = Field(title="表格")
+    form: str = Field(
+        title="表格", description="表格声明的名字：forms/<名字>.yaml，或 templates/_forms/ 中共用的"
+    )
     title: str = Field(title="标题", description="可用 {{ … }} 表达式")
     subtitle: str | None = Field(None, title="副标题")
     landscape: bool = Field(False, title="横向页面")
@@ -147,7 +151,7 @@ def load_kind(
         )
     source = load(folder / KIND_FILE)
     kind = Kind(folder, validate(source, KindSettings), source)
-    findings = pattern_findings(source)
+    findings = pattern_findings(source) + form_findings(templates, kind)
     try:
         open_template(kind.template)  # once a process for each version of the file
     except ContentError as exc:
@@ -155,6 +159,25 @@ def load_kind(
     if findings:
         raise ContentError(findings)
     return kind
+
+
+def form_findings(templates: Path, kind: Kind) -> list[Finding]:
+    """What is wrong with the form declarations the kind's attachments and sections name."""
+    wanted: list[tuple[str, FieldPath]] = [
+        (spec.form, ("attachments", i, "form")) for i, spec in enumerate(kind.settings.attachments)
+    ]
+    wanted += [
+        (spec.layout.value, ("sections", i, "layout"))
+        for i, spec in enumerate(kind.settings.sections)
+        if spec.layout in FORM_LAYOUTS
+    ]
+    findings: list[Finding] = []
+    for name, at in wanted:
+        try:
+            load_form(templates, kind.name, name, kind.source, at)
+        except ContentError as exc:
+            findings += [f for f in exc.findings if f not in findings]
+    return findings
 
 
 def pattern_findings(source: Source) -> list[Finding]:

@@ -7,12 +7,13 @@ section breaks are handed over as markers (see placeholders.py).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from jixiao import forms, patterns
+from jixiao import forms, formspec, patterns
 from jixiao.compute import Figures, GroupFigures, KeyProjectFigures
-from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, WhenEmpty
+from jixiao.kinds import FORM_LAYOUTS, Kind, Layout, WhenEmpty
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
 from jixiao.model.indicators import Measure, Target
@@ -100,6 +101,15 @@ class AttachmentView:
     subtitle: str
     tables: list[str]
     notes: list[str]
+
+
+@dataclass(frozen=True)
+class ProfileTexts:
+    """The 基本概况 texts a form shows, rendered: duties, the year's tasks, its achievements."""
+
+    duties: list[str]
+    tasks: list[str]
+    achievements: list[str]
 
 
 def writer_names(unit: Unit, figures: Figures) -> dict[str, Any]:
@@ -194,7 +204,7 @@ class ContextBuilder:
     def _sections(self) -> list[SectionView]:
         views = []
         none_text = self.kind.settings.none_text
-        for spec in self.kind.settings.sections:
+        for index, spec in enumerate(self.kind.settings.sections):
             section = self.content.get(spec.key)
             path: FieldPath = (self.field, spec.key)
             title = spec.title
@@ -205,11 +215,12 @@ class ContextBuilder:
                     views.append(SectionView(spec.key, title, spec.layout.value))
                     continue
             elif spec.layout is Layout.KEY_OVERVIEW:
-                if self.figures.key_projects:
-                    views.append(self._key_overview(spec.key, title, section, path))
+                tables = self._form_tables(spec.layout.value, ("sections", index, "layout"))
+                if tables:
+                    views.append(self._key_overview(spec.key, title, section, path, tables[0]))
                     continue
-            elif spec.layout in TABLE_LAYOUTS:
-                tables = self._layout_tables(spec.layout)
+            elif spec.layout in FORM_LAYOUTS:
+                tables = self._form_tables(spec.layout.value, ("sections", index, "layout"))
                 if tables:
                     blocks = self._blocks(section, 1, path) if section else []
                     views.append(
@@ -268,7 +279,7 @@ class ContextBuilder:
         return blocks
 
     def _key_overview(
-        self, key: str, title: str, section: Section | None, path: FieldPath
+        self, key: str, title: str, section: Section | None, path: FieldPath, table: str
     ) -> SectionView:
         """重点项目支出基本情况: lead text and the project table, then the writer's subsections."""
         lead: list[str] = []
@@ -277,9 +288,6 @@ class ContextBuilder:
             lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
             rest = section.model_copy(update={"text": []})
             blocks = self._blocks(rest, 1, path)
-        table = self.placeholders.table(
-            forms.key_projects_grid(self.figures, self.unit.budget_level)
-        )
         return SectionView(key, title, Layout.KEY_OVERVIEW.value, blocks, lead, table)
 
     def _budget(self) -> BudgetView | None:
@@ -317,8 +325,8 @@ class ContextBuilder:
         """The kind's attached forms that the content has data for, numbered in order."""
         settings = self.kind.settings
         views = []
-        for spec in settings.attachments:
-            tables = self._form_tables(spec)
+        for index, spec in enumerate(settings.attachments):
+            tables = self._form_tables(spec.form, ("attachments", index, "form"))
             if not tables:
                 continue
             number = settings.attachment_start + len(views)
@@ -337,51 +345,60 @@ class ContextBuilder:
     def _kind_text(self, text: str, path: FieldPath) -> str:
         return self.narrative.render(text, self.kind.source, path)
 
-    def _form_tables(self, spec: AttachmentSpec) -> list[str]:
-        figures, table = self.figures, self.placeholders.table
-        if spec.form is Form.BASIC_DATA and figures.basic_data is not None:
-            return [table(forms.basic_data_grid(figures, figures.basic_data))]
-        if spec.form is Form.OVERALL_EVALUATION and figures.evaluation is not None:
-            return [
-                table(g)
-                for g in forms.overall_evaluation_grids(
-                    figures, self.unit.full_name, self.unit.budget_level
-                )
-            ]
-        scores = figures.scores
-        if spec.form is Form.SCORE_TABLE and scores is not None and scores.complete:
-            return [table(forms.score_grid(scores))]
-        if spec.form is Form.PROJECT_EVALUATION:
-            return [
-                table(grid)
-                for project in figures.key_projects
-                for grid in forms.project_evaluation_grids(project)
-            ]
-        return []
+    def _form_tables(self, name: str, at: FieldPath) -> list[str]:
+        """The table markers of the kind's form declaration `name` (named at `at` of kind.yaml),
+        none when the content has no data for it."""
+        templates, kind = self.kind.folder.parent, self.kind.name
+        spec, source = formspec.load_form(templates, kind, name, self.kind.source, at)
 
-    def _layout_tables(self, layout: Layout) -> list[str]:
-        """The tables of a form section (岳阳 评价表), or none when the content has no data."""
-        year, figures, table = self.year, self.figures, self.placeholders.table
-        if layout is Layout.PROFILE and year.profile is not None:
-            path: FieldPath = ("profile",)
-            profile = year.profile
-            grid = forms.profile_grid(
-                self.unit.contact,
-                figures.staffing,
-                self.narrative.paragraphs(profile.duties, self.source, (*path, "duties")),
-                self._texts(profile.tasks, (*path, "tasks")),
-                self._texts(profile.achievements, (*path, "achievements")),
-            )
-            return [table(grid)]
-        if layout is Layout.INSTITUTIONS and figures.institutions is not None:
-            return [table(g) for g in forms.institution_grids(figures.institutions)]
-        if layout is Layout.GOAL_TABLES and (year.goals or year.targets):
-            goals = self._texts(year.goals, ("goals",))
-            results = self._texts(year.results, ("results",))
-            return [table(forms.goals_grid(goals, results, figures.targets, figures.scores))]
-        if layout is Layout.EVALUATORS and year.evaluators:
-            return [table(forms.evaluators_grid(year.evaluators, self.unit.full_name))]
-        return []
+        def include(other: str) -> formspec.FormSpec:
+            return formspec.load_form(templates, kind, other, source)[0]
+
+        grids = forms.build(spec, self._scope, include, source)
+        return [self.placeholders.table(g) for g in grids]
+
+    @functools.cached_property
+    def _scope(self) -> forms.LazyScope:
+        """The names a form declaration may read: the figures, the unit, rendered texts."""
+        f, unit, year = self.figures, self.unit, self.year
+        return forms.LazyScope(
+            {
+                "year": lambda: f.year,
+                "prior_year": lambda: f.prior_year,
+                "level": lambda: unit.budget_level,
+                "unit_name": lambda: unit.full_name,
+                "unit": lambda: unit,
+                "contact": lambda: unit.contact,
+                "staffing": lambda: f.staffing,
+                "basic": lambda: f.basic,
+                "projects": lambda: f.projects,
+                "income": lambda: f.income,
+                "basic_data": lambda: f.basic_data,
+                "evaluation": lambda: f.evaluation,
+                "key_projects": lambda: f.key_projects,
+                "key_total": lambda: f.key_total,
+                "key_district": lambda: f.key_district,
+                "institutions": lambda: f.institutions,
+                "scores": lambda: f.scores,
+                "targets": lambda: f.targets,
+                "goals": lambda: self._texts(year.goals, ("goals",)),
+                "results": lambda: self._texts(year.results, ("results",)),
+                "profile": self._profile,
+                "evaluators": lambda: year.evaluators,
+            }
+        )
+
+    def _profile(self) -> ProfileTexts | None:
+        """The 基本概况 texts rendered, or None when the content has none."""
+        profile = self.year.profile
+        if profile is None:
+            return None
+        path: FieldPath = ("profile",)
+        return ProfileTexts(
+            self.narrative.paragraphs(profile.duties, self.source, (*path, "duties")),
+            self._texts(profile.tasks, (*path, "tasks")),
+            self._texts(profile.achievements, (*path, "achievements")),
+        )
 
     def _projects(self) -> list[ProjectView]:
         """Each key project's analysis, its texts rendered with `project` naming its figures."""
@@ -422,5 +439,3 @@ class ContextBuilder:
             return measure.text
         return patterns.fill(style, {"value": measure.text.lstrip("≥≤=＝><＞＜ ")})
 
-
-TABLE_LAYOUTS = (Layout.PROFILE, Layout.INSTITUTIONS, Layout.GOAL_TABLES, Layout.EVALUATORS)

@@ -1,0 +1,218 @@
+"""Form declarations: an attached form or a table section as data (templates/<kind>/forms/*.yaml).
+
+A declaration lists tables; a table lists its columns and its rows; a row is fixed cells,
+cells repeated `each` item of a list, or cells repeated over the leaves of a `tree` (一级 /
+二级 … levels, a cell merged over the rows of its level). A cell shows literal text — with
+`{year}`, `{prior_year}`, `{level}`, `{unit_name}`, `{n}` or a dotted path `{row.name}` as
+placeholders — or a figure read by a dotted path (`value: evaluation.funds.actual`) and
+formatted one of a fixed set of ways. Paths read only the fields the sandbox's plain data
+shows (see plain.py). The builder is `jixiao.forms.build`.
+"""
+
+from __future__ import annotations
+
+import string
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+
+from jixiao import patterns
+from jixiao.errors import ContentError, Finding
+from jixiao.loading import FieldPath, Source, load
+from jixiao.messages import say
+from jixiao.model.common import Model
+from jixiao.render.grid import Align
+from jixiao.validate import validate
+
+FORMS_DIR = "forms"
+"""The folder of a kind's form declarations."""
+SHARED_DIR = "_forms"
+"""The folder under templates/ of the declarations several kinds share."""
+
+NAMES = ("year", "prior_year", "level", "unit_name", "n")
+"""Placeholders every cell text may use besides dotted paths: 2023, 2022, 区级, the unit, the
+row's number in its `each` or tree level."""
+
+
+class Format(StrEnum):
+    """How a figure is written in a cell."""
+
+    AMOUNT = "amount"  # 万元 without trailing zeros: 12.5
+    SCORE = "score"  # a score or points, as amounts: 9.5
+    RATE = "rate"  # a ratio as a percent: 95.12%
+    TEXT = "text"  # as written (a count, a name, an indicator value)
+    LINES = "lines"  # a list, one paragraph each
+    NUMBERED = "numbered"  # a list, one numbered paragraph each (`item` pattern)
+    ITEMS = "items"  # one item as written, several numbered
+    BASIS = "basis"  # a rate-scored 评分表 item: why it lost points (预算调整率5.60%)
+
+
+class CellSpec(Model):
+    """One cell: literal text or a figure, its spans, alignment and when it is written."""
+
+    text: str | list[str] = Field("", title="文字", description="可用 {year} {level} {n} 或路径")
+    first: str | list[str] | None = Field(None, title="首行文字", description="each 的第一行用")
+    value: str | None = Field(None, title="数据路径", description="如 evaluation.funds.actual")
+    format: Format = Field(Format.TEXT, title="格式")
+    item: str = Field("{n}.{text}", title="编号样式", description="numbered 各项，可用 {n} {text}")
+    blank: str = Field("", title="无数据时")
+    otherwise: CellSpec | None = Field(None, title="无数据时改用")
+    cols: int = Field(1, ge=1, title="跨列")
+    rows: int = Field(1, ge=1, title="跨行")
+    span_next: bool = Field(False, title="向下跨过下一行组的全部行")
+    merge: str | None = Field(None, title="合并于层级", description="tree 的层级名")
+    align: Align = Field(Align.CENTER, title="对齐")
+    aligns: list[Align] = Field(default_factory=list, title="各段对齐")
+    when: str | None = Field(None, title="仅当路径有值")
+    unless: str | None = Field(None, title="仅当路径无值")
+
+
+Cells = list[CellSpec | str]
+
+
+class ColumnSpec(Model):
+    """A column: its heading, width, and the figure an `each` row writes in it."""
+
+    label: str | list[str] = Field("", title="表头")
+    width: float = Field(1.0, gt=0, title="宽度")
+    value: str | None = Field(None, title="数据路径")
+    text: str | list[str] = Field("", title="文字")
+    first: str | list[str] | None = Field(None, title="首行文字")
+    format: Format = Field(Format.TEXT, title="格式")
+    blank: str = Field("", title="无数据时")
+    align: Align = Field(Align.CENTER, title="对齐")
+
+    def cell(self) -> CellSpec:
+        """The cell an `each` row writes in this column."""
+        return CellSpec(
+            text=self.text,
+            first=self.first,
+            value=self.value,
+            format=self.format,
+            blank=self.blank,
+            align=self.align,
+        )
+
+
+class Level(Model):
+    """One level of a tree: the name its item has in a cell's paths, and the list it walks."""
+
+    name: str = Field(title="层级名")
+    each: str = Field("", title="子项字段", description="上一层的哪个字段列出本层；首层不写")
+
+
+class RowSpec(Model):
+    """Fixed cells, cells for `each` item of a list, or cells for each leaf of a `tree`."""
+
+    cells: Cells | None = Field(None, title="单元格", description="省略时按列（columns）")
+    labels: bool = Field(False, title="表头行", description="写各列的 label")
+    each: str | list[str] | None = Field(None, title="逐项", description="列表的路径")
+    name: str = Field("row", title="逐项时每项的名字", alias="as")
+    start: int = Field(1, title="编号起始")
+    tree: str | None = Field(None, title="树的路径", description="如 evaluation.groups")
+    levels: list[Level] = Field(default_factory=list, title="树的各层")
+    when: str | list[str] | None = Field(None, title="仅当路径有值")
+
+
+class TableSpec(Model):
+    """One table: widths (or columns), rows, repeated header rows, font size."""
+
+    include: str | None = Field(None, title="引用另一表单的表格")
+    widths: list[float] = Field(default_factory=list, title="列宽")
+    columns: list[ColumnSpec] = Field(default_factory=list, title="列")
+    header_rows: int = Field(0, ge=0, title="跨页重复的表头行数")
+    rows: list[RowSpec] = Field(default_factory=list, title="行")
+    when: str | list[str] | None = Field(None, title="仅当路径有值")
+
+
+class FormSpec(Model):
+    """A form declaration: when it is shown, whether once per item, and its tables."""
+
+    name: str = Field("", title="名称")
+    when: str | list[str] | None = Field(None, title="仅当路径有值")
+    each: str | None = Field(None, title="每项一份", description="如 key_projects")
+    name_each: str = Field("item", title="每项的名字", alias="as")
+    bind: dict[str, str] = Field(
+        default_factory=dict, title="每项另取的名字", description="如 evaluation: project.evaluation"
+    )
+    tables: list[TableSpec] = Field(title="表格")
+
+
+def form_file(templates: Path, kind: str, name: str) -> Path:
+    """The declaration `name` of the kind: its own forms/ first, then templates/_forms/."""
+    own = templates / kind / FORMS_DIR / f"{name}.yaml"
+    return own if own.is_file() else templates / SHARED_DIR / f"{name}.yaml"
+
+
+@cache
+def _loaded(file: Path, stamp: float) -> tuple[FormSpec, Source]:
+    source = load(file)
+    spec = validate(source, FormSpec)
+    findings = text_findings(source)
+    if findings:
+        raise ContentError(findings)
+    return spec, source
+
+
+def load_form(
+    templates: Path, kind: str, name: str, asked: Source, at: FieldPath = ()
+) -> tuple[FormSpec, Source]:
+    """The declaration `name` of `kind` and its file, validated once a process for each
+    version of the file; ContentError at the line of `asked` that names it if there is none."""
+    file = form_file(templates, kind, name)
+    if not file.is_file():
+        where = asked.error(at, say("form_unknown", form=name), say("form_unknown_hint", kind=kind))
+        raise ContentError([where])
+    spec, source = _loaded(file, file.stat().st_mtime)
+    for index, table in enumerate(spec.tables):
+        if table.include:
+            load_form(templates, kind, table.include, source, ("tables", index, "include"))
+    return spec, source
+
+
+def placeholders(pattern: str) -> list[str]:
+    """The placeholder names of a cell text, in order (empty when it has none)."""
+    return [name for _lit, name, _s, _c in string.Formatter().parse(pattern) if name is not None]
+
+
+def text_findings(source: Source) -> list[Finding]:
+    """Cell texts whose placeholders are neither a fixed name nor a dotted path, at their line."""
+    found: list[Finding] = []
+
+    def walk(node: object, path: FieldPath) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("text", "first", "label", "item"):
+                    texts = value if isinstance(value, list) else [value]
+                    for i, text in enumerate(texts):
+                        sub = (*path, key, i) if isinstance(value, list) else (*path, key)
+                        found.extend(_pattern_findings(source, sub, text, key == "item"))
+                else:
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*path, index))
+
+    walk(source.data, ())
+    return found
+
+
+def _pattern_findings(source: Source, path: FieldPath, text: object, item: bool) -> list[Finding]:
+    if not isinstance(text, str):
+        return []
+    allowed = ("n", "text") if item else NAMES
+    try:
+        names = placeholders(text)
+    except ValueError:
+        names = ["{"]
+    wrong = [n for n in names if n not in allowed and not (not item and is_path(n))]
+    if not wrong:
+        return patterns.findings(source, path, text, (*allowed, *names)) if names else []
+    return patterns.findings(source, path, text, allowed)
+
+
+def is_path(name: str) -> bool:
+    """Whether `name` is a dotted path of names (`row.name`, `projects.by_kind.专项资金`)."""
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
