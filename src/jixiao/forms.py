@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jixiao import patterns
@@ -24,6 +25,7 @@ from jixiao.formspec import (
     Level,
     RowSpec,
     TableSpec,
+    load_form,
     placeholders,
 )
 from jixiao.loading import FieldPath, Source
@@ -71,6 +73,8 @@ class Bound(Mapping[str, Any]):
     __slots__ = ("_inner", "_outer")
 
     def __init__(self, outer: Scope, inner: dict[str, Any]) -> None:
+        if isinstance(outer, Bound):  # one level of lookup however deep the rows nest
+            outer, inner = outer._outer, {**outer._inner, **inner}
         self._outer, self._inner = outer, inner
 
     def __getitem__(self, name: str) -> Any:
@@ -153,7 +157,9 @@ def shown(value: Any, fmt: Format, item: str) -> str | tuple[str, ...]:
     if fmt is Format.NUMBERED:
         return numbered(list(value), item) or ("",)
     if fmt is Format.ITEMS:
-        return "" if not value else str(value[0]) if len(value) == 1 else numbered(list(value), item)
+        return (
+            "" if not value else str(value[0]) if len(value) == 1 else numbered(list(value), item)
+        )
     if fmt is Format.BASIS:
         return basis(value)
     return str(value)
@@ -201,10 +207,8 @@ def _content(spec: CellSpec, scope: Scope, first: bool) -> str | tuple[str, ...]
     return written
 
 
-def _cell(spec: CellSpec | str, scope: Scope, first: bool, marks: Mapping[str, int]) -> Cell | None:
+def _cell(spec: CellSpec, scope: Scope, first: bool, marks: Mapping[str, int]) -> Cell | None:
     """The cell of a spec in a row, or None where it is not written (a merge, `when`)."""
-    if isinstance(spec, str):
-        return Cell(fill(spec, scope))
     rows = spec.rows
     if spec.merge is not None:
         if spec.merge not in marks:
@@ -224,7 +228,7 @@ def _cell(spec: CellSpec | str, scope: Scope, first: bool, marks: Mapping[str, i
 
 
 def _row(
-    cells: list[CellSpec | str], scope: Scope, first: bool = False, marks: Mapping[str, int] = {}
+    cells: list[CellSpec], scope: Scope, first: bool = False, marks: Mapping[str, int] = {}
 ) -> Row:
     return [c for spec in cells if (c := _cell(spec, scope, first, marks)) is not None]
 
@@ -284,7 +288,7 @@ def table_grid(table: TableSpec, scope: Scope) -> Grid:
     declaration too."""
     blocks = [_rows(r, table, scope) for r in table.rows]
     for index, spec in enumerate(table.rows):
-        if not any(isinstance(c, CellSpec) and c.span_next for c in spec.cells or []):
+        if not any(c.span_next for c in spec.cells or []):
             continue
         below = len(blocks[index + 1]) if index + 1 < len(blocks) else 0
         for row in blocks[index]:
@@ -305,12 +309,17 @@ def _source_of(spec: RowSpec, position: int, row: Row) -> CellSpec | None:
     cells = spec.cells or []
     if len(cells) != len(row):
         return None
-    found = cells[position]
-    return found if isinstance(found, CellSpec) else None
+    return cells[position]
 
 
 Includer = Callable[[str], FormSpec]
 """Reads the declaration another one's table includes."""
+
+
+def declared(templates: Path, kind: str, name: str, scope: Scope) -> list[Grid]:
+    """The grids of the declaration `name` of `kind` (see formspec.form_file) for `scope`."""
+    spec, source = load_form(templates, kind, name)
+    return build(spec, scope, lambda other: load_form(templates, kind, other, source)[0], source)
 
 
 def build(spec: FormSpec, scope: Scope, include: Includer, source: Source) -> list[Grid]:
@@ -361,7 +370,13 @@ def _where(node: object, path: str, at: FieldPath = ()) -> FieldPath | None:
     """The field path in a declaration of the first value that uses `path`."""
     if isinstance(node, str):
         return at if path in node else None
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     for key, value in items:
         found = _where(value, path, (*at, key))
         if found is not None:

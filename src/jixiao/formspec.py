@@ -11,17 +11,19 @@ shows (see plain.py). The builder is `jixiao.forms.build`.
 
 from __future__ import annotations
 
+import difflib
 import string
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from jixiao import patterns
-from jixiao.errors import ContentError, Finding
+from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import FieldPath, Source, load
-from jixiao.messages import say
+from jixiao.messages import listing, say
 from jixiao.model.common import Model
 from jixiao.render.grid import Align
 from jixiao.validate import validate
@@ -30,6 +32,33 @@ FORMS_DIR = "forms"
 """The folder of a kind's form declarations."""
 SHARED_DIR = "_forms"
 """The folder under templates/ of the declarations several kinds share."""
+
+ROOTS = (
+    "year",
+    "prior_year",
+    "level",
+    "unit_name",
+    "unit",
+    "contact",
+    "staffing",
+    "basic",
+    "projects",
+    "income",
+    "basic_data",
+    "evaluation",
+    "key_projects",
+    "key_total",
+    "key_district",
+    "institutions",
+    "scores",
+    "targets",
+    "goals",
+    "results",
+    "profile",
+    "evaluators",
+)
+"""The names a path starts with (docs/kinds.md lists their fields), besides those a
+declaration binds itself: an `each` item (`as`, default `row`), a tree level, `bind`."""
 
 NAMES = ("year", "prior_year", "level", "unit_name", "n")
 """Placeholders every cell text may use besides dotted paths: 2023, 2022, 区级, the unit, the
@@ -58,7 +87,9 @@ class CellSpec(Model):
     format: Format = Field(Format.TEXT, title="格式")
     item: str = Field("{n}.{text}", title="编号样式", description="numbered 各项，可用 {n} {text}")
     blank: str = Field("", title="无数据时")
-    otherwise: CellSpec | None = Field(None, title="无数据时改用")
+    otherwise: Annotated[CellSpec, BeforeValidator(_text_cell)] | None = Field(
+        None, title="无数据时改用"
+    )
     cols: int = Field(1, ge=1, title="跨列")
     rows: int = Field(1, ge=1, title="跨行")
     span_next: bool = Field(False, title="向下跨过下一行组的全部行")
@@ -69,7 +100,12 @@ class CellSpec(Model):
     unless: str | None = Field(None, title="仅当路径无值")
 
 
-Cells = list[CellSpec | str]
+def _text_cell(value: object) -> object:
+    """A cell written as plain text is a cell of that text."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+Cells = list[Annotated[CellSpec, BeforeValidator(_text_cell)]]
 
 
 class ColumnSpec(Model):
@@ -135,7 +171,9 @@ class FormSpec(Model):
     each: str | None = Field(None, title="每项一份", description="如 key_projects")
     name_each: str = Field("item", title="每项的名字", alias="as")
     bind: dict[str, str] = Field(
-        default_factory=dict, title="每项另取的名字", description="如 evaluation: project.evaluation"
+        default_factory=dict,
+        title="每项另取的名字",
+        description="如 evaluation: project.evaluation",
     )
     tables: list[TableSpec] = Field(title="表格")
 
@@ -149,21 +187,25 @@ def form_file(templates: Path, kind: str, name: str) -> Path:
 @cache
 def _loaded(file: Path, stamp: float) -> tuple[FormSpec, Source]:
     source = load(file)
-    spec = validate(source, FormSpec)
-    findings = text_findings(source)
+    findings = text_findings(source) + path_findings(source)
+    try:
+        spec = validate(source, FormSpec)
+    except ContentError as exc:
+        raise ContentError(exc.findings + findings) from None
     if findings:
         raise ContentError(findings)
     return spec, source
 
 
 def load_form(
-    templates: Path, kind: str, name: str, asked: Source, at: FieldPath = ()
+    templates: Path, kind: str, name: str, asked: Source | None = None, at: FieldPath = ()
 ) -> tuple[FormSpec, Source]:
     """The declaration `name` of `kind` and its file, validated once a process for each
     version of the file; ContentError at the line of `asked` that names it if there is none."""
     file = form_file(templates, kind, name)
     if not file.is_file():
-        where = asked.error(at, say("form_unknown", form=name), say("form_unknown_hint", kind=kind))
+        message, hint = say("form_unknown", form=name), say("form_unknown_hint", kind=kind)
+        where = asked.error(at, message, hint) if asked else error(None, None, name, message, hint)
         raise ContentError([where])
     spec, source = _loaded(file, file.stat().st_mtime)
     for index, table in enumerate(spec.tables):
@@ -189,6 +231,11 @@ def text_findings(source: Source) -> list[Finding]:
                     for i, text in enumerate(texts):
                         sub = (*path, key, i) if isinstance(value, list) else (*path, key)
                         found.extend(_pattern_findings(source, sub, text, key == "item"))
+                elif key == "cells" and isinstance(value, list):
+                    for i, cell in enumerate(value):
+                        if isinstance(cell, str):  # a cell written as its text
+                            found.extend(_pattern_findings(source, (*path, key, i), cell, False))
+                    walk(value, (*path, key))
                 else:
                     walk(value, (*path, key))
         elif isinstance(node, list):
@@ -216,3 +263,68 @@ def _pattern_findings(source: Source, path: FieldPath, text: object, item: bool)
 def is_path(name: str) -> bool:
     """Whether `name` is a dotted path of names (`row.name`, `projects.by_kind.专项资金`)."""
     return bool(name) and all(part.isidentifier() for part in name.split("."))
+
+
+PATH_KEYS = ("value", "when", "unless", "each", "tree")
+"""The fields of a declaration that hold paths (or lists of paths)."""
+
+
+def path_findings(source: Source) -> list[Finding]:
+    """Paths that start with a name neither jixiao gives a form nor the declaration binds, at
+    their line, with the closest valid name."""
+    bound = {"n", "row", "item", *_bound(source.data)}
+    known = sorted({*ROOTS, *bound})
+    found: list[Finding] = []
+
+    def check(path: object, at: FieldPath) -> None:
+        if not isinstance(path, str):
+            return
+        head = path.split(".")[0]
+        if is_path(path) and head in known:
+            return
+        close = difflib.get_close_matches(head, known, n=1, cutoff=0.5)
+        hint = say("form_name_unknown_hint", names=listing(known))
+        if close:
+            hint = say("form_name_unknown_close", close=close[0]) + " " + hint
+        found.append(source.error(at, say("form_name_unknown", path=path), hint))
+
+    def walk(node: object, at: FieldPath) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in PATH_KEYS and not (key == "each" and _is_level(at)):
+                    for i, path in enumerate(value if isinstance(value, list) else [value]):
+                        check(path, (*at, key, i) if isinstance(value, list) else (*at, key))
+                elif key == "bind" and isinstance(value, dict):
+                    for name, path in value.items():
+                        check(path, (*at, key, name))
+                else:
+                    walk(value, (*at, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*at, index))
+
+    walk(source.data, ())
+    return found
+
+
+def _is_level(at: FieldPath) -> bool:
+    """Whether the node at `at` is a tree level (its `each` names a field, not a path)."""
+    return len(at) >= 2 and at[-2] == "levels"
+
+
+def _bound(node: object) -> set[str]:
+    """The names a declaration binds: `as`, tree level names, `bind` keys."""
+    names: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "as" and isinstance(value, str):
+                names.add(value)
+            elif key == "levels" and isinstance(value, list):
+                names.update(v["name"] for v in value if isinstance(v, dict) and "name" in v)
+            elif key == "bind" and isinstance(value, dict):
+                names.update(str(k) for k in value)
+            names.update(_bound(value))
+    elif isinstance(node, list):
+        for value in node:
+            names.update(_bound(value))
+    return names

@@ -348,13 +348,9 @@ class ContextBuilder:
     def _form_tables(self, name: str, at: FieldPath) -> list[str]:
         """The table markers of the kind's form declaration `name` (named at `at` of kind.yaml),
         none when the content has no data for it."""
-        templates, kind = self.kind.folder.parent, self.kind.name
-        spec, source = formspec.load_form(templates, kind, name, self.kind.source, at)
-
-        def include(other: str) -> formspec.FormSpec:
-            return formspec.load_form(templates, kind, other, source)[0]
-
-        grids = forms.build(spec, self._scope, include, source)
+        templates = self.kind.folder.parent
+        formspec.load_form(templates, self.kind.name, name, self.kind.source, at)
+        grids = forms.declared(templates, self.kind.name, name, self._scope)
         return [self.placeholders.table(g) for g in grids]
 
     @functools.cached_property
@@ -438,4 +434,3 @@ class ContextBuilder:
         if style is None:
             return measure.text
         return patterns.fill(style, {"value": measure.text.lstrip("≥≤=＝><＞＜ ")})
-
