@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -146,12 +146,24 @@ def basis(item: Any) -> str:
     return item.rate_label + (pct(item.rate) if item.rate.is_finite() else "")
 
 
+@lru_cache(maxsize=8192)
+def _num(value: Decimal | int) -> str:
+    """`num`, remembered: a form writes the same few figures many times, and babel is slow."""
+    return num(value)
+
+
+@lru_cache(maxsize=8192)
+def _pct(value: Decimal) -> str:
+    """`pct`, remembered."""
+    return pct(value)
+
+
 def shown(value: Any, fmt: Format, item: str) -> str | tuple[str, ...]:
     """A figure as a cell writes it: the one place a form formats a value."""
     if fmt in (Format.AMOUNT, Format.SCORE):
-        return num(value)
+        return _num(value)
     if fmt is Format.RATE:
-        return pct(value)
+        return _pct(value)
     if fmt is Format.LINES:
         return tuple(str(v) for v in value) or ("",)
     if fmt is Format.NUMBERED:
@@ -170,7 +182,7 @@ def _auto(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return num(value)
+        return _num(value)
     return str(value)
 
 
