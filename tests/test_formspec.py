@@ -3,11 +3,16 @@ line before anything renders, and no form label is left in Python."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, copy_samples, run_jixiao
+from docx import Document
+
+from jixiao.formspec import ROOTS
+from jixiao.project import Project, load_unit_year, prepare
+from tests.conftest import REPO, copy_samples, half_up, render, run_jixiao
 
 KEY_OVERVIEW = Path("templates/key-project/forms/key_overview.yaml")
 
@@ -92,3 +97,54 @@ def test_an_attachment_naming_no_declaration_is_an_error_in_kind_yaml(tmp_path: 
 def test_no_form_label_is_left_in_the_builder() -> None:
     builder = (REPO / "src/jixiao/forms.py").read_text(encoding="utf-8")
     assert not re.findall(r"[\u4e00-\u9fff]", builder)
+
+
+def test_a_kind_gets_a_new_form_from_yaml_alone(project_copy: Project) -> None:
+    """A declaration beside kind.yaml and one line in its attachments make a new attached form."""
+    kind = project_copy.root / "templates/key-project"
+    (kind / "forms/funds_by_project.yaml").write_text(
+        "\n".join(
+            [
+                "name: 项目资金表",
+                "when: key_projects",
+                "tables:",
+                "  - header_rows: 1",
+                "    columns:",
+                "      - {label: 序号, width: 0.6, text: '{n}'}",
+                "      - {label: 项目, width: 3, value: row.name, align: left}",
+                "      - {label: '{level}资金执行率', width: 1.2,"
+                " value: row.funds.execution_rate, format: rate}",
+                "    rows:",
+                "      - labels: true",
+                "      - each: key_projects",
+                "      - cells: [{text: 合计, cols: 2}, {value: key_total.execution_rate,"
+                " format: rate}]",
+                "",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    settings = kind / "kind.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "attachments:\n  - form: funds_by_project\n    title: 项目资金执行情况\n",
+        encoding="utf-8",
+    )
+    document = render(project_copy, "kaifu-zzb", 2022, kind="key-project")
+    table = Document(io.BytesIO(document.data)).tables[-1]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    figures = load_unit_year(project_copy, "kaifu-zzb", 2022).figures
+    assert rows[0] == ["序号", "项目", "区级资金执行率"]
+    for number, (row, project) in enumerate(zip(rows[1:-1], figures.key_projects, strict=True), 1):
+        share = project.funds.actual / project.funds.budget * 100
+        assert row[:2] == [str(number), project.name]
+        assert row[2] == f"{half_up(share)}%"
+    total = figures.key_total
+    assert total.budget
+    assert rows[-1] == ["合计", "合计", f"{half_up(total.actual / total.budget * 100)}%"]
+
+
+def test_the_names_a_path_may_start_with_are_the_names_a_form_gets(repo_project: Project) -> None:
+    unit_year = load_unit_year(repo_project, "kaifu-zzb", 2022)
+    kind = next(k for k in unit_year.kinds if k.name == "hunan-overall")
+    assert set(prepare(unit_year, kind).builder._scope) == set(ROOTS)
