@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from jixiao.forms import declared
 from jixiao.project import Project, load_unit_year, prepare
-from tests.conftest import REPO, half_up
+from tests.conftest import REPO, half_up, render
+from tests.docx_text import text_lines
 
 
 def test_project_self_evaluation_rate_and_total_recomputed(repo_project: Project) -> None:
@@ -36,3 +37,18 @@ def test_project_self_evaluation_rate_and_total_recomputed(repo_project: Project
         assert Decimal(last[-2].text) == Decimal(total[6].text) + sum(scores)
         funds.placed()
         indicators.placed()
+
+
+def test_a_kind_attaching_it_prints_the_declarations_note(project_copy: Project) -> None:
+    settings = project_copy.root / "templates/key-project/kind.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "attachments:\n  - form: project_self_evaluation\n    title: 项目支出绩效自评表\n",
+        encoding="utf-8",
+    )
+    document = render(project_copy, "kaifu-zzb", 2022, kind="key-project")
+    text = "\n".join(text_lines(document.data))
+    assert "注：1.一级指标分值统一设置为：产出指标50分" in text
+    assert text.count("全年预算数（A）") == len(
+        load_unit_year(project_copy, "kaifu-zzb", 2022).figures.key_projects
+    )

@@ -176,6 +176,9 @@ class FormSpec(Model):
         description="如 evaluation: project.evaluation",
     )
     tables: list[TableSpec] = Field(title="表格")
+    notes: list[str] = Field(
+        default_factory=list, title="表后注", description="kind.yaml 中附件未写 notes 时用"
+    )
 
 
 def form_file(templates: Path, kind: str, name: str) -> Path:

@@ -337,13 +337,17 @@ class ContextBuilder:
                     title=self._kind_text(spec.title, ("attachments", number)),
                     subtitle=self._kind_text(spec.subtitle or "", ("attachments", number)),
                     tables=tables,
-                    notes=list(spec.notes),
+                    notes=list(spec.notes) or self._form_notes(spec.form),
                 )
             )
         return views
 
     def _kind_text(self, text: str, path: FieldPath) -> str:
         return self.narrative.render(text, self.kind.source, path)
+
+    def _form_notes(self, name: str) -> list[str]:
+        """The notes (注) the form declaration `name` itself gives."""
+        return list(formspec.load_form(self.kind.folder.parent, self.kind.name, name)[0].notes)
 
     def _form_tables(self, name: str, at: FieldPath) -> list[str]:
         """The table markers of the kind's form declaration `name` (named at `at` of kind.yaml),
