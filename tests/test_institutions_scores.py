@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal as D
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from jixiao.compute import compute, score_table
 from jixiao.formatting import circled, deductions, series
-from jixiao.forms import INSTITUTION_TABLES, Column, header_rows, institution_grid, tree_rows
+from jixiao.forms import build, declared
+from jixiao.formspec import FormSpec
 from jixiao.model import Unit, Year
 from jixiao.model.scores import RateKey, ScoreTable
 from jixiao.numbering import Numberer
-from jixiao.render.grid import Cell, GridBuilder
 from jixiao.scoring import RateRule, ScoringRules, rate_score
 
 UNIT = Unit(full_name="甲单位", short_name="甲")
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def year(**fields: Any) -> Year:
@@ -149,31 +152,80 @@ def test_balance_rate_without_a_balance_or_without_a_carryover() -> None:
 
 def test_institution_grid_heading_rows_span_as_the_columns_nest() -> None:
     figures = compute(UNIT, year(institutions=[institution("局机关"), institution("中心")]))
-    caption, columns = INSTITUTION_TABLES[1]  # 支出和结余: 3 heading rows
-    grid = institution_grid(caption, columns, figures.institutions)
+    grids = declared(
+        TEMPLATES, "yueyang-form", "institutions", {"institutions": figures.institutions}
+    )
+    grid = grids[1]  # 支出和结余: 3 heading rows
     assert grid.columns == 8 and grid.header_rows == 4
     assert [len(row) for row in grid.rows] == [1, 4, 5, 2, 8, 8, 8]
     assert [c.text for c in grid.rows[-2]][:1] == ["1、局机关"]
+    assert [c.text for c in grid.rows[-3]][:1] == ["局机关及二级机构汇总"]
     grid.placed()  # spans tile the grid
 
 
-def test_header_rows_parent_spans_its_leaves_and_a_leaf_spans_down() -> None:
-    g = GridBuilder(widths=(1, 1, 1))
-    header_rows(g, (Column("甲"), Column("乙", (Column("丙"), Column("丁", (Column("戊"),))))))
-    first, second, third = g.rows
-    assert [(c.text, c.cols, c.rows) for c in first] == [("甲", 1, 3), ("乙", 2, 1)]
-    assert [(c.text, c.cols, c.rows) for c in second] == [("丙", 1, 2), ("丁", 1, 1)]
-    assert [(c.text, c.cols, c.rows) for c in third] == [("戊", 1, 1)]
+def test_declared_heading_rows_parent_spans_its_leaves_and_a_leaf_spans_down() -> None:
+    figures = compute(UNIT, year(institutions=[institution("局机关")]))
+    grid = declared(
+        TEMPLATES, "yueyang-form", "institutions", {"institutions": figures.institutions}
+    )[1]
+    first, second, third = grid.rows[1:4]
+    assert [(c.text, c.cols, c.rows) for c in first] == [
+        ("机构名称", 1, 3),
+        ("支出合计", 1, 3),
+        ("其中：", 4, 1),
+        ("结余", 2, 1),
+    ]
+    assert [(c.text, c.cols, c.rows) for c in second][:2] == [("基本支出", 1, 2), ("其中：", 2, 1)]
+    assert [(c.text, c.cols, c.rows) for c in third] == [("人员支出", 1, 1), ("公用支出", 1, 1)]
 
 
 def test_tree_rows_merge_each_level_over_its_rows() -> None:
-    g = GridBuilder(widths=(1, 1, 1))
-    tree_rows(g, [(Cell("一"), [(Cell("甲"), [["a"], ["b"]]), (Cell("乙"), [["c"]])])])
-    assert [[(c.text, c.rows) for c in row] for row in g.rows] == [
+    spec = FormSpec.model_validate(
+        {
+            "tables": [
+                {
+                    "widths": [1, 1, 1],
+                    "rows": [
+                        {
+                            "tree": "groups",
+                            "levels": [
+                                {"name": "g"},
+                                {"name": "c", "each": "categories"},
+                                {"name": "r", "each": "rows"},
+                            ],
+                            "cells": [
+                                {"text": "{g.name}", "merge": "g"},
+                                {"text": "{c.name}", "merge": "c"},
+                                {"value": "r.name"},
+                            ],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    figures = compute(UNIT, year(institutions=[institution("a"), institution("b")]))
+    one, two = figures.institutions.rows
+    total = figures.institutions.total
+    groups = [Named("一", [Named("甲", [one, two]), Named("乙", [total])])]
+    grid = build(spec, {"groups": groups}, lambda name: spec, None)  # type: ignore[arg-type]
+    assert [[(c.text, c.rows) for c in row] for row in grid[0].rows] == [
         [("一", 3), ("甲", 2), ("a", 1)],
         [("b", 1)],
-        [("乙", 1), ("c", 1)],
+        [("乙", 1), (total.name, 1)],
     ]
+
+
+@dataclass
+class Named:
+    """A tree node for the tree test: a name and the nodes under it."""
+
+    name: str
+    categories: list[Any] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[Any]:
+        return self.categories
 
 
 # the 评分表 ------------------------------------------------------------------------------
@@ -270,8 +322,6 @@ def test_shared_standard_rows_and_measured_items() -> None:
 
 
 def test_score_grid_merges_standard_and_shared_points() -> None:
-    from jixiao.forms import score_grid
-
     groups = [
         {
             "name": "效果",
@@ -294,7 +344,8 @@ def test_score_grid_merges_standard_and_shared_points() -> None:
             ],
         }
     ]
-    grid = score_grid(score_table(table(groups), {}, RULES))
+    scores = score_table(table(groups), {}, RULES)
+    (grid,) = declared(TEMPLATES, "guangzhou-overall", "score_table", {"scores": scores})
     first = grid.rows[1]
     assert [(c.text, c.rows) for c in first] == [
         (("效果", "（20分）"), 4),

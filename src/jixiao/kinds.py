@@ -15,7 +15,8 @@ from pydantic import Field
 
 from jixiao import patterns
 from jixiao.errors import ContentError, Finding, error
-from jixiao.loading import Source, load
+from jixiao.formspec import load_form
+from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
 from jixiao.model.unit import KindChoices
@@ -48,13 +49,14 @@ class Layout(StrEnum):
     EVALUATORS = "evaluators"  # 评价人员 and the signature blocks
 
 
-class Form(StrEnum):
-    """The attached forms jixiao can compute."""
-
-    BASIC_DATA = "basic_data"  # 部门整体支出绩效评价基础数据表
-    OVERALL_EVALUATION = "overall_evaluation"  # 部门整体支出绩效自评表
-    PROJECT_EVALUATION = "project_evaluation"  # 项目支出绩效自评表（每个重点项目一张）
-    SCORE_TABLE = "score_table"  # 评分表（只列扣分项时不附）
+FORM_LAYOUTS = (
+    Layout.KEY_OVERVIEW,
+    Layout.PROFILE,
+    Layout.INSTITUTIONS,
+    Layout.GOAL_TABLES,
+    Layout.EVALUATORS,
+)
+"""Layouts whose tables are the kind's form declaration of the same name (forms/<layout>.yaml)."""
 
 
 class SectionSpec(Model):
@@ -71,7 +73,9 @@ class SectionSpec(Model):
 class AttachmentSpec(Model):
     """An attached form: which one, its title, whether it is laid out on landscape pages."""
 
-    form: Form = Field(title="表格")
+    form: str = Field(
+        title="表格", description="表格声明的名字：forms/<名字>.yaml，或 templates/_forms/ 中共用的"
+    )
     title: str = Field(title="标题", description="可用 {{ … }} 表达式")
     subtitle: str | None = Field(None, title="副标题")
     landscape: bool = Field(False, title="横向页面")
@@ -133,6 +137,7 @@ FORM_READS: dict[str, tuple[str, ...]] = {
     "basic_data": ("basic_data", "budget", "income", "staffing", "overall"),
     "overall_evaluation": ("evaluation", "goals", "results", "overall", "budget"),
     "project_evaluation": ("key_projects",),
+    "project_self_evaluation": ("key_projects",),
     "score_table": SCORE_READS,
 }
 """The year-file fields each attached form is computed from."""
@@ -188,7 +193,7 @@ class Kind:
         for spec in settings.sections:
             fields.update(LAYOUT_READS[spec.layout])
         for attachment in settings.attachments:
-            fields.update(FORM_READS.get(str(attachment.form.value), ()))
+            fields.update(FORM_READS.get(attachment.form, ()))
         return frozenset(fields)
 
     def section(self, key: str) -> SectionSpec | None:
@@ -208,7 +213,7 @@ def load_kind(
 ) -> Kind:
     """The kind `name` under `templates`, or ContentError naming where it was asked for."""
     folder = templates / name
-    if not (folder / KIND_FILE).is_file():
+    if name not in available(templates):  # a folder of templates/, never a path
         raise ContentError(
             [
                 error(
@@ -222,7 +227,7 @@ def load_kind(
         )
     source = load(folder / KIND_FILE)
     kind = Kind(folder, validate(source, KindSettings), source)
-    findings = pattern_findings(source)
+    findings = pattern_findings(source) + form_findings(templates, kind)
     problem = filename_problem(kind.settings.filename)
     if problem:
         message = say("filename_pattern", pattern=kind.settings.filename, problem=problem)
@@ -234,6 +239,25 @@ def load_kind(
     if findings:
         raise ContentError(findings)
     return kind
+
+
+def form_findings(templates: Path, kind: Kind) -> list[Finding]:
+    """What is wrong with the form declarations the kind's attachments and sections name."""
+    wanted: list[tuple[str, FieldPath]] = [
+        (spec.form, ("attachments", i, "form")) for i, spec in enumerate(kind.settings.attachments)
+    ]
+    wanted += [
+        (spec.layout.value, ("sections", i, "layout"))
+        for i, spec in enumerate(kind.settings.sections)
+        if spec.layout in FORM_LAYOUTS
+    ]
+    findings: list[Finding] = []
+    for name, at in wanted:
+        try:
+            load_form(templates, kind.name, name, kind.source, at)
+        except ContentError as exc:
+            findings += [f for f in exc.findings if f not in findings]
+    return findings
 
 
 def pattern_findings(source: Source) -> list[Finding]:

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import Field
 
 from jixiao.formatting import round_half_up
-from jixiao.model.common import Model
+from jixiao.model.common import Model, Points
 from jixiao.model.indicators import Direction, Grade, Indicator, Rule
 from jixiao.model.scores import RateKey
 
@@ -41,9 +41,9 @@ class RateRule(Model):
     better: Literal["higher", "lower"] = Field(
         "higher", title="越高越好还是越低越好", description="higher 或 lower"
     )
-    limit: Decimal = Field(Decimal(1), title="标准值", description="per_point：1 即 100%")
-    step: Decimal = Field(Decimal(0), title="每个百分点扣分", description="per_point")
-    bands: list[tuple[Decimal, Decimal]] = Field(
+    limit: Points = Field(Decimal(1), title="标准值", description="per_point：1 即 100%")
+    step: Points = Field(Decimal(0), title="每个百分点扣分", description="per_point")
+    bands: list[tuple[Points, Points]] = Field(
         default_factory=list,
         title="分档（界值、得分）",
         description="bands：如 [[0.9, 5], [0.8, 4]]，达到界值（越低越好时为不超过）得该分",
@@ -54,7 +54,7 @@ class ScoringRules(Model):
     """The scoring variants a province or a report kind uses."""
 
     negative: Negative = Field("linear", title="反向指标算法", description="linear 或 ratio")
-    bands: dict[Grade, tuple[Decimal, Decimal]] = Field(
+    bands: dict[Grade, tuple[Points, Points]] = Field(
         default_factory=lambda: {
             Grade.MET: (Decimal("0.8"), ONE),
             Grade.PARTLY: (Decimal("0.6"), Decimal("0.8")),
@@ -62,8 +62,8 @@ class ScoringRules(Model):
         },
         title="定性指标各等级得分区间（占分值比例）",
     )
-    places: int = Field(2, title="得分小数位")
-    grades: list[tuple[Decimal, str]] = Field(
+    places: int = Field(2, ge=0, le=6, title="得分小数位", description="0 到 6")
+    grades: list[tuple[Points, str]] = Field(
         default_factory=lambda: [
             (Decimal(90), "优"),
             (Decimal(80), "良"),

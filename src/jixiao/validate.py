@@ -147,6 +147,9 @@ def _pydantic_words(kind: str, value: Any, ctx: dict[str, Any]) -> tuple[str, st
         if colon:
             key = colon.group(1)
             return say("yaml_fullwidth_colon", key=key), say("yaml_fullwidth_colon_hint", key=key)
+    bound = next((ctx[k] for k in ("le", "lt", "ge", "gt") if k in ctx), None)
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        return say(f"out_of_range_{kind}", value=shown, bound=bound), say("out_of_range_hint")
     if wanted is not None:
         return say(f"want_{wanted}", written=_written(value), value=shown), say(
             f"want_{wanted}_hint"

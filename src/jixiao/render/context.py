@@ -7,13 +7,14 @@ section breaks are handed over as markers (see placeholders.py).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from jixiao import forms, patterns
+from jixiao import forms, formspec, patterns
 from jixiao.compute import Figures, GroupFigures, KeyProjectFigures
 from jixiao.formatting import date
-from jixiao.kinds import AttachmentSpec, Form, Kind, Layout, SectionSpec, WhenEmpty, settings_for
+from jixiao.kinds import FORM_LAYOUTS, Kind, Layout, SectionSpec, WhenEmpty, settings_for
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
 from jixiao.model.indicators import Measure, Target
@@ -101,6 +102,15 @@ class AttachmentView:
     subtitle: str
     tables: list[str]
     notes: list[str]
+
+
+@dataclass(frozen=True)
+class ProfileTexts:
+    """The 基本概况 texts a form shows, rendered: duties, the year's tasks, its achievements."""
+
+    duties: list[str]
+    tasks: list[str]
+    achievements: list[str]
 
 
 def writer_names(unit: Unit, figures: Figures) -> dict[str, Any]:
@@ -214,13 +224,13 @@ class ContextBuilder:
         """Every section of the kind in its order: by its layout, with the writer's own text
         and subsections always shown; an empty one left out or written 无 as set."""
         views = []
-        for spec in self.settings.sections:
+        for index, spec in enumerate(self.settings.sections):
             section = self.content.get(spec.key)
             path: FieldPath = (self.field, spec.key)
             title = spec.title
             if section is not None and section.title:
                 title = self.narrative.render(section.title, self.source, (*path, "title"))
-            view = self._layout_view(spec, title, section, path)
+            view = self._layout_view(spec, title, section, path, index)
             if view is None and section is not None:
                 blocks = self._blocks(section, 1, path)
                 view = SectionView(spec.key, title, Layout.NARRATIVE.value, blocks)
@@ -232,7 +242,7 @@ class ContextBuilder:
         return views
 
     def _layout_view(
-        self, spec: SectionSpec, title: str, section: Section | None, path: FieldPath
+        self, spec: SectionSpec, title: str, section: Section | None, path: FieldPath, index: int
     ) -> SectionView | None:
         """The section laid out from figures, the writer's own text with it; None when the
         content has no data for the layout."""
@@ -245,10 +255,10 @@ class ContextBuilder:
                 rest = section.model_copy(update={"text": []})
                 blocks = self._blocks(rest, 1, path)
             return SectionView(spec.key, title, layout.value, blocks, lead)
-        if layout is Layout.KEY_OVERVIEW and self.figures.key_projects:
-            return self._key_overview(spec.key, title, section, path)
-        if layout in TABLE_LAYOUTS:
-            tables = self._layout_tables(layout)
+        if layout is Layout.KEY_OVERVIEW or layout in FORM_LAYOUTS:
+            tables = self._form_tables(layout.value, ("sections", index, "layout"))
+            if tables and layout is Layout.KEY_OVERVIEW:
+                return self._key_overview(spec.key, title, section, path, tables[0])
             if tables:
                 blocks = self._blocks(section, 1, path) if section else []
                 return SectionView(spec.key, title, layout.value, blocks, tables=tables)
@@ -297,7 +307,7 @@ class ContextBuilder:
         return blocks
 
     def _key_overview(
-        self, key: str, title: str, section: Section | None, path: FieldPath
+        self, key: str, title: str, section: Section | None, path: FieldPath, table: str
     ) -> SectionView:
         """重点项目支出基本情况: lead text and the project table, then the writer's subsections."""
         lead: list[str] = []
@@ -306,9 +316,6 @@ class ContextBuilder:
             lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
             rest = section.model_copy(update={"text": []})
             blocks = self._blocks(rest, 1, path)
-        table = self.placeholders.table(
-            forms.key_projects_grid(self.figures, self.unit.budget_level)
-        )
         return SectionView(key, title, Layout.KEY_OVERVIEW.value, blocks, lead, table)
 
     def _budget(self) -> BudgetView | None:
@@ -346,8 +353,8 @@ class ContextBuilder:
         """The kind's attached forms that the content has data for, numbered in order."""
         settings = self.settings
         views = []
-        for spec in settings.attachments:
-            tables = self._form_tables(spec)
+        for index, spec in enumerate(settings.attachments):
+            tables = self._form_tables(spec.form, ("attachments", index, "form"))
             if not tables:
                 continue
             number = settings.attachment_start + len(views)
@@ -358,7 +365,7 @@ class ContextBuilder:
                     title=self._kind_text(spec.title, ("attachments", number)),
                     subtitle=self._kind_text(spec.subtitle or "", ("attachments", number)),
                     tables=tables,
-                    notes=list(spec.notes),
+                    notes=list(spec.notes) or self._form_notes(spec.form),
                 )
             )
         return views
@@ -366,51 +373,60 @@ class ContextBuilder:
     def _kind_text(self, text: str, path: FieldPath) -> str:
         return self.narrative.render(text, self.kind.source, path)
 
-    def _form_tables(self, spec: AttachmentSpec) -> list[str]:
-        figures, table = self.figures, self.placeholders.table
-        if spec.form is Form.BASIC_DATA and figures.basic_data is not None:
-            return [table(forms.basic_data_grid(figures, figures.basic_data))]
-        if spec.form is Form.OVERALL_EVALUATION and figures.evaluation is not None:
-            return [
-                table(g)
-                for g in forms.overall_evaluation_grids(
-                    figures, self.unit.full_name, self.unit.budget_level
-                )
-            ]
-        scores = figures.scores
-        if spec.form is Form.SCORE_TABLE and scores is not None and scores.complete:
-            return [table(forms.score_grid(scores))]
-        if spec.form is Form.PROJECT_EVALUATION:
-            return [
-                table(grid)
-                for project in figures.key_projects
-                for grid in forms.project_evaluation_grids(project)
-            ]
-        return []
+    def _form_notes(self, name: str) -> list[str]:
+        """The notes (注) the form declaration `name` itself gives."""
+        return list(formspec.load_form(self.kind.folder.parent, self.kind.name, name)[0].notes)
 
-    def _layout_tables(self, layout: Layout) -> list[str]:
-        """The tables of a form section (岳阳 评价表), or none when the content has no data."""
-        year, figures, table = self.year, self.figures, self.placeholders.table
-        if layout is Layout.PROFILE and year.profile is not None:
-            path: FieldPath = ("profile",)
-            profile = year.profile
-            grid = forms.profile_grid(
-                self.unit.contact,
-                figures.staffing,
-                self.narrative.paragraphs(profile.duties, self.source, (*path, "duties")),
-                self._texts(profile.tasks, (*path, "tasks")),
-                self._texts(profile.achievements, (*path, "achievements")),
-            )
-            return [table(grid)]
-        if layout is Layout.INSTITUTIONS and figures.institutions is not None:
-            return [table(g) for g in forms.institution_grids(figures.institutions)]
-        if layout is Layout.GOAL_TABLES and (year.goals or year.targets):
-            goals = self._texts(year.goals, ("goals",))
-            results = self._texts(year.results, ("results",))
-            return [table(forms.goals_grid(goals, results, figures.targets, figures.scores))]
-        if layout is Layout.EVALUATORS and year.evaluators:
-            return [table(forms.evaluators_grid(year.evaluators, self.unit.full_name))]
-        return []
+    def _form_tables(self, name: str, at: FieldPath) -> list[str]:
+        """The table markers of the kind's form declaration `name` (named at `at` of kind.yaml),
+        none when the content has no data for it."""
+        templates = self.kind.folder.parent
+        formspec.load_form(templates, self.kind.name, name, self.kind.source, at)
+        grids = forms.declared(templates, self.kind.name, name, self._scope)
+        return [self.placeholders.table(g) for g in grids]
+
+    @functools.cached_property
+    def _scope(self) -> forms.LazyScope:
+        """The names a form declaration may read: the figures, the unit, rendered texts."""
+        f, unit, year = self.figures, self.unit, self.year
+        return forms.LazyScope(
+            {
+                "year": lambda: f.year,
+                "prior_year": lambda: f.prior_year,
+                "level": lambda: unit.budget_level,
+                "unit_name": lambda: unit.full_name,
+                "unit": lambda: unit,
+                "contact": lambda: unit.contact,
+                "staffing": lambda: f.staffing,
+                "basic": lambda: f.basic,
+                "projects": lambda: f.projects,
+                "income": lambda: f.income,
+                "basic_data": lambda: f.basic_data,
+                "evaluation": lambda: f.evaluation,
+                "key_projects": lambda: f.key_projects,
+                "key_total": lambda: f.key_total,
+                "key_district": lambda: f.key_district,
+                "institutions": lambda: f.institutions,
+                "scores": lambda: f.scores,
+                "targets": lambda: f.targets,
+                "goals": lambda: self._texts(year.goals, ("goals",)),
+                "results": lambda: self._texts(year.results, ("results",)),
+                "profile": self._profile,
+                "evaluators": lambda: year.evaluators,
+            }
+        )
+
+    def _profile(self) -> ProfileTexts | None:
+        """The 基本概况 texts rendered, or None when the content has none."""
+        profile = self.year.profile
+        if profile is None:
+            return None
+        path: FieldPath = ("profile",)
+        return ProfileTexts(
+            self.narrative.paragraphs(profile.duties, self.source, (*path, "duties")),
+            self._texts(profile.tasks, (*path, "tasks")),
+            self._texts(profile.achievements, (*path, "achievements")),
+        )
 
     def _projects(self) -> list[ProjectView]:
         """Each key project's analysis, its texts rendered with `project` naming its figures."""
@@ -450,6 +466,3 @@ class ContextBuilder:
         if style is None:
             return measure.text
         return patterns.fill(style, {"value": measure.text.lstrip("≥≤=＝><＞＜ ")})
-
-
-TABLE_LAYOUTS = (Layout.PROFILE, Layout.INSTITUTIONS, Layout.GOAL_TABLES, Layout.EVALUATORS)

@@ -1,0 +1,333 @@
+"""Form declarations: an attached form or a table section as data (templates/<kind>/forms/*.yaml).
+
+A declaration lists tables; a table lists its columns and its rows; a row is fixed cells,
+cells repeated `each` item of a list, or cells repeated over the leaves of a `tree` (一级 /
+二级 … levels, a cell merged over the rows of its level). A cell shows literal text — with
+`{year}`, `{prior_year}`, `{level}`, `{unit_name}`, `{n}` or a dotted path `{row.name}` as
+placeholders — or a figure read by a dotted path (`value: evaluation.funds.actual`) and
+formatted one of a fixed set of ways. Paths read only the fields the sandbox's plain data
+shows (see plain.py). The builder is `jixiao.forms.build`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from jixiao import patterns
+from jixiao.errors import ContentError, Finding, error
+from jixiao.loading import FieldPath, Source, load
+from jixiao.messages import listing, say
+from jixiao.model.common import Model
+from jixiao.render.grid import Align
+from jixiao.validate import validate
+
+FORMS_DIR = "forms"
+"""The folder of a kind's form declarations."""
+SHARED_DIR = "_forms"
+"""The folder under templates/ of the declarations several kinds share."""
+
+ROOTS = (
+    "year",
+    "prior_year",
+    "level",
+    "unit_name",
+    "unit",
+    "contact",
+    "staffing",
+    "basic",
+    "projects",
+    "income",
+    "basic_data",
+    "evaluation",
+    "key_projects",
+    "key_total",
+    "key_district",
+    "institutions",
+    "scores",
+    "targets",
+    "goals",
+    "results",
+    "profile",
+    "evaluators",
+)
+"""The names a path starts with (docs/kinds.md lists their fields), besides those a
+declaration binds itself: an `each` item (`as`, default `row`), a tree level, `bind`."""
+
+NAMES = ("year", "prior_year", "level", "unit_name", "n")
+"""Placeholders every cell text may use besides dotted paths: 2023, 2022, 区级, the unit, the
+row's number in its `each` or tree level."""
+
+
+class Format(StrEnum):
+    """How a figure is written in a cell."""
+
+    AMOUNT = "amount"  # 万元 without trailing zeros: 12.5
+    SCORE = "score"  # a score or points, as amounts: 9.5
+    RATE = "rate"  # a ratio as a percent: 95.12%
+    TEXT = "text"  # as written (a count, a name, an indicator value)
+    LINES = "lines"  # a list, one paragraph each
+    NUMBERED = "numbered"  # a list, one numbered paragraph each (`item` pattern)
+    ITEMS = "items"  # one item as written, several numbered
+    BASIS = "basis"  # a rate-scored 评分表 item: why it lost points (预算调整率5.60%)
+
+
+class CellSpec(Model):
+    """One cell: literal text or a figure, its spans, alignment and when it is written."""
+
+    text: str | list[str] = Field("", title="文字", description="可用 {year} {level} {n} 或路径")
+    first: str | list[str] | None = Field(None, title="首行文字", description="each 的第一行用")
+    value: str | None = Field(None, title="数据路径", description="如 evaluation.funds.actual")
+    format: Format = Field(Format.TEXT, title="格式")
+    item: str = Field("{n}.{text}", title="编号样式", description="numbered 各项，可用 {n} {text}")
+    blank: str = Field("", title="无数据时")
+    otherwise: Annotated[CellSpec, BeforeValidator(_text_cell)] | None = Field(
+        None, title="无数据时改用"
+    )
+    cols: int = Field(1, ge=1, title="跨列")
+    rows: int = Field(1, ge=1, title="跨行")
+    span_next: bool = Field(False, title="向下跨过下一行组的全部行")
+    merge: str | None = Field(None, title="合并于层级", description="tree 的层级名")
+    align: Align = Field(Align.CENTER, title="对齐")
+    aligns: list[Align] = Field(default_factory=list, title="各段对齐")
+    when: str | None = Field(None, title="仅当路径有值")
+    unless: str | None = Field(None, title="仅当路径无值")
+
+
+def _text_cell(value: object) -> object:
+    """A cell written as plain text is a cell of that text."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+Cells = list[Annotated[CellSpec, BeforeValidator(_text_cell)]]
+
+
+class ColumnSpec(Model):
+    """A column: its heading, width, and the figure an `each` row writes in it."""
+
+    label: str | list[str] = Field("", title="表头")
+    width: float = Field(1.0, gt=0, title="宽度")
+    value: str | None = Field(None, title="数据路径")
+    text: str | list[str] = Field("", title="文字")
+    first: str | list[str] | None = Field(None, title="首行文字")
+    format: Format = Field(Format.TEXT, title="格式")
+    blank: str = Field("", title="无数据时")
+    align: Align = Field(Align.CENTER, title="对齐")
+
+    def cell(self) -> CellSpec:
+        """The cell an `each` row writes in this column."""
+        return CellSpec(
+            text=self.text,
+            first=self.first,
+            value=self.value,
+            format=self.format,
+            blank=self.blank,
+            align=self.align,
+        )
+
+
+class Level(Model):
+    """One level of a tree: the name its item has in a cell's paths, and the list it walks."""
+
+    name: str = Field(title="层级名")
+    each: str = Field("", title="子项字段", description="上一层的哪个字段列出本层；首层不写")
+
+
+class RowSpec(Model):
+    """Fixed cells, cells for `each` item of a list, or cells for each leaf of a `tree`."""
+
+    cells: Cells | None = Field(None, title="单元格", description="省略时按列（columns）")
+    labels: bool = Field(False, title="表头行", description="写各列的 label")
+    each: str | list[str] | None = Field(None, title="逐项", description="列表的路径")
+    name: str = Field("row", title="逐项时每项的名字", alias="as")
+    start: int = Field(1, title="编号起始")
+    tree: str | None = Field(None, title="树的路径", description="如 evaluation.groups")
+    levels: list[Level] = Field(default_factory=list, title="树的各层")
+    when: str | list[str] | None = Field(None, title="仅当路径有值")
+
+
+class TableSpec(Model):
+    """One table: widths (or columns), rows, repeated header rows, font size."""
+
+    include: str | None = Field(None, title="引用另一表单的表格")
+    widths: list[float] = Field(default_factory=list, title="列宽")
+    columns: list[ColumnSpec] = Field(default_factory=list, title="列")
+    header_rows: int = Field(0, ge=0, title="跨页重复的表头行数")
+    rows: list[RowSpec] = Field(default_factory=list, title="行")
+    when: str | list[str] | None = Field(None, title="仅当路径有值")
+
+
+class FormSpec(Model):
+    """A form declaration: when it is shown, whether once per item, and its tables."""
+
+    name: str = Field("", title="名称")
+    when: str | list[str] | None = Field(None, title="仅当路径有值")
+    each: str | None = Field(None, title="每项一份", description="如 key_projects")
+    name_each: str = Field("item", title="每项的名字", alias="as")
+    bind: dict[str, str] = Field(
+        default_factory=dict,
+        title="每项另取的名字",
+        description="如 evaluation: project.evaluation",
+    )
+    tables: list[TableSpec] = Field(title="表格")
+    notes: list[str] = Field(
+        default_factory=list, title="表后注", description="kind.yaml 中附件未写 notes 时用"
+    )
+
+
+def form_file(templates: Path, kind: str, name: str) -> Path:
+    """The declaration `name` of the kind: its own forms/ first, then templates/_forms/."""
+    own = templates / kind / FORMS_DIR / f"{name}.yaml"
+    return own if own.is_file() else templates / SHARED_DIR / f"{name}.yaml"
+
+
+@cache
+def _loaded(file: Path, stamp: float) -> tuple[FormSpec, Source]:
+    source = load(file)
+    findings = text_findings(source) + path_findings(source)
+    try:
+        spec = validate(source, FormSpec)
+    except ContentError as exc:
+        raise ContentError(exc.findings + findings) from None
+    if findings:
+        raise ContentError(findings)
+    return spec, source
+
+
+def load_form(
+    templates: Path, kind: str, name: str, asked: Source | None = None, at: FieldPath = ()
+) -> tuple[FormSpec, Source]:
+    """The declaration `name` of `kind` and its file, validated once a process for each
+    version of the file; ContentError at the line of `asked` that names it if there is none."""
+    file = form_file(templates, kind, name)
+    if not file.is_file():
+        message, hint = say("form_unknown", form=name), say("form_unknown_hint", kind=kind)
+        where = asked.error(at, message, hint) if asked else error(None, None, name, message, hint)
+        raise ContentError([where])
+    spec, source = _loaded(file, file.stat().st_mtime)
+    for index, table in enumerate(spec.tables):
+        if table.include:
+            load_form(templates, kind, table.include, source, ("tables", index, "include"))
+    return spec, source
+
+
+def placeholders(pattern: str) -> list[str]:
+    """The placeholder names of a cell text, in order (empty when it has none)."""
+    return [name for _lit, name, _s, _c in string.Formatter().parse(pattern) if name is not None]
+
+
+def text_findings(source: Source) -> list[Finding]:
+    """Cell texts whose placeholders are neither a fixed name nor a dotted path, at their line."""
+    found: list[Finding] = []
+
+    def walk(node: object, path: FieldPath) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("text", "first", "label", "item"):
+                    texts = value if isinstance(value, list) else [value]
+                    for i, text in enumerate(texts):
+                        sub = (*path, key, i) if isinstance(value, list) else (*path, key)
+                        found.extend(_pattern_findings(source, sub, text, key == "item"))
+                elif key == "cells" and isinstance(value, list):
+                    for i, cell in enumerate(value):
+                        if isinstance(cell, str):  # a cell written as its text
+                            found.extend(_pattern_findings(source, (*path, key, i), cell, False))
+                    walk(value, (*path, key))
+                else:
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*path, index))
+
+    walk(source.data, ())
+    return found
+
+
+def _pattern_findings(source: Source, path: FieldPath, text: object, item: bool) -> list[Finding]:
+    if not isinstance(text, str):
+        return []
+    allowed = ("n", "text") if item else NAMES
+    try:
+        names = placeholders(text)
+    except ValueError:
+        names = ["{"]
+    wrong = [n for n in names if n not in allowed and not (not item and is_path(n))]
+    if not wrong:
+        return patterns.findings(source, path, text, (*allowed, *names)) if names else []
+    return patterns.findings(source, path, text, allowed)
+
+
+def is_path(name: str) -> bool:
+    """Whether `name` is a dotted path of names (`row.name`, `projects.by_kind.专项资金`)."""
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
+
+
+PATH_KEYS = ("value", "when", "unless", "each", "tree")
+"""The fields of a declaration that hold paths (or lists of paths)."""
+
+
+def path_findings(source: Source) -> list[Finding]:
+    """Paths that start with a name neither jixiao gives a form nor the declaration binds, at
+    their line, with the closest valid name."""
+    bound = {"n", "row", "item", *_bound(source.data)}
+    known = sorted({*ROOTS, *bound})
+    found: list[Finding] = []
+
+    def check(path: object, at: FieldPath) -> None:
+        if not isinstance(path, str):
+            return
+        head = path.split(".")[0]
+        if is_path(path) and head in known:
+            return
+        close = difflib.get_close_matches(head, known, n=1, cutoff=0.5)
+        hint = say("form_name_unknown_hint", names=listing(known))
+        if close:
+            hint = say("form_name_unknown_close", close=close[0]) + " " + hint
+        found.append(source.error(at, say("form_name_unknown", path=path), hint))
+
+    def walk(node: object, at: FieldPath) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in PATH_KEYS and not (key == "each" and _is_level(at)):
+                    for i, path in enumerate(value if isinstance(value, list) else [value]):
+                        check(path, (*at, key, i) if isinstance(value, list) else (*at, key))
+                elif key == "bind" and isinstance(value, dict):
+                    for name, path in value.items():
+                        check(path, (*at, key, name))
+                else:
+                    walk(value, (*at, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*at, index))
+
+    walk(source.data, ())
+    return found
+
+
+def _is_level(at: FieldPath) -> bool:
+    """Whether the node at `at` is a tree level (its `each` names a field, not a path)."""
+    return len(at) >= 2 and at[-2] == "levels"
+
+
+def _bound(node: object) -> set[str]:
+    """The names a declaration binds: `as`, tree level names, `bind` keys."""
+    names: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "as" and isinstance(value, str):
+                names.add(value)
+            elif key == "levels" and isinstance(value, list):
+                names.update(v["name"] for v in value if isinstance(v, dict) and "name" in v)
+            elif key == "bind" and isinstance(value, dict):
+                names.update(str(k) for k in value)
+            names.update(_bound(value))
+    elif isinstance(node, list):
+        for value in node:
+            names.update(_bound(value))
+    return names
