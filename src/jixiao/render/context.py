@@ -248,12 +248,7 @@ class ContextBuilder:
         content has no data for the layout."""
         layout = spec.layout
         if layout is Layout.GENERAL_BUDGET and self.year.budget is not None:
-            lead: list[str] = []
-            blocks: list[Block] = []
-            if section is not None:
-                lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
-                rest = section.model_copy(update={"text": []})
-                blocks = self._blocks(rest, 1, path)
+            lead, blocks = self._lead_and_rest(section, path)
             return SectionView(spec.key, title, layout.value, blocks, lead)
         if layout is Layout.KEY_OVERVIEW or layout in FORM_LAYOUTS:
             tables = self._form_tables(layout.value, ("sections", index, "layout"))
@@ -310,13 +305,17 @@ class ContextBuilder:
         self, key: str, title: str, section: Section | None, path: FieldPath, table: str
     ) -> SectionView:
         """重点项目支出基本情况: lead text and the project table, then the writer's subsections."""
-        lead: list[str] = []
-        blocks: list[Block] = []
-        if section is not None:
-            lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
-            rest = section.model_copy(update={"text": []})
-            blocks = self._blocks(rest, 1, path)
+        lead, blocks = self._lead_and_rest(section, path)
         return SectionView(key, title, Layout.KEY_OVERVIEW.value, blocks, lead, table)
+
+    def _lead_and_rest(
+        self, section: Section | None, path: FieldPath
+    ) -> tuple[list[str], list[Block]]:
+        """A laid-out section's own text (printed before its tables) and its other blocks."""
+        if section is None:
+            return [], []
+        lead = self.narrative.paragraphs(section.text, self.source, (*path, "text"))
+        return lead, self._blocks(section.model_copy(update={"text": []}), 1, path)
 
     def _budget(self) -> BudgetView | None:
         budget = self.year.budget
