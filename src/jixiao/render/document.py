@@ -42,7 +42,7 @@ def render_docx(
     sees the context as plain data only. Marker paragraphs are then replaced by the tables
     and sections of `placeholders`.
     """
-    document = DocxTemplate(open_template(template).stream())
+    document = open_docx(open_template(template).stream())
     try:
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
     except Exception as exc:  # an expression of the template failed on this content
@@ -150,8 +150,7 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
     except wordml.PackageProblem as problem:
         return (_template_finding(path, problem.code, **problem.fields),)
     try:  # python-docx on a package that is well-formed but not what it expects
-        document = DocxTemplate(io.BytesIO(data))
-        document.init_docx()
+        document = open_docx(io.BytesIO(data))
         sources = _sources(document)
         paragraphs = _paragraph_texts(document)
     except Exception as exc:  # KeyError, ValueError …: the package is not a Word document
@@ -169,6 +168,15 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
     if findings:
         return tuple(findings)
     return TemplateFile(path, data, tuple(parts))
+
+
+def open_docx(stream: io.BytesIO) -> DocxTemplate:
+    """A docxtpl template over `stream`, its package opened (core properties as Word names
+    them, also when LibreOffice saved it)."""
+    document = DocxTemplate(stream)
+    document.init_docx()
+    wordml.adopt_core_properties(document.docx)
+    return document
 
 
 def _sources(document: DocxTemplate) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -340,6 +341,25 @@ def pin_core_properties(
     props.revision = 1
     props.comments = ""
     props.last_printed = when or FIXED_TIME
+
+
+def adopt_core_properties(document: Any) -> None:
+    """Point the package at core properties LibreOffice related under another name.
+
+    LibreOffice writes the relationship as `…/officedocument/2006/relationships/metadata/
+    core-properties`; python-docx looks for the package namespace's own type, finds none and
+    adds a second docProps/core.xml, so the saved zip would hold the entry twice. Call it
+    before anything reads `core_properties`.
+    """
+    package = document.part.package
+    for key, rel in list(package.rels.items()):
+        if (
+            not rel.is_external
+            and rel.reltype != RT.CORE_PROPERTIES
+            and rel.reltype.endswith("/metadata/core-properties")
+        ):
+            del package.rels[key]
+            package.relate_to(rel.target_part, RT.CORE_PROPERTIES)
 
 
 def deterministic_zip(data: bytes) -> bytes:
