@@ -148,3 +148,75 @@ def test_the_names_a_path_may_start_with_are_the_names_a_form_gets(repo_project:
     unit_year = load_unit_year(repo_project, "kaifu-zzb", 2022)
     kind = next(k for k in unit_year.kinds if k.name == "hunan-overall")
     assert set(prepare(unit_year, kind).builder._scope) == set(ROOTS)
+
+
+STAFF_FORM = "\n".join(
+    [
+        "name: 人员情况表",
+        "tables:",
+        "  - widths: [2, 1]",
+        "    rows:",
+        "      - cells: [收入合计, '{income.total}']",
+        "",
+    ]
+)
+
+
+def test_the_fields_a_kind_reads_come_from_its_declarations(tmp_path: Path) -> None:
+    """Content a kind never showed is a finding; once a declaration of the kind reads it (by a
+    path in a cell text), the kind reads it: no finding, and the figure is in the form."""
+    copy_samples(tmp_path)
+    year = tmp_path / "content/maoming-fgj/2021.yaml"
+    year.write_text(
+        year.read_text(encoding="utf-8")
+        + "income:\n  general_budget: 31.5\n  government_fund: 0\n  non_tax: 2\n  other: 0\n",
+        encoding="utf-8",
+    )
+    before = run_jixiao(tmp_path, "check", "2021", "--unit", "maoming-fgj")
+    assert "[income]" in before.stdout and "不会出现在报告中" in before.stdout
+
+    kind = tmp_path / "templates/guangdong-overall"
+    (kind / "forms").mkdir()
+    (kind / "forms/staff.yaml").write_text(STAFF_FORM, encoding="utf-8")
+    settings = kind / "kind.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "attachments:\n  - form: staff\n    title: 人员\n",
+        encoding="utf-8",
+    )
+    after = run_jixiao(tmp_path, "check", "2021", "--unit", "maoming-fgj")
+    assert "[income]" not in after.stdout, after.stdout
+    document = render(Project(tmp_path), "maoming-fgj", 2021, kind="guangdong-overall")
+    rows = [[c.text for c in r.cells] for r in Document(io.BytesIO(document.data)).tables[-1].rows]
+    assert rows == [["收入合计", "33.5"]]
+
+
+def test_a_cell_text_path_with_an_unknown_head_is_an_error_before_render(tmp_path: Path) -> None:
+    old, new = "value: row.district.actual", "text: '{rwo.district.actual}'"
+    root = edited(tmp_path, KEY_OVERVIEW, old, new)
+    result = run_jixiao(root, "check", "2022")
+    assert result.returncode == 1
+    line = line_of(root, KEY_OVERVIEW, "{rwo.district")
+    assert f"{KEY_OVERVIEW.as_posix()}:{line}: 错误" in result.stdout
+    assert "数据路径“rwo.district.actual”不以表格可用的名字开头" in result.stdout
+
+
+def test_a_row_that_does_not_fit_the_columns_is_an_error_at_its_row(tmp_path: Path) -> None:
+    old = "{text: 项目名称, rows: 2}"
+    root = edited(tmp_path, KEY_OVERVIEW, old, "{text: 项目名称, rows: 2, cols: 9}")
+    result = run_jixiao(root, "check", "2022")
+    said = result.stdout + result.stderr
+    assert result.returncode == 1
+    row = line_of(root, KEY_OVERVIEW, "cols: 9") - 1  # the row's "- cells:" line
+    assert f"{KEY_OVERVIEW.as_posix()}:{row}: 错误" in said, said
+    assert "单元格“项目名称”超出表格：写到第 9 列" in said and "表格只有 7 列" in said
+    assert "Traceback" not in said and "内部错误" not in said
+
+
+def test_a_table_without_columns_is_an_error(tmp_path: Path) -> None:
+    old = "  - widths: [1.4, 0.9, 2.8, 1.2, 1.2, 1.2, 1.2]\n    header_rows: 2"
+    root = edited(tmp_path, KEY_OVERVIEW, old, "  - header_rows: 2")
+    result = run_jixiao(root, "check", "2022")
+    assert result.returncode == 1
+    line = line_of(root, KEY_OVERVIEW, "- header_rows: 2")
+    assert f"{KEY_OVERVIEW.as_posix()}:{line}: 错误" in result.stdout, result.stdout
+    assert "表格没有列：须写 widths" in result.stdout

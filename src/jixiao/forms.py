@@ -8,6 +8,7 @@ one place, `shown`. No label is written here: they are all in the declarations.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import patterns
-from jixiao.errors import ContentError
+from jixiao.errors import ContentError, Finding
 from jixiao.formatting import num, pct
 from jixiao.formspec import (
     CellSpec,
@@ -31,7 +32,7 @@ from jixiao.formspec import (
 from jixiao.loading import FieldPath, Source
 from jixiao.messages import say
 from jixiao.plain import data_fields
-from jixiao.render.grid import Cell, Grid, GridBuilder
+from jixiao.render.grid import Cell, Grid, GridBuilder, GridError
 
 Scope = Mapping[str, Any]
 Row = list[Cell]
@@ -43,6 +44,14 @@ class PathError(LookupError):
     def __init__(self, path: str, part: str) -> None:
         super().__init__(path)
         self.path, self.part = path, part
+
+
+class ShapeError(LookupError):
+    """A declared table whose rows do not fit its columns, at the row declaration `at`."""
+
+    def __init__(self, at: FieldPath, error: GridError) -> None:
+        super().__init__(str(error))
+        self.at, self.error = at, error
 
 
 class LazyScope(Mapping[str, Any]):
@@ -313,7 +322,14 @@ def table_grid(table: TableSpec, scope: Scope) -> Grid:
     for block in blocks:
         for row in block:
             g.row(*row)
-    return g.build()
+    grid = g.build()
+    try:
+        grid.placed()
+    except GridError as exc:
+        ends = itertools.accumulate(len(block) for block in blocks)
+        index = next((i for i, end in enumerate(ends) if exc.row < end), len(blocks) - 1)
+        raise ShapeError(("rows", max(index, 0)), exc) from None
+    return grid
 
 
 def _source_of(spec: RowSpec, position: int, row: Row) -> CellSpec | None:
@@ -347,6 +363,8 @@ def build(spec: FormSpec, scope: Scope, include: Includer, source: Source) -> li
             for n, item in enumerate(_items(spec.each, scope), start=1)
             for grid in _tables(spec, _each(spec, scope, item, n), include)
         ]
+    except ShapeError as exc:
+        raise ContentError([_shape_finding(source, exc)]) from None
     except PathError as exc:
         where = _where(source.data, exc.path) or ()
         raise ContentError(
@@ -360,6 +378,15 @@ def build(spec: FormSpec, scope: Scope, include: Includer, source: Source) -> li
         ) from None
 
 
+def _shape_finding(source: Source, exc: ShapeError) -> Finding:
+    """The Chinese finding of a table whose rows do not fit its columns."""
+    grid = exc.error
+    message = say(
+        f"form_grid_{grid.problem}", cell=grid.text, filled=grid.filled, columns=grid.columns
+    )
+    return source.error(exc.at, message, say("form_grid_hint"))
+
+
 def _each(spec: FormSpec, scope: Scope, item: Any, n: int) -> Scope:
     """The scope of one item of a form made once per item, with the names it binds."""
     bound = Bound(scope, {spec.name_each: item, "n": n})
@@ -368,13 +395,17 @@ def _each(spec: FormSpec, scope: Scope, item: Any, n: int) -> Scope:
 
 def _tables(spec: FormSpec, scope: Scope, include: Includer) -> list[Grid]:
     grids: list[Grid] = []
-    for table in spec.tables:
+    for index, table in enumerate(spec.tables):
         if not any_of(table.when, scope):
             continue
-        if table.include is not None:
-            grids += _tables(include(table.include), scope, include)
-        else:
-            grids.append(table_grid(table, scope))
+        try:
+            if table.include is not None:
+                grids += _tables(include(table.include), scope, include)
+            else:
+                grids.append(table_grid(table, scope))
+        except ShapeError as exc:
+            at = ("tables", index, "include") if table.include else ("tables", index, *exc.at)
+            raise ShapeError(at, exc.error) from None
     return grids
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import string
+from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -33,32 +34,41 @@ FORMS_DIR = "forms"
 SHARED_DIR = "_forms"
 """The folder under templates/ of the declarations several kinds share."""
 
-ROOTS = (
-    "year",
-    "prior_year",
-    "level",
-    "unit_name",
-    "unit",
-    "contact",
-    "staffing",
-    "basic",
-    "projects",
-    "income",
-    "basic_data",
-    "evaluation",
-    "key_projects",
-    "key_total",
-    "key_district",
-    "institutions",
+SCORE_READS = (
     "scores",
-    "targets",
-    "goals",
-    "results",
-    "profile",
-    "evaluators",
+    *("official_card", "coverage", "institutions", "basic_data", "overall", "budget"),
+    *("staffing", "key_projects"),
 )
-"""The names a path starts with (docs/kinds.md lists their fields), besides those a
-declaration binds itself: an `each` item (`as`, default `row`), a tree level, `bind`."""
+"""The year-file fields the 评分表 is computed from (its rates read them, compute.py)."""
+
+ROOTS: dict[str, tuple[str, ...]] = {
+    "year": (),
+    "prior_year": (),
+    "level": (),
+    "unit_name": (),
+    "unit": (),
+    "contact": (),
+    "staffing": ("staffing",),
+    "basic": ("budget",),
+    "projects": ("budget",),
+    "income": ("income",),
+    "basic_data": ("basic_data",),
+    "evaluation": ("evaluation", "goals", "results", "overall", "budget", "institutions"),
+    "key_projects": ("key_projects",),
+    "key_total": ("key_projects",),
+    "key_district": ("key_projects",),
+    "institutions": ("institutions",),
+    "scores": SCORE_READS,
+    "targets": ("targets",),
+    "goals": ("goals",),
+    "results": ("results",),
+    "profile": ("profile",),
+    "evaluators": ("evaluators",),
+}
+"""The names a path starts with (docs/kinds.md lists their fields), each with the year-file
+fields its figures come from (what a kind using the declaration reads, Kind.reads), besides
+the names a declaration binds itself: an `each` item (`as`, default `row`), a tree level,
+`bind`."""
 
 NAMES = ("year", "prior_year", "level", "unit_name", "n")
 """Placeholders every cell text may use besides dotted paths: 2023, 2022, 区级, the unit, the
@@ -195,6 +205,11 @@ def _loaded(file: Path, stamp: float) -> tuple[FormSpec, Source]:
         spec = validate(source, FormSpec)
     except ContentError as exc:
         raise ContentError(exc.findings + findings) from None
+    findings += [
+        source.error(("tables", index), say("form_no_columns"), say("form_no_columns_hint"))
+        for index, table in enumerate(spec.tables)
+        if not (table.include or table.widths or table.columns)
+    ]
     if findings:
         raise ContentError(findings)
     return spec, source
@@ -272,42 +287,76 @@ PATH_KEYS = ("value", "when", "unless", "each", "tree")
 """The fields of a declaration that hold paths (or lists of paths)."""
 
 
+TEXT_KEYS = ("text", "first", "label", "item")
+"""The fields of a declaration that hold cell texts (with placeholders)."""
+
+
+def _paths(node: object, at: FieldPath = ()) -> Iterator[tuple[str, FieldPath]]:
+    """Each path a declaration reads, with where: path fields, `bind` values and the dotted
+    placeholders of its texts."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            many = isinstance(value, list)
+            values = value if many else [value]
+            where = [(*at, key, i) if many else (*at, key) for i in range(len(values))]
+            if key in PATH_KEYS and not (key == "each" and _is_level(at)):
+                yield from zip(values, where, strict=True)
+            elif key == "bind" and isinstance(value, dict):
+                yield from ((path, (*at, key, name)) for name, path in value.items())
+            elif key in TEXT_KEYS or key == "cells":
+                for text, sub in zip(values, where, strict=True):
+                    if isinstance(text, str):
+                        yield from ((name, sub) for name in _text_paths(text))
+                if key == "cells":
+                    yield from _paths(value, (*at, key))
+            else:
+                yield from _paths(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _paths(value, (*at, index))
+
+
+def _text_paths(text: str) -> list[str]:
+    """The dotted-path placeholders of a cell text (malformed ones are text_findings')."""
+    try:
+        return [name for name in placeholders(text) if "." in name and is_path(name)]
+    except ValueError:
+        return []
+
+
 def path_findings(source: Source) -> list[Finding]:
     """Paths that start with a name neither jixiao gives a form nor the declaration binds, at
     their line, with the closest valid name."""
     bound = {"n", "row", "item", *_bound(source.data)}
     known = sorted({*ROOTS, *bound})
     found: list[Finding] = []
-
-    def check(path: object, at: FieldPath) -> None:
+    for path, at in _paths(source.data):
         if not isinstance(path, str):
-            return
+            continue
         head = path.split(".")[0]
         if is_path(path) and head in known:
-            return
+            continue
         close = difflib.get_close_matches(head, known, n=1, cutoff=0.5)
         hint = say("form_name_unknown_hint", names=listing(known))
         if close:
             hint = say("form_name_unknown_close", close=close[0]) + " " + hint
         found.append(source.error(at, say("form_name_unknown", path=path), hint))
-
-    def walk(node: object, at: FieldPath) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in PATH_KEYS and not (key == "each" and _is_level(at)):
-                    for i, path in enumerate(value if isinstance(value, list) else [value]):
-                        check(path, (*at, key, i) if isinstance(value, list) else (*at, key))
-                elif key == "bind" and isinstance(value, dict):
-                    for name, path in value.items():
-                        check(path, (*at, key, name))
-                else:
-                    walk(value, (*at, key))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(value, (*at, index))
-
-    walk(source.data, ())
     return found
+
+
+def reads(templates: Path, kind: str, name: str) -> frozenset[str]:
+    """The year-file fields the declaration `name` of `kind` reads (with what it includes),
+    from the names its paths start with; none for a declaration that does not load."""
+    try:
+        spec, source = load_form(templates, kind, name)
+    except ContentError:
+        return frozenset()
+    heads = {str(path).split(".")[0] for path, _at in _paths(source.data)}
+    fields = {field for head in heads for field in ROOTS.get(head, ())}
+    for table in spec.tables:
+        if table.include:
+            fields |= reads(templates, kind, table.include)
+    return frozenset(fields)
 
 
 def _is_level(at: FieldPath) -> bool:

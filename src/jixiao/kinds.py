@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from jixiao import patterns
+from jixiao import formspec, patterns
 from jixiao.errors import ContentError, Finding, error
 from jixiao.formspec import load_form
 from jixiao.loading import FieldPath, Source, load
@@ -126,22 +126,6 @@ LAYOUT_READS: dict[Layout, tuple[str, ...]] = {
 }
 """The year-file fields each section layout lays out."""
 
-SCORE_READS = (
-    "scores",
-    *("official_card", "coverage", "institutions", "basic_data", "overall", "budget"),
-    *("staffing", "key_projects"),
-)
-"""The year-file fields the 评分表 is computed from (its rates read them, compute.py)."""
-
-FORM_READS: dict[str, tuple[str, ...]] = {
-    "basic_data": ("basic_data", "budget", "income", "staffing", "overall"),
-    "overall_evaluation": ("evaluation", "goals", "results", "overall", "budget"),
-    "project_evaluation": ("key_projects",),
-    "project_self_evaluation": ("key_projects",),
-    "score_table": SCORE_READS,
-}
-"""The year-file fields each attached form is computed from."""
-
 BODY_READS: dict[str, tuple[str, ...]] = {
     "sections": ("sections", "title", "opening", "closing"),
     "key_sections": ("key_sections", "key_projects"),
@@ -193,7 +177,7 @@ class Kind:
         for spec in settings.sections:
             fields.update(LAYOUT_READS[spec.layout])
         for attachment in settings.attachments:
-            fields.update(FORM_READS.get(attachment.form, ()))
+            fields |= formspec.reads(self.folder.parent, self.name, attachment.form)
         return frozenset(fields)
 
     def section(self, key: str) -> SectionSpec | None:

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from jixiao.errors import Finding, error
 from jixiao.formatting import MissingFigure, prose
-from jixiao.kinds import SCORE_READS
+from jixiao.formspec import SCORE_READS
 from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
 from jixiao.sandbox import LimitError, Sandbox, plain_names, sandbox

@@ -34,6 +34,15 @@ class Cell:
         return (self.text,) if isinstance(self.text, str) else self.text
 
 
+class GridError(ValueError):
+    """Rows that do not fit the table's columns: `problem` is overflow, overlap or short."""
+
+    def __init__(self, row: int, problem: str, text: str, filled: int, columns: int) -> None:
+        super().__init__(f"row {row}: {problem} ({text!r}, {filled} of {columns} columns)")
+        self.row, self.problem, self.text = row, problem, text
+        self.filled, self.columns = filled, columns
+
+
 @dataclass(frozen=True)
 class Grid:
     """A whole table: relative column widths, rows of cells, and how many header rows repeat."""
@@ -50,7 +59,7 @@ class Grid:
     def placed(self) -> list[tuple[int, int, Cell]]:
         """Every cell with the (row, column) where it starts, spans resolved.
 
-        Raises ValueError when a row does not fill the width or spans collide.
+        Raises GridError when a row does not fill the width or spans collide.
         """
         taken: set[tuple[int, int]] = set()
         out: list[tuple[int, int, Cell]] = []
@@ -60,18 +69,23 @@ class Grid:
                 while (r, c) in taken:
                     c += 1
                 if c + cell.cols > self.columns or r + cell.rows > len(self.rows):
-                    raise ValueError(f"cell {cell.text!r} at row {r} overflows the grid")
+                    raise GridError(r, "overflow", _first(cell), c + cell.cols, self.columns)
                 for dr in range(cell.rows):
                     for dc in range(cell.cols):
                         if (r + dr, c + dc) in taken:
-                            raise ValueError(f"cell {cell.text!r} at row {r} overlaps")
+                            raise GridError(r, "overlap", _first(cell), c + dc, self.columns)
                         taken.add((r + dr, c + dc))
                 out.append((r, c, cell))
                 c += cell.cols
             filled = sum(1 for (rr, _cc) in taken if rr == r)
             if filled != self.columns:
-                raise ValueError(f"row {r} fills {filled} of {self.columns} columns")
+                raise GridError(r, "short", _first(row[-1]) if row else "", filled, self.columns)
         return out
+
+
+def _first(cell: Cell) -> str:
+    """The text a message names a cell by: its first paragraph."""
+    return cell.paragraphs[0] if cell.paragraphs else ""
 
 
 @dataclass
