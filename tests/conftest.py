@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, NoReturn
@@ -124,3 +125,21 @@ def run_tool(*command: str | Path) -> str:
     )
     assert result.returncode == 0, f"{command[0]} failed: {result.stderr.strip()}"
     return result.stdout
+
+
+def saved_by_libreoffice(office: str, template: Path, work: Path) -> str:
+    """Save `template` again as LibreOffice's "save as .docx" does, in place; its package
+    relationships (_rels/.rels) as LibreOffice wrote them."""
+    saved = work / "saved"
+    profile = (work / "profile").as_uri()
+    subprocess.run(
+        [
+            *(office, f"-env:UserInstallation={profile}", "--headless"),
+            *("--convert-to", "docx", "--outdir", str(saved), str(template)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    shutil.copy(saved / template.name, template)
+    return zipfile.ZipFile(template).read("_rels/.rels").decode()

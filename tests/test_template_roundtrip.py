@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import collections
 import io
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from docx import Document as WordDocument
 
 from jixiao.pdf import soffice
 from jixiao.project import Project
-from tests.conftest import REPO, copy_samples, render, skip_or_fail
+from tests.conftest import REPO, copy_samples, render, saved_by_libreoffice, skip_or_fail
 from tests.docx_text import text_lines
 
 
@@ -31,22 +29,10 @@ def test_a_template_saved_by_libreoffice_renders_the_same_text(tmp_path: Path) -
         skip_or_fail("missing soffice")
     root = copy_samples(tmp_path / "project", "templates", "content/lukou-zzb")
     template = root / "templates" / "hunan-overall" / "report.docx"
-    saved = tmp_path / "saved"
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [
-            *(office, f"-env:UserInstallation={profile}", "--headless"),
-            *("--convert-to", "docx", "--outdir", str(saved), str(template)),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    relations = zipfile.ZipFile(saved / "report.docx").read("_rels/.rels").decode()
+    relations = saved_by_libreoffice(office, template, tmp_path)
     assert "officedocument/2006/relationships/metadata/core-properties" in relations, (
         "LibreOffice no longer writes the odd relationship type: the case this tests is gone"
     )
-    shutil.copy(saved / "report.docx", template)
 
     document = render(Project(root), "lukou-zzb", 2023)
 
