@@ -220,3 +220,34 @@ def test_a_table_without_columns_is_an_error(tmp_path: Path) -> None:
     line = line_of(root, KEY_OVERVIEW, "- header_rows: 2")
     assert f"{KEY_OVERVIEW.as_posix()}:{line}: 错误" in result.stdout, result.stdout
     assert "表格没有列：须写 widths" in result.stdout
+
+
+def test_a_field_misspelt_where_this_year_has_no_data_is_still_an_error(tmp_path: Path) -> None:
+    """A path is checked against the figures' types, not only as far as the data reaches: a
+    unit with no key project still hears of a typo in the key-project row."""
+    root = edited(tmp_path, KEY_OVERVIEW, "value: row.purpose", "value: row.purpsoe")
+    year = root / "content/kaifu-zzb/2022.yaml"
+    text = year.read_text(encoding="utf-8")
+    start = text.index("\nkey_projects:") + 1
+    body = text.index("\n", start) + 1
+    after = re.search(r"^[^\s#]", text[body:], re.M)  # the next top-level key
+    end = body + after.start() if after else len(text)
+    year.write_text(text[:start] + "key_projects: []\n" + text[end:], encoding="utf-8")
+    result = run_jixiao(root, "check", "2022")
+    said = result.stdout + result.stderr
+    line = line_of(root, KEY_OVERVIEW, "row.purpsoe")
+    assert f"{KEY_OVERVIEW.as_posix()}:{line}: 错误" in said, said
+    assert "没有“purpsoe”" in said and "是否想写“purpose”" in said
+    assert result.returncode == 1
+
+
+def test_a_tree_level_naming_no_field_is_an_error_at_its_line(tmp_path: Path) -> None:
+    indicators = Path("templates/_forms/indicators.yaml")
+    root = edited(tmp_path, indicators, "each: categories}", "each: categorys}")
+    result = run_jixiao(root, "check", "2022")
+    said = result.stdout + result.stderr
+    assert result.returncode == 1
+    line = line_of(root, indicators, "categorys")
+    assert f"{indicators.as_posix()}:{line}: 错误" in said, said
+    assert "没有“categorys”" in said and "是否想写“categories”" in said
+    assert "内部错误" not in said and "Traceback" not in said

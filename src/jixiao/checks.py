@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Undefined, meta, nodes
 from pydantic import BaseModel
 
-from jixiao import patterns
+from jixiao import formtypes, patterns
 from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
 from jixiao.errors import ContentError, Finding, Severity, error, warning
 from jixiao.formatting import num, pct, wan
@@ -120,6 +120,7 @@ def review(
         for text in one.builder.narrative.texts:
             texts.setdefault((text.path, str(text.file), text.line, text.raw), text)
         findings += template_findings(one.kind, one.context)
+        findings += formtypes.kind_findings(one.kind)
     figures = unit_year.figures
     findings += tie_outs(unit_year.year, figures, unit_year.source)
     findings += blank_totals(unit_year.year, figures, unit_year.source)

@@ -8,8 +8,9 @@ one place, `shown`. No label is written here: they are all in the declarations.
 
 from __future__ import annotations
 
+import difflib
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -30,7 +31,7 @@ from jixiao.formspec import (
     placeholders,
 )
 from jixiao.loading import FieldPath, Source
-from jixiao.messages import say
+from jixiao.messages import listing, say
 from jixiao.plain import data_fields
 from jixiao.render.grid import Cell, Grid, GridBuilder, GridError
 
@@ -41,9 +42,22 @@ Row = list[Cell]
 class PathError(LookupError):
     """A dotted path that names no field of what it reads."""
 
-    def __init__(self, path: str, part: str) -> None:
+    def __init__(self, path: str, part: str, fields: Iterable[str] = ()) -> None:
         super().__init__(path)
-        self.path, self.part = path, part
+        self.path, self.part, self.fields = path, part, sorted(fields)
+
+
+def unknown_field(
+    source: Source, at: FieldPath, path: str, part: str, fields: list[str]
+) -> Finding:
+    """The finding of a path whose `part` names no field, with the closest of `fields`."""
+    hint = (
+        say("form_field_fields", names=listing(fields)) if fields else say("form_path_unknown_hint")
+    )
+    close = difflib.get_close_matches(part, fields, n=1, cutoff=0.5)
+    if close:
+        hint = say("form_name_unknown_close", close=close[0]) + " " + hint
+    return source.error(at, say("form_path_unknown", path=path, part=part), hint)
 
 
 class ShapeError(LookupError):
@@ -120,7 +134,7 @@ def resolve(path: str, scope: Scope) -> Any:
         elif part in data_fields(type(value)):
             value = getattr(value, part)
         else:
-            raise PathError(path, part)
+            raise PathError(path, part, data_fields(type(value)))
     return value
 
 
@@ -276,7 +290,7 @@ def _leaves(
     for n, item in enumerate(items, start=1):
         bound = Bound(scope, {level.name: item, "n": n})
         if depth + 1 < len(levels):
-            children = getattr(item, levels[depth + 1].each)
+            children = resolve(f"{level.name}.{levels[depth + 1].each}", bound) or []
             sub = _leaves(list(children), levels, depth + 1, bound)
         else:
             sub = [(bound, {})]
@@ -340,20 +354,21 @@ def _source_of(spec: RowSpec, position: int, row: Row) -> CellSpec | None:
     return cells[position]
 
 
-Includer = Callable[[str], FormSpec]
+Includer = Callable[[str], tuple[FormSpec, Source]]
 """Reads the declaration another one's table includes."""
 
 
 def declared(templates: Path, kind: str, name: str, scope: Scope) -> list[Grid]:
     """The grids of the declaration `name` of `kind` (see formspec.form_file) for `scope`."""
     spec, source = load_form(templates, kind, name)
-    return build(spec, scope, lambda other: load_form(templates, kind, other, source)[0], source)
+    return build(spec, scope, lambda other: load_form(templates, kind, other, source), source)
 
 
 def build(spec: FormSpec, scope: Scope, include: Includer, source: Source) -> list[Grid]:
     """The grids of a form: none when its `when` has no value, its tables once or `each` item;
     ContentError at the line of a path that names nothing."""
-    try:
+
+    def grids() -> list[Grid]:
         if not any_of(spec.when, scope):
             return []
         if spec.each is None:
@@ -363,19 +378,20 @@ def build(spec: FormSpec, scope: Scope, include: Includer, source: Source) -> li
             for n, item in enumerate(_items(spec.each, scope), start=1)
             for grid in _tables(spec, _each(spec, scope, item, n), include)
         ]
+
+    return _located(grids, source)
+
+
+def _located(grids: Callable[[], list[Grid]], source: Source) -> list[Grid]:
+    """The grids `grids` makes from the declaration `source`; a path that names nothing or a
+    row that does not fit, a ContentError at its line there."""
+    try:
+        return grids()
     except ShapeError as exc:
         raise ContentError([_shape_finding(source, exc)]) from None
     except PathError as exc:
-        where = _where(source.data, exc.path) or ()
-        raise ContentError(
-            [
-                source.error(
-                    where,
-                    say("form_path_unknown", path=exc.path, part=exc.part),
-                    say("form_path_unknown_hint"),
-                )
-            ]
-        ) from None
+        where = _where(source.data, exc.path) or _where(source.data, exc.part) or ()
+        raise ContentError([unknown_field(source, where, exc.path, exc.part, exc.fields)]) from None
 
 
 def _shape_finding(source: Source, exc: ShapeError) -> Finding:
@@ -398,14 +414,14 @@ def _tables(spec: FormSpec, scope: Scope, include: Includer) -> list[Grid]:
     for index, table in enumerate(spec.tables):
         if not any_of(table.when, scope):
             continue
+        if table.include is not None:
+            inner, source = include(table.include)
+            grids += _located(lambda inner=inner: _tables(inner, scope, include), source)
+            continue
         try:
-            if table.include is not None:
-                grids += _tables(include(table.include), scope, include)
-            else:
-                grids.append(table_grid(table, scope))
+            grids.append(table_grid(table, scope))
         except ShapeError as exc:
-            at = ("tables", index, "include") if table.include else ("tables", index, *exc.at)
-            raise ShapeError(at, exc.error) from None
+            raise ShapeError(("tables", index, *exc.at), exc.error) from None
     return grids
 
 

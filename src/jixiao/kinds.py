@@ -180,6 +180,18 @@ class Kind:
             fields |= formspec.reads(self.folder.parent, self.name, attachment.form)
         return frozenset(fields)
 
+    def forms(self) -> list[tuple[str, FieldPath]]:
+        """The form declarations the kind's attachments and table layouts name, with where."""
+        settings = self.settings
+        named: list[tuple[str, FieldPath]] = [
+            (spec.form, ("attachments", i, "form")) for i, spec in enumerate(settings.attachments)
+        ]
+        return named + [
+            (spec.layout.value, ("sections", i, "layout"))
+            for i, spec in enumerate(settings.sections)
+            if spec.layout in FORM_LAYOUTS
+        ]
+
     def section(self, key: str) -> SectionSpec | None:
         """The top-level section `key` of this kind, or None if it has none such."""
         return next((s for s in self.settings.sections if s.key == key), None)
@@ -227,16 +239,8 @@ def load_kind(
 
 def form_findings(templates: Path, kind: Kind) -> list[Finding]:
     """What is wrong with the form declarations the kind's attachments and sections name."""
-    wanted: list[tuple[str, FieldPath]] = [
-        (spec.form, ("attachments", i, "form")) for i, spec in enumerate(kind.settings.attachments)
-    ]
-    wanted += [
-        (spec.layout.value, ("sections", i, "layout"))
-        for i, spec in enumerate(kind.settings.sections)
-        if spec.layout in FORM_LAYOUTS
-    ]
     findings: list[Finding] = []
-    for name, at in wanted:
+    for name, at in kind.forms():
         try:
             load_form(templates, kind.name, name, kind.source, at)
         except ContentError as exc:
