@@ -251,3 +251,15 @@ def test_a_tree_level_naming_no_field_is_an_error_at_its_line(tmp_path: Path) ->
     assert f"{indicators.as_posix()}:{line}: 错误" in said, said
     assert "没有“categorys”" in said and "是否想写“categories”" in said
     assert "内部错误" not in said and "Traceback" not in said
+
+
+def test_a_declaration_including_itself_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    indicators = Path("templates/_forms/indicators.yaml")
+    copy_samples(tmp_path)
+    (tmp_path / indicators).write_text("name: 循环\ntables:\n  - include: indicators\n", "utf-8")
+    result = run_jixiao(tmp_path, "check", "2022")
+    said = result.stdout + result.stderr
+    assert result.returncode == 1
+    assert f"{indicators.as_posix()}:3: 错误" in said, said
+    assert "表格声明循环引用：indicators → indicators" in said
+    assert "内部错误" not in said

@@ -216,19 +216,30 @@ def _loaded(file: Path, stamp: float) -> tuple[FormSpec, Source]:
 
 
 def load_form(
-    templates: Path, kind: str, name: str, asked: Source | None = None, at: FieldPath = ()
+    templates: Path,
+    kind: str,
+    name: str,
+    asked: Source | None = None,
+    at: FieldPath = (),
+    including: tuple[str, ...] = (),
 ) -> tuple[FormSpec, Source]:
     """The declaration `name` of `kind` and its file, validated once a process for each
-    version of the file; ContentError at the line of `asked` that names it if there is none."""
+    version of the file; ContentError at the line of `asked` that names it if there is none,
+    or if it is one of the declarations `including` it (a table that includes itself)."""
     file = form_file(templates, kind, name)
-    if not file.is_file():
-        message, hint = say("form_unknown", form=name), say("form_unknown_hint", kind=kind)
+    if not file.is_file() or name in including:
+        if name in including:
+            chain = " → ".join((*including[including.index(name) :], name))
+            message, hint = say("form_include_loop", chain=chain), say("form_include_loop_hint")
+        else:
+            message, hint = say("form_unknown", form=name), say("form_unknown_hint", kind=kind)
         where = asked.error(at, message, hint) if asked else error(None, None, name, message, hint)
         raise ContentError([where])
     spec, source = _loaded(file, file.stat().st_mtime)
     for index, table in enumerate(spec.tables):
         if table.include:
-            load_form(templates, kind, table.include, source, ("tables", index, "include"))
+            where = ("tables", index, "include")
+            load_form(templates, kind, table.include, source, where, (*including, name))
     return spec, source
 
 
