@@ -113,6 +113,28 @@ def test_target_style_with_an_attribute(root: Path) -> None:
     refused(root, f"kind.yaml:{line}: 错误", "{value.__class__} 不是可用的占位符", "{value}")
 
 
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("/etc/passwd", "路径分隔符"),
+        ("../key-project/report.docx", "路径分隔符"),
+        (".x.docx", "以点开头"),
+    ],
+)
+def test_a_kind_template_is_a_file_of_its_own_folder(
+    root: Path, template: str, problem: str
+) -> None:
+    """kind.yaml's `template` names a file beside it, never a path to one elsewhere."""
+    kind_file = root / KIND / "kind.yaml"
+    text = kind_file.read_text("utf-8")
+    assert text.count("template: report.docx\n") == 1
+    kind_file.write_text(text.replace("template: report.docx", f'template: "{template}"'), "utf-8")
+    line = line_of(kind_file, "template:")
+    refused(
+        root, f"templates/hunan-overall/kind.yaml:{line}: 错误", f"模板“{template}”不能用", problem
+    )
+
+
 def test_unit_numbering_override_is_checked(root: Path) -> None:
     unit_file = root / "content" / "lukou-zzb" / "unit.yaml"
     text = unit_file.read_text("utf-8") + 'numbering:\n  hunan-overall:\n    3: "{n:>999999999}"\n'

@@ -228,10 +228,15 @@ def load_kind(
     if problem:
         message = say("filename_pattern", pattern=kind.settings.filename, problem=problem)
         findings.append(source.error(("filename",), message, say("filename_pattern_hint")))
-    try:
-        open_template(kind.template)  # once a process for each version of the file
-    except ContentError as exc:
-        findings += exc.findings
+    problem = name_problem(kind.settings.template)  # a file of the kind's own folder
+    if problem is not None:
+        message = say("kind_template_name", template=kind.settings.template, problem=problem)
+        findings.append(source.error(("template",), message, say("kind_template_name_hint")))
+    else:
+        try:
+            open_template(kind.template)  # once a process for each version of the file
+        except ContentError as exc:
+            findings += exc.findings
     if findings:
         raise ContentError(findings)
     return kind
