@@ -8,6 +8,7 @@ in Chinese, never "内部错误", and render writes no .docx.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import subprocess
 import sys
@@ -132,6 +133,21 @@ def test_a_kind_template_is_a_file_of_its_own_folder(
     line = line_of(kind_file, "template:")
     refused(
         root, f"templates/hunan-overall/kind.yaml:{line}: 错误", f"模板“{template}”不能用", problem
+    )
+
+
+def test_a_section_key_used_twice_in_a_kind_is_an_error(root: Path) -> None:
+    kind_file = root / KIND / "kind.yaml"
+    text = kind_file.read_text("utf-8")
+    keys = re.findall(r"^  - key: (\w+)$", text, re.M)
+    assert len(keys) >= 2
+    kind_file.write_text(text.replace(f"  - key: {keys[-1]}\n", f"  - key: {keys[0]}\n"), "utf-8")
+    written = kind_file.read_text("utf-8").splitlines()
+    lines = [n for n, line in enumerate(written, 1) if line == f"  - key: {keys[0]}"]
+    refused(
+        root,
+        f"templates/hunan-overall/kind.yaml:{lines[1]}: 错误",
+        f"章节键“{keys[0]}”已在第 {lines[0]} 行用过",
     )
 
 

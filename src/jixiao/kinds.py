@@ -224,6 +224,7 @@ def load_kind(
     source = load(folder / KIND_FILE)
     kind = Kind(folder, validate(source, KindSettings), source)
     findings = pattern_findings(source) + form_findings(templates, kind)
+    findings += repeated_sections(source, kind.settings)
     problem = filename_problem(kind.settings.filename)
     if problem:
         message = say("filename_pattern", pattern=kind.settings.filename, problem=problem)
@@ -240,6 +241,21 @@ def load_kind(
     if findings:
         raise ContentError(findings)
     return kind
+
+
+def repeated_sections(source: Source, settings: KindSettings) -> list[Finding]:
+    """Sections of the kind with the key of an earlier one (content has one place per key)."""
+    first: dict[str, int] = {}
+    found: list[Finding] = []
+    for index, spec in enumerate(settings.sections):
+        if spec.key in first:
+            line = source.line_of(("sections", first[spec.key], "key"))
+            message = say("kind_section_repeated", key=spec.key, line=line or "?")
+            found.append(
+                source.error(("sections", index, "key"), message, say("kind_section_repeated_hint"))
+            )
+        first.setdefault(spec.key, index)
+    return found
 
 
 def form_findings(templates: Path, kind: Kind) -> list[Finding]:
