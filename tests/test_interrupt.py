@@ -239,6 +239,28 @@ def test_ctrl_c_stops_a_200_unit_batch_within_a_second(tmp_path: Path) -> None:
 
 
 @needs_proc
+def test_sigterm_to_the_command_stops_it_as_ctrl_c_does(tmp_path: Path) -> None:
+    """`kill PID` (SIGTERM, to the command alone): the same clean stop, exit 143."""
+    root = tmp_path / "project"
+    units = clones(root, 200)
+    out = root / "out"
+    process = start(root, "render", YEAR, "--out", str(out))
+    try:
+        assert wait_for(lambda: any(p.suffix == ".docx" for p in files(out)), 60)
+        os.kill(process.pid, signal.SIGTERM)
+        _stdout, stderr = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 143, stderr
+    assert "Traceback" not in stderr and "已中断（收到终止信号）：" in stderr
+    written = {p.parent.name for p in files(out)}
+    assert written and len(written) < len(units)
+    assert leftovers(out) == [], "nothing half-written"
+    assert wait_for(lambda: not running(str(root)), 2), "no worker outlives the command"
+
+
+@needs_proc
 def test_kill_9_leaves_no_workers_and_the_next_run_cleans_up(tmp_path: Path) -> None:
     root = tmp_path / "project"
     clones(root, 40)

@@ -30,7 +30,7 @@ import typer
 
 from jixiao import messages
 from jixiao.checks import review
-from jixiao.errors import ContentError, Finding, Severity, error
+from jixiao.errors import ContentError, Finding, Severity, Terminated, error
 from jixiao.formatting import num
 from jixiao.messages import listing, say
 from jixiao.output import (
@@ -106,6 +106,7 @@ class Interrupted(Exception):
 
     finished: list[UnitResult]
     unfinished: list[str]
+    terminated: bool = False  # by SIGTERM, not Ctrl-C
 
 
 def render_unit(job: Job, hold: bool = False) -> UnitResult:
@@ -212,8 +213,9 @@ def run_jobs(
                 results.append(render_unit(job, hold=True))
                 done(results[-1])
                 release_signals()  # a Ctrl-C while the unit was placed comes here
-        except KeyboardInterrupt:
-            raise Interrupted(results, [job.unit for job in jobs[len(results) :]]) from None
+        except KeyboardInterrupt as exc:
+            unfinished = [job.unit for job in jobs[len(results) :]]
+            raise Interrupted(results, unfinished, isinstance(exc, Terminated)) from None
         return results
     return _Pool(workers).run(jobs, done)
 
@@ -291,12 +293,13 @@ class _Pool:
                     if worker.job is None and pending:
                         worker.give(*pending.popleft())
                 self._collect(results, done)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: let this finish
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             results.update(self._close())
             finished = [results[i] for i in sorted(results)]
             unfinished = [job.unit for i, job in enumerate(jobs) if i not in results]
-            raise Interrupted(finished, unfinished) from None
+            raise Interrupted(finished, unfinished, isinstance(exc, Terminated)) from None
         self._close()
         return [results[i] for i in range(len(jobs))]
 
@@ -476,8 +479,9 @@ def render_year(
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _print(stop.finished, project.root, time.perf_counter() - started)
         done, left = len(stop.finished), len(stop.unfinished)
-        typer.echo(say("interrupted", done=done, left=left), err=True)
-        return 130
+        how = say("interrupted_term") if stop.terminated else say("interrupted_ctrl_c")
+        typer.echo(say("interrupted", how=how, done=done, left=left), err=True)
+        return 143 if stop.terminated else 130
     _print(results, project.root, time.perf_counter() - started)
     return 1 if any(r.errors for r in results) else 0
 

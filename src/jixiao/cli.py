@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from enum import StrEnum
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 
 from jixiao import messages
-from jixiao.errors import ContentError, Finding
+from jixiao.errors import ContentError, Finding, Terminated
 from jixiao.messages import listing, say
 from jixiao.project import Project
 
@@ -275,8 +276,13 @@ def diff(
         typer.echo(table(first, second, rows(a.figures, b.figures)))
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
     """Entry point: content mistakes print findings, exit 1; bugs say so (traceback: --debug)."""
+    signal.signal(signal.SIGTERM, _terminate)  # unwind: staging removed, workers stopped
     try:
         code = app(standalone_mode=False)  # returns the code of a `typer.Exit` raised inside
     except ContentError as exc:
@@ -285,9 +291,9 @@ def main() -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as exc:
         typer.echo(say("stopped"), err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
     except Exception as exc:  # a click usage error, or a bug
         if _usage_error(exc):
             exc.show()  # type: ignore[attr-defined]

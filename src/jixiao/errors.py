@@ -81,3 +81,7 @@ def warning(
     file: Path | None, line: int | None, field: str, message: str, hint: str = ""
 ) -> Finding:
     return Finding(Severity.WARNING, file, line, field, message, hint)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a `kill`, a closing session): stopped as Ctrl-C stops, exit 143 (cli.main)."""
