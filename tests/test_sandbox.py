@@ -18,6 +18,7 @@ import pytest
 
 from jixiao import sandbox as sandbox_module
 from jixiao.formatting import FILTERS
+from jixiao.model.unit import Contact
 from jixiao.narrative import Narrative
 from jixiao.numbering import Numberer
 from jixiao.plain import SCALARS, Record, Table, plain
@@ -263,3 +264,10 @@ def test_a_section_title_may_use_expressions(sample: Sample) -> None:
     run = render(sample)
     assert run.returncode == 0, run.stderr
     assert "2023年预算单位基本情况" in headings(sample.written()[0].read_bytes(), 1)[0]
+
+
+def test_equal_records_hash_alike() -> None:
+    """Jinja's `unique` and set lookups rely on equal values hashing alike."""
+    one, same, other = (Contact(name=n, phone="1") for n in ("甲", "甲", "乙"))
+    assert plain(one) == plain(same) and hash(plain(one)) == hash(plain(same))
+    assert len({plain(one), plain(same), plain(other)}) == 2

@@ -59,8 +59,11 @@ class Record:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Record) and self._target == other._target
 
-    def __hash__(self) -> int:
-        return hash(id(self._target))
+    def __hash__(self) -> int:  # equal records hash alike (`unique`, `in` on sets)
+        try:
+            return hash(self._target)
+        except TypeError:  # a model that is not frozen: by its type, still consistent with ==
+            return hash(type(self._target))
 
     def __str__(self) -> str:
         name = getattr(self._target, "name", None)
