@@ -16,6 +16,7 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, nodes
 
 from jixiao.errors import ContentError, Finding, error
+from jixiao.formatting import MissingFigure
 from jixiao.messages import say
 from jixiao.render import wordml
 from jixiao.render.placeholders import Placeholders
@@ -26,6 +27,14 @@ from jixiao.sandbox import Sandbox, plain_names, sandbox
 def _template_env() -> Sandbox:
     """The environment for Word templates, one a process: a template is compiled once."""
     return sandbox(autoescape=True, cache=32)
+
+
+TEMPLATE_FAILURES = (
+    *(TemplateError, MissingFigure, LookupError, TypeError, ValueError, ArithmeticError),
+)
+"""What a template's expression can raise on content: Jinja's and the sandbox's errors, a filter
+given the wrong kind of value or a missing figure, num() of a level with no style. Anything
+else is a fault of jixiao's, reported as one (cli.main), not blamed on the template."""
 
 
 def render_docx(
@@ -45,7 +54,7 @@ def render_docx(
     document = open_docx(open_template(template).stream())
     try:
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
-    except Exception as exc:  # an expression of the template failed on this content
+    except TEMPLATE_FAILURES as exc:  # an expression of the template failed on this content
         raise ContentError([_render_failure(template, exc)]) from None
     placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
