@@ -82,7 +82,15 @@ def render(
         typer.Option(
             envvar="JIXIAO_UNIT_TIMEOUT",
             min=0.001,
-            help="每个单位最多用时（秒），超时即停止并报告；默认 60，--pdf 时 600",
+            help="每个单位最多用时（秒），超时即停止并报告；默认 60（不含转换 PDF）",
+        ),
+    ] = None,
+    pdf_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="JIXIAO_PDF_TIMEOUT",
+            min=0.001,
+            help="--pdf 时每份文档转换最多用时（秒），超时即停止 LibreOffice 并报告；默认 120",
         ),
     ] = None,
 ) -> None:
@@ -92,7 +100,9 @@ def render(
     project = Project(State.root)
     units = _units(project, year, unit)
     target = out or State.root / "output"
-    code = render_year(project, year, units, target, pdf=pdf, timeout=unit_timeout)
+    code = render_year(
+        project, year, units, target, pdf=pdf, timeout=unit_timeout, pdf_timeout=pdf_timeout
+    )
     if code:
         raise typer.Exit(code)
 
