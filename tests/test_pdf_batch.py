@@ -5,7 +5,9 @@ each. The fakes stand in for soffice on PATH; the crash test hands the real one 
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.pdf import pdf_problem, soffice
-from tests.conftest import copy_samples, run_jixiao
+from tests.conftest import cli_env, copy_samples, run_jixiao
 from tests.test_cli_pdf import alive, require_office, written
 
 UNITS_2022 = ("conghua-zzb", "kaifu-zzb", "yunxi-zzb")
@@ -94,3 +96,39 @@ def test_a_libreoffice_that_crashes_mid_batch_leaves_the_rest_to_one_each(tmp_pa
     assert sorted(p.with_suffix(".pdf") for p in docx) == sorted(pdfs)
     assert [pdf_problem(pdf) for pdf in pdfs] == [None] * len(pdfs)
     assert not list(out.rglob(".~*"))
+
+
+def test_ctrl_c_while_libreoffice_converts_stops_it_and_writes_nothing(tmp_path: Path) -> None:
+    """Ctrl-C while the batch's LibreOffice runs: it is stopped with the command, within a
+    second or two; no unit is written and nothing is left behind."""
+    project = copy_samples(tmp_path / "project")
+    out = project / "out"
+    command = ["render", "2022", "--pdf", "--out", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "--root", str(project), *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=cli_env(PATH=fake_soffice(tmp_path, "time.sleep(300)\n")),
+        cwd=project,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "calls").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "calls").exists(), "LibreOffice was started"
+        stopped = time.monotonic()
+        os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: jixiao's process group
+        _, stderr = process.communicate(timeout=10)
+        seconds = time.monotonic() - stopped
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, stderr
+    assert seconds < 2, f"took {seconds:.1f} s to stop"
+    assert "Traceback" not in stderr and "已中断（Ctrl-C）：0 个单位已生成" in stderr
+    assert written(out) == []
+    assert not list(out.rglob(".~*"))
+    assert not [pid for pid, _ in calls(tmp_path) if alive(pid)], "LibreOffice is stopped"

@@ -260,6 +260,8 @@ def _convert_all(
             except OSError as exc:
                 raise write_failed(jobs[i].out / document.filename, exc) from None
             staged[i, document.filename] = path
+    if sys.stderr.isatty():
+        typer.echo(say("pdf_converting", documents=len(staged)), err=True)
     converted = to_pdfs(list(staged.values()), stage / "pdf", timeout)
     share = (time.perf_counter() - started) / len(staged)
     for i in todo:
