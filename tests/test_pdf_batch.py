@@ -132,3 +132,27 @@ def test_ctrl_c_while_libreoffice_converts_stops_it_and_writes_nothing(tmp_path:
     assert written(out) == []
     assert not list(out.rglob(".~*"))
     assert not [pid for pid, _ in calls(tmp_path) if alive(pid)], "LibreOffice is stopped"
+
+
+def test_the_time_limit_is_per_document_not_for_the_whole_batch(tmp_path: Path) -> None:
+    """A LibreOffice that takes 0.6 s over each document, limit 1.5 s: the batch takes longer
+    than the limit, yet no document does, so it is not stopped and nothing is converted again.
+    (The fake writes files that pass the PDF check, as LibreOffice prints a line for each.)"""
+    project = copy_samples(tmp_path / "project")
+    out = project / "out"
+    body = (
+        "out = args[args.index('--outdir') + 1]\n"
+        "for doc in docs:\n"
+        "    time.sleep(0.6)\n"
+        "    pdf = os.path.join(out, os.path.basename(doc)[:-5] + '.pdf')\n"
+        "    open(pdf, 'wb').write(b'%PDF-1.7\\n' + b'0' * 600 + b'\\n%%EOF\\n')\n"
+        "    print('convert', doc, '->', pdf, flush=True)\n"
+    )
+    path = fake_soffice(tmp_path, body)
+    run = run_jixiao(
+        project, "render", "2022", "--out", str(out), "--pdf", "--pdf-timeout", "1.5", path=path
+    )
+    assert run.returncode == 0, run.stderr
+    started = [count for _, count in calls(tmp_path)]
+    assert len(started) == 1 and started[0] * 0.6 > 1.5, started
+    assert len([p for p in written(out) if p.suffix == ".pdf"]) == started[0]

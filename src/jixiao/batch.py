@@ -4,7 +4,9 @@ Each unit is all or nothing: its documents (and PDFs) are written into a staging
 the unit's output folder and moved into place together, so a unit with errors, a full
 disk, a failed conversion, Ctrl-C or a kill leaves no half set of files behind. A unit that
 takes longer than its time limit is stopped and reported; the others are still written.
-Ctrl-C stops every worker at once and says which units were finished.
+Ctrl-C stops every worker at once and says which units were finished. With PDFs, the workers
+hand their checked documents back, one LibreOffice converts them all (`convert_and_write`),
+and each unit is then written with its PDFs.
 """
 
 from __future__ import annotations

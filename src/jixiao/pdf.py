@@ -15,6 +15,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from contextlib import suppress
 from importlib import resources
 from pathlib import Path
@@ -39,7 +40,7 @@ def to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
-        code, errors, _ = _run(_command(Path(profile), out_dir, [docx]), _env(), timeout)
+        code, errors = _run(_command(Path(profile), out_dir, [docx]), _env(), timeout)
     pdf = out_dir / (docx.stem + ".pdf")
     if code != 0 or not pdf.is_file():
         raise RuntimeError(f"soffice failed ({code}): {errors}")
@@ -63,7 +64,7 @@ def to_pdfs(documents: list[Path], out_dir: Path, timeout: float = 180) -> dict[
     batch = out_dir / "batch"
     batch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="jixiao-lo-") as profile:
-        _run(_command(Path(profile), batch, documents), _env(), timeout, idle=True)
+        _run(_command(Path(profile), batch, documents), _env(), timeout, idle=batch)
     results: dict[Path, Path | str] = {}
     for docx in documents:
         pdf = batch / (docx.stem + ".pdf")
@@ -103,26 +104,25 @@ def _env() -> dict[str, str]:
 
 
 def _run(
-    command: list[str], env: dict[str, str], timeout: float, idle: bool = False
-) -> tuple[int, str, bool]:
-    """Run `command` in a new session: its exit code, error output, and whether it was
-    stopped. Without `idle`, a run past `timeout` raises RuntimeError (pdf_timeout); with it,
-    the run is stopped (not raised) once `timeout` seconds pass without a line of output
-    (LibreOffice prints one per document). On any exception (Ctrl-C, the unit's time
-    limit) the whole session is killed first, as it is after a normal end."""
+    command: list[str], env: dict[str, str], timeout: float, idle: Path | None = None
+) -> tuple[int, str]:
+    """Run `command` in a new session: its exit code (-9 if it was stopped) and error output.
+    Without `idle`, a run past `timeout` raises RuntimeError (pdf_timeout); with it
+    (the folder the PDFs go to), the run is stopped (not raised) once `timeout` seconds pass
+    without progress (see _watch). On any exception (Ctrl-C, the unit's time limit) the
+    whole session is killed first, as it is after a normal end."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE if idle else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if idle is not None else subprocess.DEVNULL,
             stderr=errors,
             env=env,
             start_new_session=True,
         )
-        stopped = False
         try:
-            if idle:
-                stopped = not _watch(process, timeout)
+            if idle is not None:
+                _watch(process, timeout, idle)
             else:
                 process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -134,12 +134,13 @@ def _run(
         _kill_session(process)  # anything LibreOffice left running in the background
         errors.seek(0)
         text = errors.read().decode("utf-8", "replace").strip()
-    return process.returncode if process.returncode is not None else -9, text, stopped
+    return process.returncode if process.returncode is not None else -9, text
 
 
-def _watch(process: subprocess.Popen[bytes], idle: float) -> bool:
-    """Wait for `process` to end while it prints a line at least every `idle` seconds;
-    False (the process left running) when it falls silent for longer."""
+def _watch(process: subprocess.Popen[bytes], idle: float, out_dir: Path) -> None:
+    """Wait for `process` to end while it shows progress at least every `idle` seconds: a
+    line of output (LibreOffice prints one as it finishes each document, unbuffered) or a
+    new file in `out_dir`; return early, the process left running, when it shows none."""
     lines: queue.Queue[bytes | None] = queue.Queue()
     stream = process.stdout
     assert stream is not None
@@ -151,14 +152,27 @@ def _watch(process: subprocess.Popen[bytes], idle: float) -> bool:
         lines.put(None)
 
     threading.Thread(target=read, daemon=True).start()
+    last, files = time.monotonic(), _count(out_dir)
     while True:
         try:
-            if lines.get(timeout=idle) is None:
+            if lines.get(timeout=min(idle, 1.0)) is None:
                 break
+            last = time.monotonic()
         except queue.Empty:
-            return False
+            now = _count(out_dir)
+            if now != files:
+                last, files = time.monotonic(), now
+            elif time.monotonic() - last >= idle:
+                return
     process.wait()
-    return True
+
+
+def _count(folder: Path) -> int:
+    """How many entries `folder` holds (0 if it cannot be read)."""
+    try:
+        return sum(1 for _ in folder.iterdir())
+    except OSError:
+        return 0
 
 
 def _kill_session(process: subprocess.Popen[bytes]) -> None:
