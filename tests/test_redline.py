@@ -238,3 +238,18 @@ def settled(data: bytes, accept: bool) -> bytes:
                 content = etree.tostring(root)
             target.writestr(info, content)
     return copy.copy(out.getvalue())
+
+
+def test_docx_without_unit_names_the_units_to_choose_from(tmp_path: Path) -> None:
+    """Two units have both years: --docx asks for --unit, listing them, and writes nothing."""
+    root = copy_samples(tmp_path)
+    second_version(root)
+    yunxi = (root / "content" / "yunxi-zzb" / "2022.yaml").read_text(encoding="utf-8")
+    (root / "content" / "yunxi-zzb" / "2023.yaml").write_text(
+        yunxi.replace("year: 2022", "year: 2023", 1), encoding="utf-8"
+    )
+    run = run_jixiao(root, "diff", "2022", "2023", "--docx", "x.docx")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "--docx 一次只比较一个单位，两个版本都有的单位：kaifu-zzb、yunxi-zzb" in run.stderr
+    assert "用 --unit 指定单位" in run.stderr
+    assert not (root / "x.docx").exists()

@@ -22,7 +22,7 @@ import difflib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -125,11 +125,13 @@ class Step:
     move: str = ""
 
 
-def _plan(old: list[etree._Element], new: list[etree._Element], key: object) -> list[Step]:
+def _plan(
+    old: list[etree._Element], new: list[etree._Element], key: Callable[[etree._Element], str]
+) -> list[Step]:
     """The steps turning the items `old` into `new`, in the order of the new document;
     `key` gives what makes two items the same."""
-    keys_old = [key(item) for item in old]  # type: ignore[operator]
-    keys_new = [key(item) for item in new]  # type: ignore[operator]
+    keys_old = [key(item) for item in old]
+    keys_new = [key(item) for item in new]
     matcher = difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False)
     steps: list[Step] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
