@@ -1,6 +1,7 @@
 """Benchmark jixiao against pandoc on the same text: one report cold, and 100 units.
 
     python benchmarks/run.py [--units 100] [--repeat 5]
+    python benchmarks/run.py --pdf 20   # only: --pdf, one LibreOffice against one per file
 
 Builds a throw-away project of clones of the samples (unit001 …, every unit with a 2023
 file), then measures in one run, side by side on this machine:
@@ -333,12 +334,50 @@ def pandoc_reports(sources: list[Path], out: Path) -> float:
     return time.perf_counter() - start
 
 
+PER_FILE_PDFS = """
+import sys
+from pathlib import Path
+from jixiao.batch import Job, run_jobs
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+units = sorted(p.name for p in (root / "content").iterdir())
+jobs = [Job(root, u, {year}, out / str({year}) / u, pdf=True, timeout=600) for u in units]
+assert not any(r.errors for r in run_jobs(jobs))
+"""
+"""Before issue 17: the same pool of workers, each converting its unit's documents with a
+LibreOffice started for each one (write_unit with pdf=True, as `render --pdf` did)."""
+
+
+def pdf_batch(units: int) -> None:
+    """`render --pdf` over `units` clones (one LibreOffice for the batch) against the same
+    batch converted one LibreOffice per document, as before; prints both and the ratio."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-") as temporary:
+        root = Path(temporary) / "project"
+        make_project(root, units)
+        os.environ.update(child_environment(Path(temporary) / "pycache"))
+        run_measured(jixiao_command(root, "--help"))  # fills the bytecode cache
+        one, _, _ = run_measured(
+            jixiao_command(root, "render", str(YEAR), "--pdf", "--out", temporary + "/one")
+        )
+        script = PER_FILE_PDFS.format(year=YEAR)
+        each, _, _ = run_measured([sys.executable, "-c", script, str(root), temporary + "/each"])
+        pdfs = len(list(Path(temporary, "one").rglob("*.pdf")))
+        assert pdfs == len(list(Path(temporary, "each").rglob("*.pdf"))) > 0
+    print(f"--pdf for {units} units ({pdfs} documents), {os.cpu_count()} cores:")
+    line("one LibreOffice per document (old)", f"{each:6.1f} s")
+    line("one LibreOffice for the batch", f"{one:6.1f} s")
+    line("speed-up", f"{each / one:6.2f}×   (target ≥ 2: {verdict(each / one >= 2)})")
+
+
 def main() -> None:
     """Run every measurement and print the figures, then the issue's three targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5, help="runs for each cold median")
+    parser.add_argument("--pdf", type=int, metavar="UNITS", help="only --pdf, UNITS units")
     args = parser.parse_args()
+    if args.pdf:
+        pdf_batch(args.pdf)
+        return
     pandoc = shutil.which("pandoc")
     print(
         f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "

@@ -118,20 +118,23 @@ def alive(pid: int) -> bool:
 def test_a_hung_libreoffice_is_stopped_with_the_processes_it_started(
     project: Path, tmp_path: Path
 ) -> None:
-    """A LibreOffice that never finishes and has started a child: at the unit's time limit
-    both are gone, the unit is reported, and nothing is written."""
+    """A LibreOffice that never finishes and has started a child: at the conversion's time
+    limit both are gone, the unit is reported, and nothing is written."""
     pids = tmp_path / "pids"
     script = f"sleep 300 &\necho $! >> {pids}\necho $$ >> {pids}\nsleep 300\n"
     out = project / "out"
     run = run_jixiao(
         project,
         *("render", "2023", "--unit", "lukou-zzb", "--out", str(out), "--pdf"),
-        *("--unit-timeout", "3"),
+        *("--pdf-timeout", "3"),
         path=fake_soffice(tmp_path, script),
     )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert "lukou-zzb：用时超过 3 秒，已停止，未生成该单位的报告。" in run.stderr
+    assert (
+        "LibreOffice 未能把 2023年度渌口区委组织部部门整体支出绩效自评报告.docx 转换为 PDF："
+        "超过 3 秒仍未完成，已停止 LibreOffice 及其启动的进程"
+    ) in run.stderr
     started = [int(pid) for pid in pids.read_text().split()]
     assert len(started) == 2
     deadline = time.monotonic() + 2

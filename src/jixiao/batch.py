@@ -4,7 +4,9 @@ Each unit is all or nothing: its documents (and PDFs) are written into a staging
 the unit's output folder and moved into place together, so a unit with errors, a full
 disk, a failed conversion, Ctrl-C or a kill leaves no half set of files behind. A unit that
 takes longer than its time limit is stopped and reported; the others are still written.
-Ctrl-C stops every worker at once and says which units were finished.
+Ctrl-C stops every worker at once and says which units were finished. With PDFs, the workers
+hand their checked documents back, one LibreOffice converts them all (`convert_and_write`),
+and each unit is then written with its PDFs.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from __future__ import annotations
 import errno
 import math
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,7 +46,7 @@ from jixiao.output import (
     write_failed,
     write_new,
 )
-from jixiao.pdf import soffice, to_pdf
+from jixiao.pdf import soffice, to_pdf, to_pdfs
 from jixiao.project import Document, Project, build, load_unit_year, prepare_all
 
 if TYPE_CHECKING:
@@ -51,8 +54,8 @@ if TYPE_CHECKING:
 
 UNIT_TIMEOUT = 60.0
 """Seconds one unit may take to render (--unit-timeout, JIXIAO_UNIT_TIMEOUT)."""
-PDF_UNIT_TIMEOUT = 600.0
-"""Seconds one unit may take with --pdf: LibreOffice starts once for each document."""
+PDF_TIMEOUT = 120.0
+"""Seconds LibreOffice may take over one document (--pdf-timeout, JIXIAO_PDF_TIMEOUT)."""
 GRACE = 2.0
 """Seconds past its limit before a worker that does not stop by itself is killed."""
 STOP_WAIT = 0.5
@@ -62,7 +65,8 @@ STOP_WAIT = 0.5
 @dataclass(frozen=True)
 class Job:
     """One unit to render: the project, the year, the unit's output folder, PDF or not,
-    the message language and the seconds it may take (None: no limit)."""
+    the message language, the seconds it may take (None: no limit), and whether to keep
+    the documents unwritten."""
 
     root: Path
     unit: str
@@ -71,6 +75,8 @@ class Job:
     pdf: bool = False
     lang: str = "zh"
     timeout: float | None = None
+    keep: bool = False
+    """Hand the documents back unwritten (in UnitResult.rendered), for a PDF batch."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class UnitResult:
     score: Decimal | None = None
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    rendered: list[Document] = field(default_factory=list)
+    """The documents of a job that keeps them: checked and built, not yet written."""
 
     @property
     def errors(self) -> int:
@@ -134,12 +142,13 @@ def _render_unit(job: Job) -> UnitResult:
                 raise ContentError(findings)
             documents = build(unit_year, prepared)
             score = unit_year.figures.self_score
-            written = write_unit(job.out, documents, job.pdf)
+            written = [] if job.keep else write_unit(job.out, documents, job.pdf)
     except ContentError as exc:
         return UnitResult(job.unit, findings=exc.findings, seconds=time.perf_counter() - start)
     except UnitTimeout:
         return _timed_out(job, time.perf_counter() - start)
-    return UnitResult(job.unit, written, score, findings, time.perf_counter() - start)
+    kept = documents if job.keep else []
+    return UnitResult(job.unit, written, score, findings, time.perf_counter() - start, kept)
 
 
 def _timed_out(job: Job, seconds: float) -> UnitResult:
@@ -170,9 +179,12 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def write_unit(out: Path, documents: list[Document], pdf: bool) -> list[Path]:
+def write_unit(
+    out: Path, documents: list[Document], pdf: bool, pdfs: Mapping[str, Path] | None = None
+) -> list[Path]:
     """Write `documents` into `out` all together or not at all; with `pdf`, their PDFs beside
-    them. Every file is first written (and converted) in a staging folder inside `out`."""
+    them: the one `pdfs` gives for a document's file name (converted already), else one
+    converted here. Every file is first written (and converted) in a staging folder in `out`."""
     targets = [inside(out, document.filename) for document in documents]
     with staging(out) as stage:
         files: dict[Path, Path] = {}
@@ -183,9 +195,22 @@ def write_unit(out: Path, documents: list[Document], pdf: bool) -> list[Path]:
             except OSError as exc:
                 raise write_failed(target, exc) from None
             files[target] = staged
-            if pdf:
+            given = (pdfs or {}).get(document.filename)
+            if given is not None:
+                files[target.with_suffix(".pdf")] = _staged_copy(stage, given, target)
+            elif pdf:
                 files[target.with_suffix(".pdf")] = _convert(stage, target, staged)
         return place(files, stage)
+
+
+def _staged_copy(stage: Path, pdf: Path, target: Path) -> Path:
+    """A copy in `stage` of the converted `pdf` to be placed beside `target`."""
+    staged = stage / target.with_suffix(".pdf").name
+    try:
+        shutil.copyfile(pdf, staged)
+    except OSError as exc:
+        raise write_failed(target.with_suffix(".pdf"), exc) from None
+    return staged
 
 
 def _convert(stage: Path, target: Path, docx: Path) -> Path:
@@ -193,9 +218,70 @@ def _convert(stage: Path, target: Path, docx: Path) -> Path:
     try:
         return to_pdf(docx, stage / "pdf")
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
-        detail = str(exc).strip() or type(exc).__name__
-        failure = say("pdf_failed", name=docx.name, detail=detail)
-        raise ContentError([error(target, None, "", failure, say("pdf_failed_hint"))]) from None
+        raise ContentError([_pdf_failed(target, str(exc))]) from None
+
+
+def _pdf_failed(target: Path, detail: str) -> Finding:
+    """The finding for the document `target` whose PDF could not be made, saying why."""
+    failure = say("pdf_failed", name=target.name, detail=detail.strip() or "?")
+    return error(target, None, "", failure, say("pdf_failed_hint"))
+
+
+def convert_and_write(
+    jobs: list[Job], results: list[UnitResult], timeout: float
+) -> list[UnitResult]:
+    """Convert the documents every unit of `results` kept through one LibreOffice (pdf.to_pdfs,
+    `timeout` seconds per document), then write each unit whose documents all converted,
+    PDFs beside; a unit with a failed conversion writes nothing and says why. Each unit's
+    time gains an equal share of the conversion per document.
+
+    Interrupted (Ctrl-C) carries the units written or reported before it."""
+    todo = [i for i, result in enumerate(results) if result.rendered]
+    final = {i: result for i, result in enumerate(results) if not result.rendered}
+    try:
+        if todo:
+            with staging(jobs[todo[0]].out.parent) as stage:
+                final.update(_convert_all(stage, jobs, results, todo, timeout))
+    except KeyboardInterrupt:
+        finished = [final[i] for i in sorted(final)]
+        raise Interrupted(finished, [jobs[i].unit for i in todo if i not in final]) from None
+    return [final[i] for i in range(len(results))]
+
+
+def _convert_all(
+    stage: Path, jobs: list[Job], results: list[UnitResult], todo: list[int], timeout: float
+) -> Iterator[tuple[int, UnitResult]]:
+    """`convert_and_write` in the staging folder `stage`: each unit's index and result, as
+    it is written (a Ctrl-C held while it was placed comes after it is yielded)."""
+    started = time.perf_counter()
+    staged: dict[tuple[int, str], Path] = {}
+    for i in todo:
+        for number, document in enumerate(results[i].rendered):
+            path = stage / f"{i:05d}-{number:02d}.docx"
+            try:
+                write_new(path, document.data)
+            except OSError as exc:
+                raise write_failed(jobs[i].out / document.filename, exc) from None
+            staged[i, document.filename] = path
+    if sys.stderr.isatty():
+        typer.echo(say("pdf_converting", documents=len(staged)), err=True)
+    converted = to_pdfs(list(staged.values()), stage / "pdf", timeout)
+    share = (time.perf_counter() - started) / len(staged)
+    for i in todo:
+        result, job = results[i], jobs[i]
+        seconds = result.seconds + share * len(result.rendered)
+        pdfs = {name: converted[path] for (index, name), path in staged.items() if index == i}
+        failed = [_pdf_failed(job.out / n, pdf) for n, pdf in pdfs.items() if isinstance(pdf, str)]
+        ready = {name: pdf for name, pdf in pdfs.items() if isinstance(pdf, Path)}
+        try:
+            if failed:
+                raise ContentError(failed)
+            written = write_unit(job.out, result.rendered, True, ready)
+        except ContentError as exc:
+            yield i, UnitResult(job.unit, findings=result.findings + exc.findings, seconds=seconds)
+            continue
+        yield i, UnitResult(job.unit, written, result.score, result.findings, seconds)
+        release_signals()
 
 
 def run_jobs(
@@ -456,17 +542,21 @@ def render_year(
     out_root: Path,
     pdf: bool = False,
     timeout: float | None = None,
+    pdf_timeout: float | None = None,
 ) -> int:
     """Render `units` for `year` under out_root/<year>/<unit>/; print what happened; exit code.
 
-    Each unit may take `timeout` seconds (default UNIT_TIMEOUT, or PDF_UNIT_TIMEOUT with PDFs).
+    Each unit may take `timeout` seconds to render (default UNIT_TIMEOUT). With `pdf`, the
+    documents of every unit are then converted by one LibreOffice, each document within
+    `pdf_timeout` seconds (default PDF_TIMEOUT), and each unit is written with its PDFs.
     """
     if pdf and soffice() is None:
         raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
     usable_folder(out_root)
-    limit = timeout or (PDF_UNIT_TIMEOUT if pdf else UNIT_TIMEOUT)
+    limit = timeout or UNIT_TIMEOUT
+    lang = messages.language()
     jobs = [
-        Job(project.root, unit, year, out_root / str(year) / unit, pdf, messages.language(), limit)
+        Job(project.root, unit, year, out_root / str(year) / unit, False, lang, limit, keep=pdf)
         for unit in units
     ]
     started = time.perf_counter()
@@ -475,6 +565,8 @@ def render_year(
             results = _with_progress(jobs, say("progress", year=year))
         else:
             results = run_jobs(jobs)
+        if pdf:
+            results = convert_and_write(jobs, results, pdf_timeout or PDF_TIMEOUT)
     except Interrupted as stop:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         _print(stop.finished, project.root, time.perf_counter() - started)

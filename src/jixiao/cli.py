@@ -8,7 +8,7 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from jixiao import messages
 from jixiao.errors import ContentError, Finding, Terminated
 from jixiao.messages import listing, say
 from jixiao.project import Project
+
+if TYPE_CHECKING:
+    from jixiao.versions import Version
 
 app = typer.Typer(
     add_completion=False,
@@ -83,7 +86,15 @@ def render(
         typer.Option(
             envvar="JIXIAO_UNIT_TIMEOUT",
             min=0.001,
-            help="每个单位最多用时（秒），超时即停止并报告；默认 60，--pdf 时 600",
+            help="每个单位最多用时（秒），超时即停止并报告；默认 60（不含转换 PDF）",
+        ),
+    ] = None,
+    pdf_timeout: Annotated[
+        float | None,
+        typer.Option(
+            envvar="JIXIAO_PDF_TIMEOUT",
+            min=0.001,
+            help="--pdf 时每份文档转换最多用时（秒），超时即停止 LibreOffice 并报告；默认 120",
         ),
     ] = None,
 ) -> None:
@@ -93,7 +104,9 @@ def render(
     project = Project(State.root)
     units = _units(project, year, unit)
     target = out or State.root / "output"
-    code = render_year(project, year, units, target, pdf=pdf, timeout=unit_timeout)
+    code = render_year(
+        project, year, units, target, pdf=pdf, timeout=unit_timeout, pdf_timeout=pdf_timeout
+    )
     if code:
         raise typer.Exit(code)
 
@@ -233,20 +246,90 @@ def new(
 
 @app.command()
 def diff(
-    first: Annotated[int, typer.Argument(help="前一年，如 2023")],
-    second: Annotated[int, typer.Argument(help="后一年，如 2024")],
+    first: Annotated[int, typer.Argument(help="前一年，如 2023（--rev 时为比较的年度）")],
+    second: Annotated[int | None, typer.Argument(help="后一年，如 2024")] = None,
     unit: Annotated[str | None, typer.Option(help="只比较这个单位")] = None,
+    docx: Annotated[
+        Path | None, typer.Option("--docx", help="写出带修订标记的 Word 文档（在“审阅”中查看）")
+    ] = None,
+    rev: Annotated[
+        str | None, typer.Option(help="比较同一年度的两个 git 版本：A..B，或 A..（与当前文件）")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="--docx 时比较的报告类型（默认第一个）")] = None,
 ) -> None:
-    """两个年度的数字并列：增减和同比（如“较上年增长12.30%”）；待填的项显示为——。"""
+    """两个年度（或 --rev 两个版本）的数字并列：增减和同比；--docx 写出修订模式的 Word 文档。"""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-diff-") as scratch:
+        old, new, years = _versions(first, second, rev, Path(scratch))
+        if docx is not None:
+            _write_redline(old, new, years, unit, kind, docx)
+        else:
+            _figures_diff(old, new, years, unit)
+
+
+def _versions(
+    first: int, second: int | None, rev: str | None, scratch: Path
+) -> tuple[Version, Version, tuple[int, int]]:
+    """The two versions `diff` compares and their years: two years of the project, or one
+    year at two git revisions (taken out into `scratch`)."""
+    from jixiao.versions import Version, checkout, parse_rev
+
+    here = Version(Project(State.root))
+    if rev is None:
+        if second is None:
+            raise ContentError(
+                [_plain_error(say("diff_second_missing"), say("diff_rev_form_hint"))]
+            )
+        return here, here, (first, second)
+    if second is not None:
+        raise ContentError([_plain_error(say("diff_rev_year"), say("diff_rev_form_hint"))])
+    a, b = parse_rev(rev)
+    old = checkout(State.root, a, scratch / "a")
+    new = checkout(State.root, b, scratch / "b") if b is not None else here
+    return old, new, (first, first)
+
+
+def _write_redline(
+    old: Version,
+    new: Version,
+    years: tuple[int, int],
+    unit: str | None,
+    kind: str | None,
+    out: Path,
+) -> None:
+    """Write the redline of one unit's report (`unit`, or the only unit both versions have)."""
+    from jixiao.batch import shown
+    from jixiao.output import write_atomic
+    from jixiao.versions import redline_document
+
+    both = [
+        u for u in new.project.units_with(years[1]) if old.project.year_file(u, years[0]).is_file()
+    ]
+    if unit is None and len(both) != 1:
+        message = say("diff_docx_one_unit", units=listing(both) or "——")
+        raise ContentError([_plain_error(message, say("diff_docx_one_unit_hint"))])
+    chosen = unit or both[0]
+    if chosen not in both:
+        message = say("diff_missing", unit=chosen, year=years[1])
+        raise ContentError([_plain_error(message, say("diff_missing_hint", year=years[1]))])
+    data, _ = redline_document(old, new, years, chosen, kind)
+    write_atomic(out, data)
+    typer.echo(say("wrote", path=shown(out)))
+    typer.echo(say("diff_redline_next"))
+
+
+def _figures_diff(old: Version, new: Version, years: tuple[int, int], unit: str | None) -> None:
+    """Print the figures of each unit in both versions, side by side."""
     from jixiao.compare import rows, table
     from jixiao.project import load_unit_year
 
-    project = Project(State.root)
-    units = _units(project, first, unit)
+    first, second = years
+    units = _units(old.project, first, unit)
     findings: list[Finding] = []
     loaded = []
     for unit_id in units:
-        if not project.year_file(unit_id, second).is_file():
+        if not new.project.year_file(unit_id, second).is_file():
             if unit is not None:
                 findings.append(
                     _plain_error(
@@ -256,8 +339,8 @@ def diff(
                 )
             continue
         try:
-            a = load_unit_year(project, unit_id, first, to_fill=True)
-            b = load_unit_year(project, unit_id, second, to_fill=True)
+            a = load_unit_year(old.project, unit_id, first, to_fill=True)
+            b = load_unit_year(new.project, unit_id, second, to_fill=True)
         except ContentError as exc:
             findings += exc.findings
             continue
