@@ -682,16 +682,20 @@ def carried_over(texts: list[Text], project: Project, unit_year: UnitYear) -> li
                 break
         own_words = _literal(text.raw).replace(" ", "")
         if isinstance(old, str) and len(own_words) >= 20 and text.raw.strip() in old:
-            findings.append(
-                warning(
-                    text.file,
-                    text.line,
-                    path_text(text.path),
-                    say("same_as_last_year", prior=prior),
-                    say("same_as_last_year_hint"),
-                )
-            )
+            findings.append(_carried_finding(text, prior))
     return findings
+
+
+def _carried_finding(text: Text, prior: int) -> Finding:
+    """Text carried over unchanged: advice, unless it names last year's own report year as
+    written there — then it states last year's facts as this year's (an error)."""
+    field = path_text(text.path)
+    years = {int(m.group(1)) for m in YEAR.finditer(_literal(text.raw))}
+    if prior in years:
+        message = say("carried_stale_year", prior=prior, found=f"{prior}年")
+        return error(text.file, text.line, field, message, say("carried_stale_year_hint"))
+    message = say("same_as_last_year", prior=prior)
+    return warning(text.file, text.line, field, message, say("same_as_last_year_hint"))
 
 
 # Templates -------------------------------------------------------------------------------------
