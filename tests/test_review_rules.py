@@ -102,7 +102,10 @@ def test_years_and_figures_at_the_start_are_not_numbers(tmp_path: Path) -> None:
 
 # Scores -------------------------------------------------------------------------------------
 
-COST = "{name: 成本节约率, target: 100%, actual: 80%, points: 5, reason: 未有效节约实施成本，部门项目超出年初预算}"
+COST = (
+    "{name: 成本节约率, target: 100%, actual: 80%, points: 5, "
+    "reason: 未有效节约实施成本，部门项目超出年初预算}"
+)
 
 
 def test_typed_score_that_the_rule_does_not_give(tmp_path: Path) -> None:
@@ -121,9 +124,13 @@ def test_typed_score_that_the_rule_does_not_give(tmp_path: Path) -> None:
     _found(root, 2022, "kaifu-zzb", message, line, KAIFU)
 
 
-def test_a_reason_accepts_the_typed_score(tmp_path: Path) -> None:
-    new = "{name: 成本节约率, target: 90%, actual: 70%, points: 5, score: 3.5, score_reason: 按考核办法扣1.5分}"
-    root, _ = _mutated(tmp_path, KAIFU, COST, new.replace("}", ", reason: 未有效节约}"))
+def test_a_score_reason_accepts_a_full_score_on_a_missed_target(tmp_path: Path) -> None:
+    """A full score needs no 偏差原因, so `score_reason` alone is what explains it."""
+    new = (
+        "{name: 成本节约率, target: 100%, actual: 80%, points: 5, score: 5, "
+        "score_reason: 按考核办法，节约率80%视为完成}"
+    )
+    root, _ = _mutated(tmp_path, KAIFU, COST, new)
     code, findings = _check(root, 2022, "kaifu-zzb")
     assert code == 0, findings
 
@@ -176,7 +183,11 @@ def test_one_count_stated_differently_in_two_forms(tmp_path: Path) -> None:
 def test_a_project_form_against_its_statement(tmp_path: Path) -> None:
     """A project's 说明 lists a target its 自评表 states otherwise (same project: rates too)."""
     conghua = "content/conghua-zzb/2022.yaml"
-    old = "      - name: 村党员培训覆盖率\n        formula: 实际参加培训教育的村党员数量/应参加培训的村党员数量*100%\n        target: ≥95%\n        actual: 95%"
+    old = (
+        "      - name: 村党员培训覆盖率\n"
+        "        formula: 实际参加培训教育的村党员数量/应参加培训的村党员数量*100%\n"
+        "        target: ≥95%\n        actual: 95%"
+    )
     new = old.replace("actual: 95%", "actual: 98%")
     root = copy_samples(tmp_path)
     path = root / conghua
