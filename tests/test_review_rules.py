@@ -331,3 +331,29 @@ def test_text_carried_over_with_last_years_own_year_is_an_error(tmp_path: Path) 
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "2022年党建工作" in t)
     message = say("carried_stale_year", prior=2022, found="2022年")
     _found(root, 2023, "lukou-zzb", message, line, LUKOU)
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("四、4、 下一步改进措施", "四、"),
+        ("（二）（二）各项工作任务", "（二）"),
+        ("(2)半角括号", "(2)"),
+        ("4.4.绩效管理", "4.4."),
+        ("3. 加强管理", "3."),
+        ("①资产保存完整", "①"),
+        ("2023年全区……", None),
+        ("1958年以来", None),
+        ("3.5万元用于……", None),
+        ("2.5%的增幅", None),
+        ("一是加强学习", None),
+        ("十九大以来", None),
+    ],
+)
+def test_what_counts_as_a_typed_number(text: str, number: str | None) -> None:
+    """GB/T 9704 and the typed styles, in either width; years and figures are not numbers."""
+    from jixiao.numbering import GBT9704
+    from jixiao.typed_numbering import TYPED_STYLES, numbering_regex
+
+    match = numbering_regex([*GBT9704.values(), *TYPED_STYLES]).match(text)
+    assert (match.group("number") if match else None) == number

@@ -25,11 +25,15 @@ TYPED_STYLES = ("{n}、", "{n}．", "{n}）", "({n})", "{circled}", "{cn}．")
 _PLACEHOLDERS = {"n": r"\d{1,2}", "cn": "[一二三四五六七八九十]{1,3}", "circled": "[①-⑳]"}
 """What each numbering placeholder stands for in typed text."""
 
-_MULTILEVEL = r"\d{1,2}(?:[.．]\d{1,2})+[.．、]?"
-"""Numbers of several levels: 4.4. or 2.1.3"""
-
 _FIGURE_AFTER = "万元%％亿千百个人家项次期名分倍年月日天岁台辆户件所条篇场"
 """What follows a number that is a figure, not a section number (3.5万元, 2.5%)."""
+
+_NOT_A_FIGURE = rf"(?![\d.．{_FIGURE_AFTER}])"
+"""After a number ending in a digit: not a figure's decimals or unit."""
+
+_MULTILEVEL = rf"\d{{1,2}}(?:[.．]\d{{1,2}})+(?:[.．、](?!\d)|{_NOT_A_FIGURE})"
+"""Numbers of several levels: 4.4. or 2.1.3"""
+
 
 _ITEMS = {"numbered", "goals", "results", "tasks", "achievements", "projects"}
 """Fields whose entries are numbered list items."""
@@ -61,11 +65,19 @@ def _valid(style: str) -> bool:
 
 def numbering_regex(styles: Iterable[str]) -> re.Pattern[str]:
     """A regex matching a typed number at the start of a text in any of `styles`."""
-    options = [patterns.to_regex(s, _PLACEHOLDERS) for s in styles] + [_MULTILEVEL]
+    options = [_guarded(s) for s in styles] + [_MULTILEVEL]
     options.sort(key=len, reverse=True)
-    return re.compile(
-        rf"^[ \t\u3000]*(?P<number>{'|'.join(options)})(?![\d.．{_FIGURE_AFTER}])[ \t\u3000]*(?=\S)"
-    )
+    return re.compile(rf"^[ \t\u3000]*(?P<number>{'|'.join(options)})[ \t\u3000]*(?=\S)")
+
+
+def _guarded(style: str) -> str:
+    """The style as a regex that does not take a figure for a number: “3.” not in “3.5”."""
+    regex = patterns.to_regex(style, _PLACEHOLDERS)
+    if style.endswith((".", "．")):
+        return regex + r"(?!\d)"
+    if style.endswith("}"):
+        return regex + _NOT_A_FIGURE
+    return regex
 
 
 def _where(text: Text) -> str:
