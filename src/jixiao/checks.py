@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from jixiao import formtypes, patterns
 from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
+from jixiao.consistency import indicator_consistency
 from jixiao.errors import ContentError, Finding, Severity, error, warning
 from jixiao.formatting import num, pct, wan
 from jixiao.kinds import Kind
@@ -42,9 +43,12 @@ from jixiao.project import (
 )
 from jixiao.render.context import writer_names
 from jixiao.render.document import TemplateFile, open_template
+from jixiao.reviewer import review_findings
 from jixiao.sandbox import plain_names, sandbox, written_iterable
+from jixiao.score_review import typed_score_findings
 from jixiao.scoring import Scored, ScoringRules, in_band, qualitative_grade, rule_of
 from jixiao.to_fill import to_fill_findings
+from jixiao.typed_numbering import typed_numbering
 
 PLACEHOLDERS = re.compile(r"XX+|xx+|×××+|TODO|待补充|某某|指标\d+：|……")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
@@ -127,6 +131,10 @@ def review(
     rules = unit_year.kinds[0].settings.scoring
     for path, evaluation in scored_evaluations(figures):
         findings += indicator_findings(evaluation, path, unit_year.source, rules)
+        findings += typed_score_findings(evaluation, path, unit_year.source, rules)
+    findings += indicator_consistency(unit_year.year, unit_year.source)
+    for kind in unit_year.kinds:
+        findings += review_findings(unit_year.year, figures, unit_year.source, kind.review)
     findings += duplicate_names(unit_year.year, unit_year.source)
     writer_texts = [t for t in texts.values() if t.file == unit_year.source.file]
     findings += unread_content(unit_year, writer_texts)
@@ -134,6 +142,7 @@ def review(
     findings += unrendered_expressions(unit_year.source, {t.path for t in writer_texts})
     findings += unrendered_expressions(unit_year.unit_source, set())
     findings += staleness(writer_texts, unit_year.year.year)
+    findings += typed_numbering(writer_texts, unit_year.kinds, unit_year.unit)
     findings += literal_figures(writer_texts, figures)
     findings += carried_over(writer_texts, project, unit_year)
     return unique(findings)
@@ -674,16 +683,20 @@ def carried_over(texts: list[Text], project: Project, unit_year: UnitYear) -> li
                 break
         own_words = _literal(text.raw).replace(" ", "")
         if isinstance(old, str) and len(own_words) >= 20 and text.raw.strip() in old:
-            findings.append(
-                warning(
-                    text.file,
-                    text.line,
-                    path_text(text.path),
-                    say("same_as_last_year", prior=prior),
-                    say("same_as_last_year_hint"),
-                )
-            )
+            findings.append(_carried_finding(text, prior))
     return findings
+
+
+def _carried_finding(text: Text, prior: int) -> Finding:
+    """Text carried over unchanged: advice, unless it names last year's own report year as
+    written there — then it states last year's facts as this year's (an error)."""
+    field = path_text(text.path)
+    years = {int(m.group(1)) for m in YEAR.finditer(_literal(text.raw))}
+    if prior in years:
+        message = say("carried_stale_year", prior=prior, found=f"{prior}年")
+        return error(text.file, text.line, field, message, say("carried_stale_year_hint"))
+    message = say("same_as_last_year", prior=prior)
+    return warning(text.file, text.line, field, message, say("same_as_last_year_hint"))
 
 
 # Templates -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from jixiao.model.common import Model
 from jixiao.model.unit import KindChoices
 from jixiao.output import name_problem
 from jixiao.render.document import open_template
+from jixiao.reviewer import ReviewRules, national, with_choices
 from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
 
@@ -108,6 +109,11 @@ class KindSettings(Model):
         1, title="第一个附件的编号", description="如报告本身为附件1，则写 2"
     )
     scoring: ScoringRules = Field(default_factory=ScoringRules, title="评分规则")
+    review: ReviewRules | None = Field(
+        None,
+        title="审核规则",
+        description="改写 templates/_review.yaml 中全国通用的审核规则；写出的键整个替换",
+    )
     target_styles: dict[str, str] = Field(
         default_factory=dict,
         title="指标值的写法",
@@ -163,6 +169,7 @@ class Kind:
         self.settings = settings
         self.source = source
         self.name = folder.name
+        self.review = with_choices(national(folder.parent), settings.review)
 
     @property
     def template(self) -> Path:

@@ -7,6 +7,7 @@ convert (`{n!r}`) or pad to any width (`{n:>999999999}`). `{{` and `}}` stand fo
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Mapping
 
@@ -63,6 +64,22 @@ def fill(pattern: str, values: Mapping[str, str]) -> str:
     return "".join(
         literal + (values[name] if name is not None else "") for literal, name in _parts(pattern)
     )
+
+
+_VARIANTS = {"（": "[（(]", "(": "[（(]", "）": "[）)]", ")": "[）)]", ".": "[.．]", "．": "[.．]"}
+"""Punctuation a writer may type either way (full or half width) in a typed number."""
+
+
+def to_regex(pattern: str, values: Mapping[str, str]) -> str:
+    """A regular expression matching `pattern` with each `{name}` standing for the regex
+    `values[name]`, its parentheses and full stops in either width; PatternError if invalid."""
+    check(pattern, values)
+    parts = []
+    for literal, name in _parts(pattern):
+        parts += [_VARIANTS.get(char, re.escape(char)) for char in literal]
+        if name is not None:
+            parts.append(f"(?:{values[name]})")
+    return "".join(parts)
 
 
 def findings(

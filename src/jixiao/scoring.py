@@ -63,6 +63,11 @@ class ScoringRules(Model):
         title="定性指标各等级得分区间（占分值比例）",
     )
     places: int = Field(2, ge=0, le=6, title="得分小数位", description="0 到 6")
+    typed_scores: Literal["reasoned", "free"] = Field(
+        "reasoned",
+        title="手填得分",
+        description="reasoned：与规则计算的得分不同须写明理由；free：由评价人自定",
+    )
     grades: list[tuple[Points, str]] = Field(
         default_factory=lambda: [
             (Decimal(90), "优"),

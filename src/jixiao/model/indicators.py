@@ -127,6 +127,11 @@ class Indicator(Model):
     )
     reason: Annotated[str, ToFill()] | None = Field(None, title="偏差原因分析及改进措施")
     formula: str | None = Field(None, title="计算公式")
+    score_reason: Annotated[str, ToFill()] | None = Field(
+        None,
+        title="得分说明",
+        description="手填得分与按规则计算的不同，或未达指标值仍给满分时，写明理由（不印出）",
+    )
 
 
 class IndicatorCategory(Model):

@@ -30,6 +30,9 @@ class Amounts(Model):
     initial: Amount | None = Field(None, title="年初预算数")
     budget: Amount | None = Field(None, title="全年预算数", description="含年中调整")
     actual: Amount | None = Field(None, title="执行数（决算数）")
+    over_reason: Annotated[str, ToFill()] | None = Field(
+        None, title="超预算原因", description="执行数超过全年预算数（执行率超过100%）时写明原因"
+    )
 
 
 class NamedAmounts(Amounts):
