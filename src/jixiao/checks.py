@@ -647,7 +647,9 @@ def typed_figures(texts: list[Text], unit_year: UnitYear, *, strict: bool = Fals
                     what=figure.name,
                     computed=figure.shown(),
                 )
-                hint = say("typed_figure_differs_hint", reference=figure.reference())
+                hint = say(
+                    "typed_figure_differs_hint", reference=figure.reference(), what=figure.name
+                )
                 findings.append(error(*where, message, hint))
             else:
                 label = reading.label.strip() or "—"
