@@ -15,6 +15,7 @@ from jixiao.checks import check_unit_year
 from jixiao.errors import Severity
 from jixiao.formatting import pct, wan
 from jixiao.project import Project
+from jixiao.prose_figures import Figure, Typed, agrees
 from tests.conftest import copy_samples, run_jixiao
 
 KAIFU, LUKOU, YUNXI = ("kaifu-zzb", 2022), ("lukou-zzb", 2023), ("yunxi-zzb", 2022)
@@ -213,3 +214,29 @@ def test_render_refuses_a_unit_with_a_wrong_typed_figure(tmp_path: Path) -> None
     line = line_of(project, LUKOU, "现有在职人员35人")
     assert f"2023.yaml:{line}" in result.stdout + result.stderr
     assert not out.exists() or not list(out.rglob("*.docx"))
+
+
+def test_check_strict_lists_unchecked_numbers_as_notes_and_stays_clean(tmp_path: Path) -> None:
+    """The clean sample under --strict: notes for 选派161名干部 and the like, exit 0."""
+    copy_samples(tmp_path)
+    result = run_jixiao(tmp_path, "check", "2023", "--unit", "lukou-zzb", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "提示" in result.stdout and "“161名”" in result.stdout
+    assert "0 个错误，0 个警告" in result.stdout or "未发现问题" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "written", "places", "agree"),
+    [
+        ("525.01", "525", 0, True),  # fewer decimals: compared rounded to the typed places
+        ("525.01", "524.78", 2, False),
+        ("525.005", "525.01", 2, True),  # half up, as the reference would print it
+        ("525.004", "525.01", 2, False),
+        ("103.448275862", "85.7", 1, False),
+        ("59.8114", "59.81", 2, True),
+    ],
+)
+def test_the_precision_rule(value: str, written: str, places: int, agree: bool) -> None:
+    figure = Figure("basic.actual", Decimal(value), "amount", "基本支出执行数")
+    number = Typed(written + "万元", Decimal(written), places, "amount", "万元", 0, 0)
+    assert agrees(number, figure) is agree

@@ -25,7 +25,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jixiao.compute import Figures
-from jixiao.errors import ContentError, Finding
 from jixiao.formatting import num, round_half_up, wan
 from jixiao.loading import FieldPath, load
 from jixiao.validate import validate
@@ -43,6 +42,9 @@ _SENTENCE_END = "。；;！!？?\n"
 _CLAUSE_END = "，,、：:（(；;"
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》 \u3000")
 _AMOUNT_STOP = "，,。；;、）)：:！!？? \n"
+
+_MAX_DIGITS = 15
+"""The most digits a typed number read as a figure has (amounts are below 10¹² 万元)."""
 
 Measure = Literal["amount", "percent", "count", "score", "any"]
 
@@ -144,15 +146,6 @@ def label_table(kind_folders: Iterable[Path] = ()) -> LabelTable:
     return table
 
 
-def table_findings(kind_folders: Iterable[Path]) -> list[Finding]:
-    """Problems of the kinds' figures.yaml files, as findings."""
-    try:
-        label_table(kind_folders)
-    except ContentError as exc:
-        return exc.findings
-    return []
-
-
 # Figures a label can mean -----------------------------------------------------------------------
 
 
@@ -177,13 +170,15 @@ class Figure:
     def reference(self, typed: Typed | None = None) -> str:
         """The `{{ … }}` that prints the figure (as precise as `typed`, if given, in 万元)."""
         places = None if typed is None or typed.unit == "元" else typed.places
+        if self.expression.endswith(".text"):  # an indicator's value, printed as written
+            return f"{{{{ {self.expression} }}}}"
         if self.measure == "amount":
             if places is None or places == 2:
                 return f"{{{{ {self.expression} | wan }}}}"
             if num(self.value).count(".") == 0 and places == 0:
                 return f"{{{{ {self.expression} | num }}}}"
             return f"{{{{ {self.expression} | num({places}) }}}}"
-        if self.measure == "percent" and not self.expression.endswith(".text"):
+        if self.measure == "percent":
             suffix = "" if places is None or places == 2 else f"({places})"
             return f"{{{{ {self.expression} | pct{suffix} }}}}"
         if self.measure == "score":
@@ -356,7 +351,7 @@ class Reader:
             if typed is None or typed.measure == "year":
                 continue
             segment = text[segment_start:start]
-            if segment.endswith(_APPROXIMATE_BEFORE) or "第" in segment[-1:]:
+            if segment.endswith(_APPROXIMATE_BEFORE):  # 约100万元, 第8年
                 continue
             clause_start = max(segment.rfind(c) for c in _CLAUSE_END) + 1
             clause = segment[clause_start:].translate(_QUOTES)
@@ -377,6 +372,8 @@ class Reader:
             if _APPROXIMATE_TAIL.match(rest):
                 return None
             whole, decimals = match.group(1).replace(",", ""), match.group(2) or ""
+            if len(whole) + len(decimals) > _MAX_DIGITS:
+                return None  # a serial number or a slip, not a figure (and beyond rounding)
             value = Decimal(f"{whole}.{decimals}" if decimals else whole)
             measure = "amount" if kind == "yuan" else kind
             return Typed(
