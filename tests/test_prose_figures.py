@@ -240,3 +240,21 @@ def test_the_precision_rule(value: str, written: str, places: int, agree: bool) 
     figure = Figure("basic.actual", Decimal(value), "amount", "基本支出执行数")
     number = Typed(written + "万元", Decimal(written), places, "amount", "万元", 0, 0)
     assert agrees(number, figure) is agree
+
+
+def test_key_project_overview_reads_its_own_totals(tmp_path: Path) -> None:
+    """开福 重点项目说明: “预算共1900万元” agrees with the key projects' total (a warning);
+    the original's “实际支出2000万元” (the 全年预算) is an error naming 1909.3."""
+    project = typed(
+        tmp_path,
+        KAIFU,
+        "项目支出预算共{{ key_total.initial | num }}万元，包含项目{{ key_projects | length }}个，"
+        "实际支出{{ key_total.actual | num }}万元",
+        "项目支出预算共1900万元，包含项目{{ key_projects | length }}个，实际支出2000万元",
+    )
+    (agreed,) = about(project, KAIFU, "1900万元")
+    assert agreed.severity is Severity.WARNING and "key_total.initial" in agreed.hint
+    found = the_error(project, KAIFU, "2000万元")
+    assert found.line == line_of(project, KAIFU, "length }}个，实际支出2000万元")
+    assert found.field.startswith("key_sections.overview") and "1909.30" in found.message
+    assert "key_total.actual" in found.hint

@@ -72,6 +72,11 @@ class SubjectEntry(_Entry):
     """What has a line of figures, by the names writers give it."""
 
     figure: tuple[str, ...] = Field(title="数字（{{ }} 中的名字）")
+    also: dict[str, str] = Field(
+        default_factory=dict,
+        title="在某字段的文字中也可指",
+        description="如 {key_sections: key_total}",
+    )
     _tuple = field_validator("figure", mode="before")(_as_tuple)
 
 
@@ -227,6 +232,12 @@ class _Subject:
     expressions: tuple[str, ...]
     name: str
     indicator: bool = False
+    also: tuple[tuple[str, str], ...] = ()  # (top-level field, figure) it may mean there too
+
+    def within(self, path: FieldPath) -> _Subject:
+        """The subject as the text at `path` means it: its `also` figures there first."""
+        extra = tuple(figure for field, figure in self.also if path[:1] == (field,))
+        return _Subject((*extra, *self.expressions), self.name, self.indicator) if extra else self
 
 
 def _dynamic_subjects(figures: Figures) -> dict[str, _Subject]:
@@ -325,7 +336,9 @@ class Reader:
             for word in subject.labels:
                 words[word.translate(_QUOTES)] = (
                     "subject",
-                    _Subject(subject.figure, subject.name or word),
+                    _Subject(
+                        subject.figure, subject.name or word, also=tuple(subject.also.items())
+                    ),
                 )
         for word, dynamic in _dynamic_subjects(figures).items():
             if word and not word.isdigit():
@@ -393,10 +406,10 @@ class Reader:
             return []
         return [self.words[m.group()] for m in self.pattern.finditer(text)]
 
-    def meanings(
-        self, typed: Typed, clause: str, before: str, own: tuple[str, ...]
-    ) -> list[Figure]:
-        """The figures the clause before a typed number can mean, most likely first."""
+    def meanings(self, typed: Typed, clause: str, before: str, path: FieldPath) -> list[Figure]:
+        """The figures the clause before a typed number (in the text at `path`) can mean,
+        most likely first."""
+        own = own_subject(path)
         found = self._found(clause)
         if any(kind == "ignore" for kind, _ in found):
             return []
@@ -406,10 +419,10 @@ class Reader:
         out: list[Figure] = []
         column = columns[-1] if columns else None
         if subjects:
-            out += self._line_figures(subjects[-1], column or self.default_column)
+            out += self._line_figures(subjects[-1].within(path), column or self.default_column)
         elif column is not None:
             earlier = [entry for kind, entry in self._found(before) if kind == "subject"]
-            chosen = [earlier[-1]] if earlier else []
+            chosen = [earlier[-1].within(path)] if earlier else []
             if own:
                 chosen.append(_Subject(own, ""))
             if column.otherwise:
@@ -445,16 +458,13 @@ class Reader:
                     figure = _figure(self.names, at, column.measure, name)
                 if figure is not None:
                     out.append(figure)
-                    if not subject.indicator:
-                        break  # a subject's expressions are alternatives: the first given
         return out
 
     def read(self, raw: str, path: FieldPath) -> list[Reading]:
         """Every typed number of one text, with what its words mean and whether it agrees."""
-        own = own_subject(path)
         readings = []
         for typed, clause, before in self.typed_numbers(raw):
-            figures = tuple(self.meanings(typed, clause, before, own))
+            figures = tuple(self.meanings(typed, clause, before, path))
             agreed = next((f for f in figures if agrees(typed, f)), None)
             readings.append(Reading(typed, clause, figures, agreed))
         return readings
