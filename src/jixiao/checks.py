@@ -9,23 +9,23 @@ template for names it lacks and tags Word broke.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Undefined, meta, nodes
 from pydantic import BaseModel
 
-from jixiao import formtypes, patterns
+from jixiao import formtypes, patterns, prose_figures
 from jixiao.compute import COLUMNS, EvaluationFigures, Figures, Line, sum_lines
 from jixiao.consistency import indicator_consistency
 from jixiao.errors import ContentError, Finding, Severity, error, warning
-from jixiao.formatting import num, pct, wan
+from jixiao.formatting import num
 from jixiao.kinds import Kind
 from jixiao.loading import FieldPath, Source, leaves, load, path_text
 from jixiao.messages import listing, say
@@ -41,6 +41,7 @@ from jixiao.project import (
     load_unit_year,
     prepare_all,
 )
+from jixiao.prose_figures import EXPRESSION, literal
 from jixiao.render.context import writer_names
 from jixiao.render.document import TemplateFile, open_template
 from jixiao.reviewer import review_findings
@@ -52,8 +53,6 @@ from jixiao.typed_numbering import typed_numbering
 
 PLACEHOLDERS = re.compile(r"XX+|xx+|×××+|TODO|待补充|某某|指标\d+：|……")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
-NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?(?![\d.])")
-EXPRESSION = re.compile(r"{{.*?}}|{%.*?%}", re.S)
 
 
 @dataclass
@@ -73,15 +72,16 @@ class Report:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
 
-def check_unit_year(project: Project, unit_id: str, year: int) -> Report:
-    """Every finding for one unit-year: input, writer text, tie-outs, staleness, template."""
+def check_unit_year(project: Project, unit_id: str, year: int, *, strict: bool = False) -> Report:
+    """Every finding for one unit-year: input, writer text, tie-outs, staleness, template;
+    with `strict`, also notes on typed numbers whose words name no figure."""
     try:  # fields still to fill are listed, and the other checks run all the same
         unit_year = load_unit_year(project, unit_id, year, to_fill=True)
     except ContentError as exc:
         return Report(unit_id, year, exc.findings)
     markers = to_fill_findings(unit_year.source)
     prepared = prepare_all(unit_year)
-    findings = unique(markers + review(project, unit_year, prepared))
+    findings = unique(markers + review(project, unit_year, prepared, strict=strict))
     if not any(f.severity is Severity.ERROR for f in findings):
         findings += render_findings(unit_year, prepared)
     return Report(unit_id, year, findings)
@@ -110,12 +110,17 @@ def build_checked(
 
 
 def review(
-    project: Project, unit_year: UnitYear, prepared: list[Prepared] | None = None
+    project: Project,
+    unit_year: UnitYear,
+    prepared: list[Prepared] | None = None,
+    *,
+    strict: bool = False,
 ) -> list[Finding]:
     """The findings for a unit-year that loaded and validated.
 
     `prepared` are the kinds' render contexts (`prepare_all`), if the caller has them: the
-    checks read them, and the caller can render them afterwards.
+    checks read them, and the caller can render them afterwards. `strict` adds notes
+    (`check --strict`).
     """
     findings: list[Finding] = []
     texts: dict[tuple[FieldPath, str, int | None, str], Text] = {}
@@ -143,7 +148,7 @@ def review(
     findings += unrendered_expressions(unit_year.unit_source, set())
     findings += staleness(writer_texts, unit_year.year.year)
     findings += typed_numbering(writer_texts, unit_year.kinds, unit_year.unit)
-    findings += literal_figures(writer_texts, figures)
+    findings += typed_figures(writer_texts, unit_year, strict=strict)
     findings += carried_over(writer_texts, project, unit_year)
     return unique(findings)
 
@@ -563,18 +568,13 @@ def duplicate_names(year: Year, source: Source) -> list[Finding]:
 # Narrative -------------------------------------------------------------------------------------
 
 
-def _literal(raw: str) -> str:
-    """Writer text with its {{ … }} and {% … %} expressions blanked out."""
-    return EXPRESSION.sub(lambda m: " " * len(m.group()), raw)
-
-
 def staleness(texts: list[Text], year: int) -> list[Finding]:
     """Years that are neither this year nor the prior one written as such; placeholders."""
     findings = []
     for text in texts:
-        literal = _literal(text.raw)
+        plain_text = literal(text.raw)
         field = path_text(text.path)
-        for match in YEAR.finditer(literal):
+        for match in YEAR.finditer(plain_text):
             found = int(match.group(1))
             if found == year:
                 continue
@@ -588,7 +588,7 @@ def staleness(texts: list[Text], year: int) -> list[Finding]:
                     say(f"{code}_hint"),
                 )
             )
-        for match in PLACEHOLDERS.finditer(literal):
+        for match in PLACEHOLDERS.finditer(plain_text):
             findings.append(
                 error(
                     text.file,
@@ -601,64 +601,72 @@ def staleness(texts: list[Text], year: int) -> list[Finding]:
     return findings
 
 
-def figure_catalog(figures: Figures) -> dict[str, str]:
-    """Formatted computed figures → the expression that prints them (`basic.actual | wan`)."""
-    catalog: dict[str, str] = {}
-
-    def add(shown: str, expression: str) -> None:
-        catalog.setdefault(shown, expression)
-
-    def visit(value: Any, expression: str, depth: int = 0) -> None:
-        if depth > 6 or value is None:
-            return
-        if isinstance(value, Decimal):
-            name = expression.rsplit(".", 1)[-1]
-            if "rate" in name or "share" in name:
-                add(pct(value), f"{expression} | pct")
-            else:
-                add(wan(value), f"{expression} | wan")
-                add(num(value), f"{expression} | num")
-            return
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                visit(item, f"{expression}[{index}]", depth + 1)
-            return
-        if dataclasses.is_dataclass(value):
-            for f in dataclasses.fields(value):
-                if f.name in ("text", "covers", "goals", "results", "rows", "by_kind"):
-                    continue
-                visit(getattr(value, f.name), f"{expression}.{f.name}", depth + 1)
-            if isinstance(value, Line):
-                visit(value.execution_rate, f"{expression}.execution_rate", depth + 1)
-
-    for name in ("basic", "projects", "overall", "income", "basic_data", "key_total"):
-        visit(getattr(figures, name), name)
-    return catalog
+def _file_lines(file: Path) -> list[str]:
+    """The lines of a content file, as written (to find a number inside a folded block)."""
+    try:
+        return file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return []
 
 
-def literal_figures(texts: list[Text], figures: Figures) -> list[Finding]:
-    """Numbers typed in narrative that equal a computed figure: suggest the expression."""
-    catalog = figure_catalog(figures)
+def _exact_line(text: Text, snippet: str, lines: list[str]) -> int | None:
+    """The line of `snippet` in the file, at or after the text's first line (a `>` block
+    folds several lines into one paragraph), else the text's own line."""
+    if text.line is None:
+        return None
+    for number in range(text.line, min(len(lines), text.line + 200) + 1):
+        if snippet in lines[number - 1]:
+            return number
+    return text.line
+
+
+def typed_figures(texts: list[Text], unit_year: UnitYear, *, strict: bool = False) -> list[Finding]:
+    """Numbers typed in narrative, read with the words naming them (see prose_figures): one
+    that disagrees with the figure they name is an error, one that agrees a warning that
+    suggests the reference; with `strict`, numbers whose words name no figure are noted."""
+    try:
+        table = prose_figures.label_table(k.folder for k in unit_year.kinds)
+    except ContentError as exc:
+        return exc.findings
+    figures = unit_year.figures
+    reader = prose_figures.Reader(table, figures, writer_names(unit_year.unit, figures))
+    files: dict[Path, list[str]] = {}
     findings = []
     for text in texts:
-        literal = _literal(text.raw)
-        for match in NUMBER.finditer(literal):
-            found = match.group()
-            after = literal[match.end() : match.end() + 1]
-            if not found.endswith("%") and after not in ("万", "元"):
-                continue  # only amounts (…万元) and percents can be computed figures
-            expression = catalog.get(found)
-            if expression is None:
+        for reading in reader.read(text.raw, text.path):
+            typed = reading.typed
+            if not reading.figures and not strict:
                 continue
-            findings.append(
-                warning(
-                    text.file,
-                    text.line,
-                    path_text(text.path),
-                    say("literal_figure", found=found, expression=expression),
-                    say("literal_figure_hint", expression=expression),
+            lines = files.setdefault(text.file, _file_lines(text.file)) if text.file else []
+            start = max(typed.start - 4, 0)
+            expressions = [m.end() for m in EXPRESSION.finditer(text.raw) if m.end() <= typed.start]
+            snippet = text.raw[max([start, *expressions]) : typed.end]
+            where = (text.file, _exact_line(text, snippet, lines), path_text(text.path))
+            if reading.agreed is not None:
+                figure = reading.agreed
+                reference = figure.reference(typed)
+                message = say("typed_figure_agrees", found=typed.written, what=figure.name)
+                findings.append(
+                    warning(*where, message, say("typed_figure_agrees_hint", reference=reference))
                 )
-            )
+            elif reading.figures:
+                figure = reading.figures[0]
+                message = say(
+                    "typed_figure_differs",
+                    found=typed.written,
+                    what=figure.name,
+                    computed=figure.shown(),
+                )
+                hint = say(
+                    "typed_figure_differs_hint", reference=figure.reference(), what=figure.name
+                )
+                findings.append(error(*where, message, hint))
+            else:
+                label = reading.label.strip() or "—"
+                message = say("typed_figure_unknown", found=typed.written, label=label)
+                findings.append(
+                    Finding(Severity.NOTE, *where, message, say("typed_figure_unknown_hint"))
+                )
     return findings
 
 
@@ -681,7 +689,7 @@ def carried_over(texts: list[Text], project: Project, unit_year: UnitYear) -> li
             except (KeyError, IndexError, TypeError):
                 old = None
                 break
-        own_words = _literal(text.raw).replace(" ", "")
+        own_words = literal(text.raw).replace(" ", "")
         if isinstance(old, str) and len(own_words) >= 20 and text.raw.strip() in old:
             findings.append(_carried_finding(text, prior))
     return findings
@@ -691,7 +699,7 @@ def _carried_finding(text: Text, prior: int) -> Finding:
     """Text carried over unchanged: advice, unless it names last year's own report year as
     written there — then it states last year's facts as this year's (an error)."""
     field = path_text(text.path)
-    years = {int(m.group(1)) for m in YEAR.finditer(_literal(text.raw))}
+    years = {int(m.group(1)) for m in YEAR.finditer(literal(text.raw))}
     if prior in years:
         message = say("carried_stale_year", prior=prior, found=f"{prior}年")
         return error(text.file, text.line, field, message, say("carried_stale_year_hint"))

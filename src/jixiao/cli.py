@@ -127,7 +127,9 @@ def check(
     from jixiao.checks import check_unit_year
 
     project = Project(State.root)
-    reports = [check_unit_year(project, u, year) for u in _units(project, year, unit)]
+    reports = [
+        check_unit_year(project, u, year, strict=strict) for u in _units(project, year, unit)
+    ]
     errors = sum(len(r.errors) for r in reports)
     warnings = sum(len(r.warnings) for r in reports)
     if output is Format.JSON:

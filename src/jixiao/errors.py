@@ -17,6 +17,7 @@ from jixiao.messages import say
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # listed by `check --strict` only; counts as neither
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,11 @@ class Finding:
             where = str(shown)
             if self.line:
                 where += f":{self.line}"
-        label = say("error_label") if self.severity is Severity.ERROR else say("warning_label")
+        label = {
+            Severity.ERROR: say("error_label"),
+            Severity.WARNING: say("warning_label"),
+            Severity.NOTE: say("note_label"),
+        }[self.severity]
         head = f"{where}: {label}" if where else label
         if self.field:
             head += f" [{self.field}]"
