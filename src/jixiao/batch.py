@@ -44,7 +44,14 @@ from jixiao.output import (
     write_new,
 )
 from jixiao.pdf import soffice, to_pdf
-from jixiao.project import Document, Project, build, load_unit_year, prepare_all
+from jixiao.project import (
+    Document,
+    Project,
+    build,
+    build_workbook,
+    load_unit_year,
+    prepare_all,
+)
 
 if TYPE_CHECKING:
     from multiprocessing import connection
@@ -62,7 +69,7 @@ STOP_WAIT = 0.5
 @dataclass(frozen=True)
 class Job:
     """One unit to render: the project, the year, the unit's output folder, PDF or not,
-    the message language and the seconds it may take (None: no limit)."""
+    the message language, the seconds it may take (None: no limit), a workbook or not."""
 
     root: Path
     unit: str
@@ -71,6 +78,7 @@ class Job:
     pdf: bool = False
     lang: str = "zh"
     timeout: float | None = None
+    xlsx: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,8 @@ def _render_unit(job: Job) -> UnitResult:
             if any(f.severity is Severity.ERROR for f in findings):
                 raise ContentError(findings)
             documents = build(unit_year, prepared)
+            workbook = build_workbook(unit_year, prepared) if job.xlsx else None
+            documents += [workbook] if workbook is not None else []
             score = unit_year.figures.self_score
             written = write_unit(job.out, documents, job.pdf)
     except ContentError as exc:
@@ -171,7 +181,8 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
 
 def write_unit(out: Path, documents: list[Document], pdf: bool) -> list[Path]:
     """Write `documents` into `out` all together or not at all; with `pdf`, their PDFs beside
-    them. Every file is first written (and converted) in a staging folder inside `out`."""
+    them (an .xlsx workbook among them gets none). Every file is first written (and
+    converted) in a staging folder inside `out`."""
     targets = [inside(out, document.filename) for document in documents]
     with staging(out) as stage:
         files: dict[Path, Path] = {}
@@ -182,7 +193,7 @@ def write_unit(out: Path, documents: list[Document], pdf: bool) -> list[Path]:
             except OSError as exc:
                 raise write_failed(target, exc) from None
             files[target] = staged
-            if pdf:
+            if pdf and target.suffix == ".docx":
                 files[target.with_suffix(".pdf")] = _convert(stage, target, staged)
         return place(files, stage)
 
@@ -453,8 +464,10 @@ def render_year(
     out_root: Path,
     pdf: bool = False,
     timeout: float | None = None,
+    xlsx: bool = False,
 ) -> int:
     """Render `units` for `year` under out_root/<year>/<unit>/; print what happened; exit code.
+    With `xlsx`, each unit's forms also as a workbook beside its reports.
 
     Each unit may take `timeout` seconds (default UNIT_TIMEOUT, or PDF_UNIT_TIMEOUT with PDFs).
     """
@@ -463,8 +476,8 @@ def render_year(
     usable_folder(out_root)
     limit = timeout or (PDF_UNIT_TIMEOUT if pdf else UNIT_TIMEOUT)
     jobs = [
-        Job(project.root, unit, year, out_root / str(year) / unit, pdf, messages.language(), limit)
-        for unit in units
+        Job(project.root, u, year, out_root / str(year) / u, pdf, messages.language(), limit, xlsx)
+        for u in units
     ]
     started = time.perf_counter()
     try:

@@ -77,6 +77,9 @@ def render(
     unit: Annotated[str | None, typer.Option(help="只生成这个单位（content/ 下的目录名）")] = None,
     out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="同时把附表和表格章节写成 Excel 工作簿（.xlsx）")
+    ] = False,
     unit_timeout: Annotated[
         float | None,
         typer.Option(
@@ -92,7 +95,7 @@ def render(
     project = Project(State.root)
     units = _units(project, year, unit)
     target = out or State.root / "output"
-    code = render_year(project, year, units, target, pdf=pdf, timeout=unit_timeout)
+    code = render_year(project, year, units, target, pdf=pdf, timeout=unit_timeout, xlsx=xlsx)
     if code:
         raise typer.Exit(code)
 

@@ -269,6 +269,23 @@ def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None
     return Document(filename, data)
 
 
+def workbook_name(unit_year: UnitYear) -> str:
+    """The file name of a unit's workbook of forms: its first report's name, as .xlsx."""
+    first = document_name(unit_year.unit, unit_year.kinds[0], unit_year.year.year)
+    return first.removesuffix(".docx") + ".xlsx"
+
+
+def build_workbook(unit_year: UnitYear, prepared: list[Prepared]) -> Document | None:
+    """The attached forms and table sections of every kind of `unit_year` as one .xlsx,
+    from the Grids its reports were rendered with (None when no report has a table)."""
+    from jixiao.render.workbook import form_sheets, workbook_bytes  # openpyxl only when asked
+
+    sheets = [s for p in prepared for s in form_sheets(p.context, p.builder.placeholders)]
+    if not sheets:
+        return None
+    return Document(workbook_name(unit_year), workbook_bytes(sheets, unit_year.unit.full_name))
+
+
 def build(unit_year: UnitYear, prepared: list[Prepared] | None = None) -> list[Document]:
     """Render every report kind of `unit_year`; all or nothing.
 
