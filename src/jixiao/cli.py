@@ -100,6 +100,31 @@ def render(
         raise typer.Exit(code)
 
 
+@app.command()
+def watch(
+    year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
+    unit: Annotated[str, typer.Option(help="监视这个单位（content/ 下的目录名）")],
+    out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="同时写出附表的 Excel 工作簿")] = False,
+) -> None:
+    """边写边看：每次保存单位的内容、报告类型或模板，自动检查并重新生成报告（Ctrl-C 停止）。"""
+    from jixiao.batch import usable_folder
+    from jixiao.errors import error
+    from jixiao.pdf import soffice
+    from jixiao.watch import watch_unit
+
+    project = Project(State.root)
+    chosen = _units(project, year, unit)[0]
+    if pdf and soffice() is None:
+        raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
+    target = out or State.root / "output"
+    usable_folder(target)
+    code = watch_unit(project, chosen, year, target / str(year) / chosen, pdf=pdf, xlsx=xlsx)
+    if code:
+        raise typer.Exit(code)
+
+
 class Format(StrEnum):
     TEXT = "text"
     JSON = "json"
