@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.project import Project, document_name, load_unit_year, workbook_name
-from tests.conftest import REPO, half_up, run_jixiao
+from tests.conftest import REPO, copy_samples, half_up, run_jixiao
 
 SAMPLES = [
     ("lukou-zzb", 2023),
@@ -316,3 +316,22 @@ def test_sheet_names() -> None:
     assert names[1] == long[:31] and len(names[2]) == 31 and names[2].endswith(" (2)")
     assert names[3] == "4"
     assert names[4:] == ["Sheet", "sheet (2)"]
+
+
+def test_workbook_is_all_or_nothing_with_the_reports(tmp_path: Path) -> None:
+    """Rendering again gives the same bytes; content with an error writes no workbook and
+    leaves the one written before as it was (it is placed together with the .docx)."""
+    root = copy_samples(tmp_path)
+    args = ("render", "2022", "--unit", "kaifu-zzb", "--xlsx")
+    assert run_jixiao(root, *args).returncode == 0
+    _, book_path = unit_files(root / "output", "kaifu-zzb", 2022)
+    first = book_path.read_bytes()
+    assert run_jixiao(root, *args).returncode == 0
+    assert book_path.read_bytes() == first
+    year_file = root / "content" / "kaifu-zzb" / "2022.yaml"
+    text = year_file.read_text(encoding="utf-8")
+    year_file.write_text(text.replace("year: 2022", "year: 二〇二二", 1), encoding="utf-8")
+    result = run_jixiao(root, *args)
+    assert result.returncode == 1 and "2022.yaml" in result.stderr
+    assert book_path.read_bytes() == first
+    assert sorted(p.suffix for p in book_path.parent.iterdir()) == [".docx", ".docx", ".xlsx"]

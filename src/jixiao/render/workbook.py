@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from jixiao.render import wordml
 from jixiao.render.grid import Cell, Grid
@@ -44,10 +46,13 @@ _FIXED_TIME = wordml.FIXED_TIME
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet to write: its name parts (label, title), heading lines, Grids and notes."""
+    """One sheet to write: the name wanted for it, the label (附件2), title and subtitle
+    above the tables (each may be empty), its Grids and the notes below them."""
 
     name: str
-    heading: tuple[str, ...]
+    label: str
+    title: str
+    subtitle: str
     grids: tuple[Grid, ...]
     notes: tuple[str, ...] = ()
 
@@ -59,12 +64,12 @@ def form_sheets(context: dict[str, Any], placeholders: Placeholders) -> list[She
         markers = [section.table] if section.table else []
         grids = tuple(placeholders.grid(m) for m in [*markers, *section.tables])
         if grids:
-            sheets.append(Sheet(section.title, (section.title,), grids))
+            sheets.append(Sheet(section.title, "", section.title, "", grids))
     for form in context.get("attachments", []):
         grids = tuple(placeholders.grid(m) for m in form.tables)
-        heading = tuple(t for t in (form.label, form.title, form.subtitle) if t)
         name = " ".join(t for t in (form.label, form.title) if t)
-        sheets.append(Sheet(name, heading, grids, tuple(form.notes)))
+        heading = (form.label, form.title, form.subtitle)
+        sheets.append(Sheet(name, *heading, grids, tuple(form.notes)))
     return sheets
 
 
@@ -96,21 +101,29 @@ def workbook_bytes(sheets: Sequence[Sheet], author: str) -> bytes:
     book.properties.creator = book.properties.lastModifiedBy = author
     book.properties.created = book.properties.modified = _FIXED_TIME.replace(tzinfo=None)
     out = io.BytesIO()
-    book.save(out)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()  # as book.save, which would stamp the time now
     return wordml.deterministic_zip(out.getvalue())
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     """Heading lines, each Grid (a blank row between two), notes; widths, freeze, print."""
     columns = max(g.columns for g in sheet.grids)
-    for text in sheet.heading:
-        ws.append([text])
-        row = ws.max_row
-        ws.cell(row, 1).font = Font(bold=True, size=TITLE_PT if row > 1 else None)
+    heading = [
+        (text, font, align)
+        for text, font, align in (
+            (sheet.label, Font(bold=True), "left"),
+            (sheet.title, Font(bold=True, size=TITLE_PT), "center"),
+            (sheet.subtitle, Font(), "center"),
+        )
+        if text
+    ]
+    for row, (text, font, align) in enumerate(heading, start=1):
+        cell = ws.cell(row, 1, text)
+        cell.font, cell.alignment = font, Alignment(horizontal=align)
         if columns > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-        ws.cell(row, 1).alignment = Alignment(horizontal="center" if row > 1 else "left")
-    top = ws.max_row + 1
+    top = len(heading) + 1
     for index, grid in enumerate(sheet.grids):
         first = top if index == 0 else ws.max_row + 2
         _write_grid(ws, grid, first)
