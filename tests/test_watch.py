@@ -118,11 +118,19 @@ def test_watch_renders_each_save_and_keeps_the_last_good_docx(
     assert not any("Traceback" in line for line in w.seen + rest)
 
 
-def test_watch_sees_a_template_save(watcher: tuple[Watcher, Path]) -> None:
-    """Saving the kind's Word template renders again (the template read anew)."""
+def test_watch_reads_the_kind_and_template_again(watcher: tuple[Watcher, Path]) -> None:
+    """A save of the kind's kind.yaml renders with the new setting; a save of its Word
+    template renders again too (both read anew by the process that stays up)."""
     w, root = watcher
+    kind = root / "templates" / "hunan-overall"
+    report = root / "output" / str(YEAR) / UNIT / REPORT
     w.until("已生成")
-    template = root / "templates" / "hunan-overall" / "report.docx"
+    assert "一般公共预算支出情况" in read_text(report)
+    save(kind / "kind.yaml", "title: 一般公共预算支出情况", "title: 一般公共预算支出的情况")
+    lines = w.until("毫秒")
+    assert any("kind.yaml" in line and "已保存" in line for line in lines)
+    assert "一般公共预算支出的情况" in read_text(report)
+    template = kind / "report.docx"
     template.write_bytes(template.read_bytes())
     lines = w.until("毫秒")
     assert any("report.docx" in line and "已保存" in line for line in lines)
