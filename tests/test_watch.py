@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from jixiao.docxtext import read_text
-from tests.conftest import cli_env, copy_samples
+from jixiao.project import Project
+from jixiao.watch import relevant
+from tests.conftest import REPO, cli_env, copy_samples
 
 UNIT, YEAR = "lukou-zzb", 2023
 REPORT = "2023年度渌口区委组织部部门整体支出绩效自评报告.docx"
@@ -134,3 +136,31 @@ def test_watch_reads_the_kind_and_template_again(watcher: tuple[Watcher, Path]) 
     template.write_bytes(template.read_bytes())
     lines = w.until("毫秒")
     assert any("report.docx" in line and "已保存" in line for line in lines)
+
+
+def test_which_saves_render_again() -> None:
+    """The unit's files and its kinds' files count; other units, kinds, years, lock files
+    and the output do not."""
+    project = Project(REPO)
+    wanted = relevant(project, "kaifu-zzb", 2022)  # kinds: hunan-overall, key-project
+    yes = [
+        "content/kaifu-zzb/2022.yaml",
+        "content/kaifu-zzb/unit.yaml",
+        "templates/hunan-overall/kind.yaml",
+        "templates/hunan-overall/report.docx",
+        "templates/hunan-overall/forms/basic_data.yaml",
+        "templates/key-project/forms/key_overview.yaml",
+        "templates/_forms/indicators.yaml",
+    ]
+    no = [
+        "content/kaifu-zzb/2023.yaml",
+        "content/lukou-zzb/2023.yaml",
+        "templates/hunan-overall/~$port.docx",
+        "templates/hunan-overall/.~lock.report.docx#",
+        "templates/yueyang-form/kind.yaml",
+        "templates/yueyang-form/forms/profile.yaml",
+        "templates/_forms/README.txt",
+        "output/2022/kaifu-zzb/report.docx",
+    ]
+    assert [p for p in yes if not wanted(REPO / p)] == []
+    assert [p for p in no if wanted(REPO / p)] == []

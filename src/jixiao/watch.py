@@ -1,7 +1,7 @@
 """Live preview: re-check and re-render one unit-year every time one of its files is saved.
 
 The files are the unit's unit.yaml and <year>.yaml, and for each of its kinds kind.yaml,
-forms/*.yaml, report.docx (and the shared declarations in templates/_forms/). One process
+forms/*.yaml and its Word template (and the shared declarations in templates/_forms/). One process
 stays up, so templates, kinds and declarations are read once and again only when they
 change (their caches are keyed by the file's version). Each render is `batch.render_unit`:
 checked first, written all together or not at all, so content with errors leaves the last
@@ -11,7 +11,7 @@ good files in place; the findings are printed. Ctrl-C ends it (exit 130).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
@@ -31,7 +31,8 @@ DEBOUNCE_MS = 1000
 """The longest (ms) a burst of events is gathered before it is rendered anyway."""
 IDLE_MS = 200
 """How often (ms) the watcher wakes while nothing changes (it starts watching by then)."""
-TEMPLATE = "report.docx"
+_LOCKS = ("~$", ".~lock.", ".~jixiao-")
+"""Names of the lock files Word and LibreOffice keep beside an open file, and jixiao's own."""
 
 
 def kind_names(project: Project, unit: str, year: int) -> list[str]:
@@ -47,27 +48,34 @@ def kind_names(project: Project, unit: str, year: int) -> list[str]:
     return []
 
 
-def relevant(
-    project: Project, unit: str, year: int, kinds: Iterable[str]
-) -> Callable[[Path], bool]:
-    """Whether a changed path is one of the files the unit-year is rendered from."""
+def relevant(project: Project, unit: str, year: int) -> Callable[[Path], bool]:
+    """Whether a changed path is one of the files the unit-year is rendered from: its own
+    two files, or in one of its kinds' folders kind.yaml, a Word template (.docx) or a form
+    declaration, or a shared declaration. The kinds are read only when a template folder's
+    file changed (reading the content costs time a save of it should not wait for)."""
     own = {project.unit_file(unit).resolve(), project.year_file(unit, year).resolve()}
     templates = project.templates.resolve()
-    folders = {templates / k for k in kinds} | {templates / SHARED_DIR}
+    folders: list[set[Path]] = []
+
+    def kind_folders() -> set[Path]:
+        if not folders:
+            kinds = kind_names(project, unit, year)
+            folders.append({templates / k for k in kinds} | {templates / SHARED_DIR})
+        return folders[0]
 
     def wanted(path: Path) -> bool:
         path = path.resolve()
         if path in own:
             return True
-        if path.parent in folders:
-            return path.name in (KIND_FILE, TEMPLATE) or (
-                path.parent.name == SHARED_DIR and path.suffix == ".yaml"
+        if path.name.startswith(_LOCKS) or templates not in path.parents:
+            return False
+        if path.parent.name == SHARED_DIR or path.parent.name == FORMS_DIR:
+            return path.suffix == ".yaml" and (
+                path.parent in kind_folders() or path.parent.parent in kind_folders()
             )
-        return (
-            path.parent.name == FORMS_DIR
-            and path.parent.parent in folders
-            and (path.suffix == ".yaml")
-        )
+        if path.name == KIND_FILE or path.suffix == ".docx":
+            return path.parent in kind_folders()
+        return False
 
     return wanted
 
@@ -83,7 +91,7 @@ def saves(project: Project, unit: str, year: int) -> Iterator[list[Path]]:
         *folders, step=STEP_MS, debounce=DEBOUNCE_MS, rust_timeout=IDLE_MS, yield_on_timeout=True
     )
     for changes in changes_seen:
-        wanted = relevant(project, unit, year, kind_names(project, unit, year))
+        wanted = relevant(project, unit, year)
         yield sorted({Path(p) for _change, p in changes if wanted(Path(p))})
 
 
