@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--units 100] [--repeat 5]
     python benchmarks/run.py --pdf 20   # only: --pdf, one LibreOffice against one per file
+    python benchmarks/run.py --watch-only   # only: save to written .docx under watch
 
 Builds a throw-away project of clones of the samples (unit001 …, every unit with a 2023
 file), then measures in one run, side by side on this machine:
@@ -24,6 +25,7 @@ import os
 import pstats
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -374,10 +376,13 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5, help="runs for each cold median")
     parser.add_argument("--pdf", type=int, metavar="UNITS", help="only --pdf, UNITS units")
+    parser.add_argument("--watch-only", action="store_true", help="only the watch measurement")
     args = parser.parse_args()
     if args.pdf:
         pdf_batch(args.pdf)
         return
+    if args.watch_only:
+        return report_watch()
     pandoc = shutil.which("pandoc")
     print(
         f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average "
@@ -526,6 +531,64 @@ def main() -> None:
                 f"{floor:6.2f}   (interpreter and imports only, against {SAMPLES[0][0]}'s pandoc;"
                 f" above {limit}, no jixiao code can meet the target)",
             )
+    report_watch()
+
+
+WATCH_TARGET_MS = 150
+"""Issue 17: a warm `jixiao watch` writes the .docx within this long after a save."""
+
+
+def watch_save_to_written(saves: int = 15) -> list[float]:
+    """Milliseconds from each save of lukou-zzb's 2023.yaml to its new .docx in place, with
+    one `jixiao watch` process running on a copy of the samples (the first render not
+    counted). The .docx counts as written when its inode changes (it is renamed in)."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-watch-") as temporary:
+        root = Path(temporary)
+        for name in ("content", "templates"):
+            shutil.copytree(REPO / name, root / name)
+        year_file = root / "content" / "lukou-zzb" / "2023.yaml"
+        report = root / "output" / "2023" / "lukou-zzb"
+        command = jixiao_command(root, "watch", "2023", "--unit", "lukou-zzb")
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times = []
+        try:
+            docx = _changed(report, None, 60)
+            text = year_file.read_text(encoding="utf-8")
+            for index in range(saves):
+                time.sleep(0.3)  # apart, as a writer saves
+                before = docx.stat().st_ino
+                year_file.write_text(text.replace("761.25", f"761.{index + 30}"), "utf-8")
+                saved = time.perf_counter()
+                _changed(report, before, 10)
+                times.append((time.perf_counter() - saved) * 1000)
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(10)
+    return times
+
+
+def _changed(folder: Path, inode: int | None, timeout: float) -> Path:
+    """The .docx in `folder` once its inode is not `inode` (polled every millisecond)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for docx in folder.glob("*.docx") if folder.is_dir() else ():
+            with suppress(OSError):
+                if docx.stat().st_ino != inode:
+                    return docx
+        time.sleep(0.001)
+    raise TimeoutError(f"no new .docx in {folder} within {timeout} s")
+
+
+def report_watch() -> None:
+    """Print the median save-to-written time of `jixiao watch` against its target."""
+    times = watch_save_to_written()
+    median = statistics.median(times)
+    print(f"\nlive preview (issue 17): jixiao watch, {len(times)} saves of lukou-zzb")
+    line(
+        "save → .docx written, median",
+        f"{median:6.0f} ms  < {WATCH_TARGET_MS} {verdict(median < WATCH_TARGET_MS)}"
+        f"   (min {min(times):.0f}, max {max(times):.0f})",
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,14 @@ from jixiao.output import (
     write_new,
 )
 from jixiao.pdf import soffice, to_pdf, to_pdfs
-from jixiao.project import Document, Project, build, load_unit_year, prepare_all
+from jixiao.project import (
+    Document,
+    Project,
+    build,
+    build_workbook,
+    load_unit_year,
+    prepare_all,
+)
 
 if TYPE_CHECKING:
     from multiprocessing import connection
@@ -65,8 +72,8 @@ STOP_WAIT = 0.5
 @dataclass(frozen=True)
 class Job:
     """One unit to render: the project, the year, the unit's output folder, PDF or not,
-    the message language, the seconds it may take (None: no limit), and whether to keep
-    the documents unwritten."""
+    the message language, the seconds it may take (None: no limit), a workbook or not, and
+    whether to keep the documents unwritten."""
 
     root: Path
     unit: str
@@ -75,6 +82,7 @@ class Job:
     pdf: bool = False
     lang: str = "zh"
     timeout: float | None = None
+    xlsx: bool = False
     keep: bool = False
     """Hand the documents back unwritten (in UnitResult.rendered), for a PDF batch."""
 
@@ -141,6 +149,8 @@ def _render_unit(job: Job) -> UnitResult:
             if any(f.severity is Severity.ERROR for f in findings):
                 raise ContentError(findings)
             documents = build(unit_year, prepared)
+            workbook = build_workbook(unit_year, prepared) if job.xlsx else None
+            documents += [workbook] if workbook is not None else []
             score = unit_year.figures.self_score
             written = [] if job.keep else write_unit(job.out, documents, job.pdf)
     except ContentError as exc:
@@ -183,8 +193,9 @@ def write_unit(
     out: Path, documents: list[Document], pdf: bool, pdfs: Mapping[str, Path] | None = None
 ) -> list[Path]:
     """Write `documents` into `out` all together or not at all; with `pdf`, their PDFs beside
-    them: the one `pdfs` gives for a document's file name (converted already), else one
-    converted here. Every file is first written (and converted) in a staging folder in `out`."""
+    them (an .xlsx workbook among them gets none): the one `pdfs` gives for a document's file
+    name (converted already), else one converted here. Every file is first written (and
+    converted) in a staging folder in `out`."""
     targets = [inside(out, document.filename) for document in documents]
     with staging(out) as stage:
         files: dict[Path, Path] = {}
@@ -198,7 +209,7 @@ def write_unit(
             given = (pdfs or {}).get(document.filename)
             if given is not None:
                 files[target.with_suffix(".pdf")] = _staged_copy(stage, given, target)
-            elif pdf:
+            elif pdf and target.suffix == ".docx":
                 files[target.with_suffix(".pdf")] = _convert(stage, target, staged)
         return place(files, stage)
 
@@ -257,6 +268,8 @@ def _convert_all(
     staged: dict[tuple[int, str], Path] = {}
     for i in todo:
         for number, document in enumerate(results[i].rendered):
+            if not document.filename.endswith(".docx"):
+                continue  # a workbook: written as it is, no PDF
             path = stage / f"{i:05d}-{number:02d}.docx"
             try:
                 write_new(path, document.data)
@@ -269,7 +282,7 @@ def _convert_all(
     share = (time.perf_counter() - started) / len(staged)
     for i in todo:
         result, job = results[i], jobs[i]
-        seconds = result.seconds + share * len(result.rendered)
+        seconds = result.seconds + share * sum(index == i for index, _name in staged)
         pdfs = {name: converted[path] for (index, name), path in staged.items() if index == i}
         failed = [_pdf_failed(job.out / n, pdf) for n, pdf in pdfs.items() if isinstance(pdf, str)]
         ready = {name: pdf for name, pdf in pdfs.items() if isinstance(pdf, Path)}
@@ -543,8 +556,10 @@ def render_year(
     pdf: bool = False,
     timeout: float | None = None,
     pdf_timeout: float | None = None,
+    xlsx: bool = False,
 ) -> int:
     """Render `units` for `year` under out_root/<year>/<unit>/; print what happened; exit code.
+    With `xlsx`, each unit's forms also as a workbook beside its reports.
 
     Each unit may take `timeout` seconds to render (default UNIT_TIMEOUT). With `pdf`, the
     documents of every unit are then converted by one LibreOffice, each document within
@@ -556,8 +571,8 @@ def render_year(
     limit = timeout or UNIT_TIMEOUT
     lang = messages.language()
     jobs = [
-        Job(project.root, unit, year, out_root / str(year) / unit, False, lang, limit, keep=pdf)
-        for unit in units
+        Job(project.root, u, year, out_root / str(year) / u, False, lang, limit, xlsx, keep=pdf)
+        for u in units
     ]
     started = time.perf_counter()
     try:

@@ -81,6 +81,9 @@ def render(
     unit: Annotated[str | None, typer.Option(help="只生成这个单位（content/ 下的目录名）")] = None,
     out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="同时把附表和表格章节写成 Excel 工作簿（.xlsx）")
+    ] = False,
     unit_timeout: Annotated[
         float | None,
         typer.Option(
@@ -104,9 +107,33 @@ def render(
     project = Project(State.root)
     units = _units(project, year, unit)
     target = out or State.root / "output"
-    code = render_year(
-        project, year, units, target, pdf=pdf, timeout=unit_timeout, pdf_timeout=pdf_timeout
-    )
+    timeouts = {"timeout": unit_timeout, "pdf_timeout": pdf_timeout}
+    code = render_year(project, year, units, target, pdf=pdf, xlsx=xlsx, **timeouts)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def watch(
+    year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
+    unit: Annotated[str, typer.Option(help="监视这个单位（content/ 下的目录名）")],
+    out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="同时写出附表的 Excel 工作簿")] = False,
+) -> None:
+    """边写边看：每次保存单位的内容、报告类型或模板，自动检查并重新生成报告（Ctrl-C 停止）。"""
+    from jixiao.batch import usable_folder
+    from jixiao.errors import error
+    from jixiao.pdf import soffice
+    from jixiao.watch import watch_unit
+
+    project = Project(State.root)
+    chosen = _units(project, year, unit)[0]
+    if pdf and soffice() is None:
+        raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
+    target = out or State.root / "output"
+    usable_folder(target)
+    code = watch_unit(project, chosen, year, target / str(year) / chosen, pdf=pdf, xlsx=xlsx)
     if code:
         raise typer.Exit(code)
 

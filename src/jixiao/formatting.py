@@ -85,6 +85,17 @@ def pct(ratio: Decimal | None, places: int = 2) -> str:
     return _plain(round_half_up(ratio * 100, places), places) + "%"
 
 
+def num_value(value: Decimal | int, places: int = 2) -> Decimal:
+    """The number `num` writes, as a number (for a spreadsheet cell): 28.795 → 28.80."""
+    return round_half_up(value, places)
+
+
+def pct_value(ratio: Decimal, places: int = 2) -> Decimal:
+    """The ratio `pct` writes, as a number (a spreadsheet shows it as a percent): 0.598114 →
+    0.5981."""
+    return round_half_up(ratio * 100, places).scaleb(-2)
+
+
 def cn(number: int) -> str:
     """A whole number in Chinese numerals as used in headings: 10 → '十', 21 → '二十一'."""
     if number < 0:

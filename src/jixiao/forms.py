@@ -19,7 +19,7 @@ from typing import Any
 
 from jixiao import patterns
 from jixiao.errors import ContentError, Finding
-from jixiao.formatting import num, pct
+from jixiao.formatting import num, num_value, pct, pct_value
 from jixiao.formspec import (
     CellSpec,
     Format,
@@ -33,7 +33,7 @@ from jixiao.formspec import (
 from jixiao.loading import FieldPath, Source
 from jixiao.messages import listing, say
 from jixiao.plain import data_fields
-from jixiao.render.grid import Cell, Grid, GridBuilder, GridError
+from jixiao.render.grid import Cell, Figure, Grid, GridBuilder, GridError
 
 Scope = Mapping[str, Any]
 Row = list[Cell]
@@ -226,20 +226,36 @@ def _texts(text: str | list[str], scope: Scope) -> str | tuple[str, ...]:
     return fill(text, scope) if isinstance(text, str) else tuple(fill(t, scope) for t in text)
 
 
-def _content(spec: CellSpec, scope: Scope, first: bool) -> str | tuple[str, ...]:
-    """What a cell writes: its figure formatted, its blank or `otherwise`, or its text."""
+Content = tuple[str | tuple[str, ...], Figure | None]
+
+
+def _content(spec: CellSpec, scope: Scope, first: bool) -> Content:
+    """What a cell writes: its figure formatted, its blank or `otherwise`, or its text; and
+    the number it shows when it is one amount, score or rate."""
     if spec.value is None:
         text = spec.first if first and spec.first is not None else spec.text
-        return _texts(text, scope)
+        return _texts(text, scope), None
     value = resolve(spec.value, scope)
     if value is None or value == "":
         if spec.otherwise is not None:
             return _content(spec.otherwise, scope, first)
-        return spec.blank
+        return spec.blank, None
     written = shown(value, spec.format, spec.item)
     if written == "" and spec.otherwise is not None:
         return _content(spec.otherwise, scope, first)
-    return written
+    return written, figure(value, spec.format)
+
+
+def figure(value: Any, fmt: Format) -> Figure | None:
+    """The number a cell showing `value` as `fmt` holds in a spreadsheet: amounts and scores
+    rounded as `num` writes them, rates as `pct` does; None for text and non-numbers."""
+    if fmt not in (Format.AMOUNT, Format.SCORE, Format.RATE) or isinstance(value, bool):
+        return None
+    if not isinstance(value, Decimal | int) or not Decimal(value).is_finite():
+        return None
+    if fmt is Format.RATE:
+        return Figure(pct_value(value), percent=True)
+    return Figure(num_value(value))
 
 
 def _cell(spec: CellSpec, scope: Scope, first: bool, marks: Mapping[str, int]) -> Cell | None:
@@ -253,12 +269,14 @@ def _cell(spec: CellSpec, scope: Scope, first: bool, marks: Mapping[str, int]) -
         return None
     if spec.unless is not None and resolve(spec.unless, scope):
         return None
+    text, number = _content(spec, scope, first)
     return Cell(
-        _content(spec, scope, first),
+        text,
         cols=spec.cols,
         rows=rows,
         align=spec.align,
         aligns=tuple(spec.aligns),
+        figure=number,
     )
 
 

@@ -6,6 +6,7 @@ file name, so the caller writes nothing unless every step succeeded.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,10 @@ from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
 
 UNIT_FILE = "unit.yaml"
-WRITER_TEXTS = 4096
-"""Compiled writer texts kept while one unit-year renders (each distinct text compiles once)."""
+WRITER_TEXTS = 2048
+"""Compiled writer texts a process keeps (about 9 KiB each): a text met again — in another
+kind of the unit, the next unit of a batch, the next save under `jixiao watch` — is not
+compiled again."""
 
 
 @dataclass(frozen=True)
@@ -239,9 +242,15 @@ def prepare(unit_year: UnitYear, kind: Kind, env: Sandbox | None = None) -> Prep
     return Prepared(kind, builder, builder.build())
 
 
+@functools.cache
+def writer_env() -> Sandbox:
+    """The sandbox writer text compiles in, one a process (a fresh budget each render)."""
+    return sandbox(cache=WRITER_TEXTS)
+
+
 def prepare_all(unit_year: UnitYear) -> list[Prepared]:
     """The render context of every kind of `unit_year`, writer text compiled once for all."""
-    env = sandbox(cache=WRITER_TEXTS)
+    env = writer_env()
     return [prepare(unit_year, kind, env) for kind in unit_year.kinds]
 
 
@@ -269,12 +278,29 @@ def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None
     return Document(filename, data)
 
 
+def workbook_name(unit_year: UnitYear) -> str:
+    """The file name of a unit's workbook of forms: its first report's name, as .xlsx."""
+    first = document_name(unit_year.unit, unit_year.kinds[0], unit_year.year.year)
+    return first.removesuffix(".docx") + ".xlsx"
+
+
+def build_workbook(unit_year: UnitYear, prepared: list[Prepared]) -> Document | None:
+    """The attached forms and table sections of every kind of `unit_year` as one .xlsx,
+    from the Grids its reports were rendered with (None when no report has a table)."""
+    from jixiao.render.workbook import form_sheets, workbook_bytes  # openpyxl only when asked
+
+    sheets = [s for p in prepared for s in form_sheets(p.context, p.builder.placeholders)]
+    if not sheets:
+        return None
+    return Document(workbook_name(unit_year), workbook_bytes(sheets, unit_year.unit.full_name))
+
+
 def build(unit_year: UnitYear, prepared: list[Prepared] | None = None) -> list[Document]:
     """Render every report kind of `unit_year`; all or nothing.
 
     `prepared` are the kinds' contexts from `prepare_all`, if the caller has them already.
     """
-    env = sandbox(cache=WRITER_TEXTS) if prepared is None else None
+    env = writer_env() if prepared is None else None
     documents, findings = [], []
     for index, kind in enumerate(unit_year.kinds):
         try:

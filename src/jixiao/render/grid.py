@@ -9,6 +9,7 @@ from the left are not listed (as in HTML tables).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -19,8 +20,17 @@ class Align(StrEnum):
 
 
 @dataclass(frozen=True)
+class Figure:
+    """The number a cell's text shows, for a spreadsheet: rounded as shown, a percent or not."""
+
+    value: Decimal
+    percent: bool = False
+
+
+@dataclass(frozen=True)
 class Cell:
-    """One cell: its paragraphs of text, how many columns and rows it spans, how it looks."""
+    """One cell: its paragraphs of text, how many columns and rows it spans, how it looks;
+    `figure` is the number the text shows when the cell is one figure (Word ignores it)."""
 
     text: str | tuple[str, ...] = ""
     cols: int = 1
@@ -28,6 +38,7 @@ class Cell:
     bold: bool = False
     align: Align = Align.CENTER
     aligns: tuple[Align, ...] = ()  # per paragraph, where it differs from `align`
+    figure: Figure | None = None
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

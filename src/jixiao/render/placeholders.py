@@ -46,6 +46,13 @@ class Placeholders:
         self.grids.append(grid)
         return f"{PREFIX}table:{len(self.grids)}⟧"
 
+    def grid(self, marker: str) -> Grid:
+        """The Grid a table marker from `table` stands for (KeyError if it is none)."""
+        match = MARKER.fullmatch(marker)
+        if match is None or match[1] != "table" or not 1 <= int(match[2]) <= len(self.grids):
+            raise KeyError(marker)
+        return self.grids[int(match[2]) - 1]
+
     def section(self, landscape: bool) -> str:
         """A marker: a new section starts here on a new page, landscape or portrait."""
         return f"{PREFIX}section:{'landscape' if landscape else 'portrait'}⟧"

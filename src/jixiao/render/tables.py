@@ -91,7 +91,7 @@ def _rows(
         starts[r][c] = cell
         for dr in range(1, cell.rows):
             below[r + dr][c] = cell
-    lines = _row_lines(placed, count, widths, grid.font_pt)
+    lines = row_lines(placed, count, widths, grid.font_pt)
     out = []
     for r in range(count):
         header = r < grid.header_rows
@@ -154,7 +154,7 @@ def _ems(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
-def _row_lines(
+def row_lines(
     placed: list[tuple[int, int, Cell]], count: int, widths: list[int], pt: float
 ) -> list[int]:
     """For each row, the estimated lines of its tallest one-row cell (0 if none)."""
