@@ -32,9 +32,7 @@ def golden_text(project: Project, unit: str, year: int, kind: str) -> str:
     documents = render_all(project, unit, year, kind)
     if len(documents) == 1:
         return "\n".join(text_lines(documents[0].data)) + "\n"
-    return "".join(
-        f"# {d.filename}\n" + "\n".join(text_lines(d.data)) + "\n" for d in documents
-    )
+    return "".join(f"# {d.filename}\n" + "\n".join(text_lines(d.data)) + "\n" for d in documents)
 
 
 @pytest.mark.parametrize(("unit", "year", "kind"), SAMPLES)

@@ -99,7 +99,8 @@ class KindSettings(Model):
         description="key_projects：每个重点项目一份文档，文件名可用 {project}（项目名称）",
     )
     filename: str = Field(
-        title="输出文件名", description="可用 {year} {short_name} {full_name}；each 时另有 {project}"
+        title="输出文件名",
+        description="可用 {year} {short_name} {full_name}；each 时另有 {project}",
     )
     title: list[str] = Field(title="默认报告标题", description="每项一行，可用 {{ … }} 表达式")
     numbering: dict[int, str] = Field(
@@ -156,6 +157,13 @@ FORM_READS: dict[str, tuple[str, ...]] = {
     "score_table": SCORE_READS,
 }
 """The year-file fields each attached form is computed from."""
+
+PROJECT_FIELDS: dict[str, tuple[str, ...]] = {
+    "project_self_evaluation": (
+        *("name", "department", "implementer", "funds", "goals", "results", "evaluation"),
+    ),
+}
+"""The fields of each key project that a form reads, for the forms that read only some."""
 
 BODY_READS: dict[str, tuple[str, ...]] = {
     "sections": ("sections", "title", "opening", "closing"),
@@ -214,6 +222,23 @@ class Kind:
         for attachment in settings.attachments:
             fields.update(FORM_READS.get(attachment.form, ()))
         return frozenset(fields)
+
+    @property
+    def project_reads(self) -> frozenset[str] | None:
+        """The fields of each key project this kind renders, or None when it may read any
+        (its text, a layout or a form that reads whole projects) or reads no projects."""
+        settings = self.settings
+        if "key_projects" not in self.reads:
+            return None
+        fields = {"name"} if settings.each is not None else set()  # the file name
+        for attachment in settings.attachments:
+            if "key_projects" in FORM_READS.get(attachment.form, ()):
+                if attachment.form not in PROJECT_FIELDS:
+                    return None
+                fields.update(PROJECT_FIELDS[attachment.form])
+        layouts = any("key_projects" in LAYOUT_READS[s.layout] for s in settings.sections)
+        text = bool(settings.sections) and "key_projects" in BODY_READS[settings.sections_field]
+        return None if layouts or text else frozenset(fields)
 
     def section(self, key: str) -> SectionSpec | None:
         """The top-level section `key` of this kind, or None if it has none such."""

@@ -281,9 +281,7 @@ def prepare_all(unit_year: UnitYear) -> list[Prepared]:
     return [prepare(unit_year, kind, env) for kind in unit_year.kinds]
 
 
-def build_kind(
-    unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None
-) -> list[Document]:
+def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None) -> list[Document]:
     """Render `unit_year` as one report kind — one document, or one per key project for a kind
     made `each` project — or ContentError with the findings.
 

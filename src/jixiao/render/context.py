@@ -205,12 +205,16 @@ class ContextBuilder:
         return [
             {
                 "project": project,
-                "attachments": self._attachments(forms.Bound(self._scope, {"key_projects": [project]})),
+                "attachments": self._attachments(
+                    forms.Bound(self._scope, {"key_projects": [project]})
+                ),
             }
             for project in self.figures.key_projects
         ]
 
-    def _names(self, numbering: dict[int, str], attachments: list[AttachmentView]) -> dict[str, Any]:
+    def _names(
+        self, numbering: dict[int, str], attachments: list[AttachmentView]
+    ) -> dict[str, Any]:
         return {
             "unit": self.unit,
             "year": self.figures.year,
