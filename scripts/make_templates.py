@@ -9,6 +9,7 @@ regenerate the shipped templates on purpose.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from jixiao.render.gongwen import new_document
@@ -216,7 +217,7 @@ FORM_KINDS = {
 """Each kind under templates/ that is a form alone, and the function making its template."""
 
 if __name__ == "__main__":
-    writers = {name: (lambda p=projects: report(p)) for name, projects in KINDS.items()}
+    writers = {name: partial(report, projects) for name, projects in KINDS.items()}
     for name, make in {**writers, **FORM_KINDS}.items():
         target = ROOT / "templates" / name / "report.docx"
         make().save(target)

@@ -215,6 +215,7 @@ class ContextBuilder:
     def _names(
         self, numbering: dict[int, str], attachments: list[AttachmentView]
     ) -> dict[str, Any]:
+        """The template's names with `attachments` as given (all, or one project's)."""
         return {
             "unit": self.unit,
             "year": self.figures.year,
