@@ -9,9 +9,11 @@ regenerate the shipped templates on purpose.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from jixiao.render.gongwen import new_document
+from jixiao.render.wordml import orient_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,6 +183,25 @@ def report(projects: bool = False) -> Writer:
     return w
 
 
+def form_document() -> Writer:
+    """A kind that is one form on landscape pages (项目支出绩效自评表): the title block, then
+    each attached form's tables and notes, without labels or section breaks."""
+    w = Writer()
+    orient_section(w.document.sections[0]._sectPr, True)
+    w.tag("{%p for line in title_lines %}")
+    w.tag("{%p if loop.first %}")
+    w.para("{{ line }}", "Form Title")
+    w.tag("{%p else %}")
+    w.para("{{ line }}", "Form Subtitle")
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p for a in attachments %}")
+    w.paras("a.tables", "Table Text", "t")
+    w.paras("a.notes", "Form Note", "n")
+    w.tag("{%p endfor %}")
+    return w
+
+
 KINDS = {
     "hunan-overall": False,  # 湖南 部门整体支出绩效自评报告 and its attached forms (seeds 000, 004)
     "key-project": False,  # 重点项目绩效自评结果情况说明 (seed 003)
@@ -190,8 +211,14 @@ KINDS = {
 }
 """Each kind under templates/, and whether its text holds key-project analyses."""
 
+FORM_KINDS = {
+    "project-self-evaluation": form_document,  # 财预〔2020〕10号 项目支出绩效自评表 (formats 10)
+}
+"""Each kind under templates/ that is a form alone, and the function making its template."""
+
 if __name__ == "__main__":
-    for name, projects in KINDS.items():
+    writers = {name: partial(report, projects) for name, projects in KINDS.items()}
+    for name, make in {**writers, **FORM_KINDS}.items():
         target = ROOT / "templates" / name / "report.docx"
-        report(projects).save(target)
+        make().save(target)
         print(f"wrote {target.relative_to(ROOT)}")

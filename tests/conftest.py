@@ -41,7 +41,14 @@ def copy_samples(root: Path, *names: str) -> Path:
 
 
 def render(project: Project, unit: str, year: int, kind: str = "hunan-overall") -> Document:
-    """Render one unit-year through the whole pipeline; the document of `kind`."""
+    """Render one unit-year through the whole pipeline; the one document of `kind`."""
+    (document,) = render_all(project, unit, year, kind)
+    return document
+
+
+def render_all(project: Project, unit: str, year: int, kind: str) -> list[Document]:
+    """Render one unit-year through the whole pipeline; every document of `kind` (one per
+    key project for a kind made `each` project)."""
     unit_year = load_unit_year(project, unit, year)
     chosen = next(k for k in unit_year.kinds if k.name == kind)
     return build_kind(unit_year, chosen)

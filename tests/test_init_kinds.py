@@ -79,3 +79,27 @@ def test_init_writes_only_the_fields_the_kind_reads(tmp_path: Path) -> None:
     assert {"budget", "basic_data", "evaluation", "key_projects", "sections"} <= top
     unit = (tmp_path / "content" / "u" / "unit.yaml").read_text(encoding="utf-8")
     assert "\ncontact:" not in unit  # only the 岳阳 基本概况表 prints the contact
+
+
+def test_init_for_the_project_form_writes_only_what_the_form_reads(tmp_path: Path) -> None:
+    """The 项目支出绩效自评表 kind has no text: a year file of projects, each with the fields
+    the form prints (no 项目概况, 问题, 措施 or 区级资金 that only other kinds print)."""
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "content").mkdir()
+    run = run_jixiao(tmp_path, "init", "u", "--kind", "project-self-evaluation", "--year", "2024")
+    assert run.returncode == 0, run.stderr
+    text = (tmp_path / "content" / "u" / "2024.yaml").read_text(encoding="utf-8")
+    top = {m[1] for line in text.splitlines() if (m := re.match(r"([a-z_]+):", line))}
+    assert top == {"year", "kinds", "key_projects"}
+    project = {
+        m[1] for line in text.splitlines() if (m := re.match(r"  (?:- |  )([a-z_]+):", line))
+    }
+    assert project == {
+        "name",
+        "department",
+        "implementer",
+        "funds",
+        "goals",
+        "results",
+        "evaluation",
+    }

@@ -61,6 +61,12 @@ class Report:
     docx: bytes
     pdf: Path
 
+    @property
+    def form(self) -> bool:
+        """Whether it is a form alone (it opens with a form title, as project-self-evaluation):
+        landscape from page 1 and without 一、 headings."""
+        return paragraphs(self.docx)[0][0] == "Form Title"
+
 
 def discover(project: Project) -> list[Sample]:
     """Every unit-year with content: each unit's <year>.yaml files."""
@@ -220,10 +226,12 @@ def test_a_personnel_share_is_recomputed() -> None:
 
 @pytest.mark.parametrize("sample", by_id(SAMPLES))
 def test_every_page_is_a4(rendered: dict[Sample, list[Report]], sample: Sample) -> None:
-    """Every page is A4, 595 × 842 pt (±1): portrait, or landscape for wide forms."""
+    """Every page is A4, 595 × 842 pt (±1): portrait, or landscape for wide forms; a report
+    starts portrait, a form alone landscape."""
     for report in rendered[sample]:
         sizes = page_sizes(report.pdf)
-        assert abs(sizes[0][0] - A4_PT[0]) <= 1, f"{report.name}: page 1 is not A4 portrait"
+        first = A4_PT[1] if report.form else A4_PT[0]
+        assert abs(sizes[0][0] - first) <= 1, f"{report.name}: page 1 is not A4 as it should be"
         for size in sizes:
             short, long = sorted(size)
             assert abs(short - A4_PT[0]) <= 1 and abs(long - A4_PT[1]) <= 1, (report.name, size)
@@ -247,8 +255,13 @@ def test_page_count_fits_the_text(rendered: dict[Sample, list[Report]], sample: 
 
 @pytest.mark.parametrize("sample", by_id(SAMPLES))
 def test_level1_headings_in_order(rendered: dict[Sample, list[Report]], sample: Sample) -> None:
-    """Each 'Heading 1' of the .docx (一、 二、 …) is in the PDF text, in document order."""
+    """Each 'Heading 1' of the .docx (一、 二、 …) is in the PDF text, in document order
+    (a form alone has none: its form title is looked for instead)."""
     for report in rendered[sample]:
+        if report.form:
+            title = squash(paragraphs(report.docx)[0][1])
+            assert_in_order(pdf_text(report.pdf), [title], f"{report.name}: title")
+            continue
         headings = [squash(t) for style, t in paragraphs(report.docx) if style == "Heading 1"]
         assert headings, f"{report.name} has no level-1 headings"
         assert_in_order(pdf_text(report.pdf), headings, f"{report.name}: heading")

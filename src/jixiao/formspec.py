@@ -362,7 +362,8 @@ def reads(templates: Path, kind: str, name: str) -> frozenset[str]:
         spec, source = load_form(templates, kind, name)
     except ContentError:
         return frozenset()
-    heads = {str(path).split(".")[0] for path, _at in _paths(source.data)}
+    bound = {"n", "row", "item", *_bound(source.data)}  # names it binds shadow the roots
+    heads = {str(path).split(".")[0] for path, _at in _paths(source.data)} - bound
     fields = {field for head in heads for field in ROOTS.get(head, ())}
     for table in spec.tables:
         if table.include:

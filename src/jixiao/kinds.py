@@ -29,6 +29,8 @@ from jixiao.validate import validate
 KIND_FILE = "kind.yaml"
 FILENAME_FIELDS = ("year", "short_name", "full_name")
 """The names a kind's `filename` may use."""
+EACH_FIELDS = ("project",)
+"""The names a kind made once per key project (`each: key_projects`) may use besides."""
 
 
 class WhenEmpty(StrEnum):
@@ -77,10 +79,14 @@ class AttachmentSpec(Model):
     form: str = Field(
         title="表格", description="表格声明的名字：forms/<名字>.yaml，或 templates/_forms/ 中共用的"
     )
-    title: str = Field(title="标题", description="可用 {{ … }} 表达式")
+    title: str = Field(
+        "", title="标题", description="可用 {{ … }} 表达式；只有表格的类型可不写（标题写在 title）"
+    )
     subtitle: str | None = Field(None, title="副标题")
     landscape: bool = Field(False, title="横向页面")
-    notes: list[str] = Field(default_factory=list, title="表后说明")
+    notes: list[str] | None = Field(
+        None, title="表后说明", description="省略时印表格声明的 notes；写 [] 则不印"
+    )
 
 
 class KindSettings(Model):
@@ -88,7 +94,15 @@ class KindSettings(Model):
 
     name: str = Field(title="名称")
     template: str = Field("report.docx", title="Word 模板文件")
-    filename: str = Field(title="输出文件名", description="可用 {year} {short_name} {full_name}")
+    each: Literal["key_projects"] | None = Field(
+        None,
+        title="每项一份",
+        description="key_projects：每个重点项目一份文档，文件名可用 {project}（项目名称）",
+    )
+    filename: str = Field(
+        title="输出文件名",
+        description="可用 {year} {short_name} {full_name}；each 时另有 {project}",
+    )
     title: list[str] = Field(title="默认报告标题", description="每项一行，可用 {{ … }} 表达式")
     numbering: dict[int, str] = Field(
         default_factory=dict, title="序号样式", description="按层级，可用 {n} {cn} {circled}"
@@ -99,7 +113,9 @@ class KindSettings(Model):
         title="落款",
         description="true：报告末尾印单位名称和日期（内容文件的 closing.date 必填）",
     )
-    sections: list[SectionSpec] = Field(title="章节")
+    sections: list[SectionSpec] = Field(
+        title="章节", description="只有表格的类型写 []：不读内容文件的正文"
+    )
     sections_field: Literal["sections", "key_sections"] = Field(
         "sections", title="正文取自内容文件中的哪个字段"
     )
@@ -132,6 +148,13 @@ LAYOUT_READS: dict[Layout, tuple[str, ...]] = {
 }
 """The year-file fields each section layout lays out."""
 
+PROJECT_FIELDS: dict[str, tuple[str, ...]] = {
+    "project_self_evaluation": (
+        *("name", "department", "implementer", "funds", "goals", "results", "evaluation"),
+    ),
+}
+"""The fields of each key project that a form reads, for the forms that read only some."""
+
 BODY_READS: dict[str, tuple[str, ...]] = {
     "sections": ("sections", "title", "opening", "closing"),
     "key_sections": ("key_sections", "key_projects"),
@@ -151,7 +174,7 @@ def settings_for(kind: Kind, choices: KindChoices | None) -> KindSettings:
         update["none_text"] = choices.none_text
     if choices.numbering:
         update["numbering"] = {**settings.numbering, **choices.numbering}
-    if choices.notes is False:
+    if choices.notes is False:  # neither the kind's notes nor its forms' own
         update["attachments"] = [a.model_copy(update={"notes": []}) for a in settings.attachments]
     if choices.when_empty is not None:
         policy = WhenEmpty(choices.when_empty)
@@ -180,7 +203,11 @@ class Kind:
     def reads(self) -> frozenset[str]:
         """The top-level year-file fields this kind renders (its text, layouts and forms)."""
         settings = self.settings
-        fields = {"year", "kinds", *BODY_READS[settings.sections_field]}
+        fields = {"year", "kinds"}
+        if settings.sections:  # a kind of forms only has no text
+            fields.update(BODY_READS[settings.sections_field])
+        if settings.each is not None:
+            fields.add(settings.each)
         for spec in settings.sections:
             fields.update(LAYOUT_READS[spec.layout])
         for attachment in settings.attachments:
@@ -198,6 +225,23 @@ class Kind:
             for i, spec in enumerate(settings.sections)
             if spec.layout in FORM_LAYOUTS
         ]
+
+    @property
+    def project_reads(self) -> frozenset[str] | None:
+        """The fields of each key project this kind renders, or None when it may read any
+        (its text, a layout or a form that reads whole projects) or reads no projects."""
+        settings = self.settings
+        if "key_projects" not in self.reads:
+            return None
+        fields = {"name"} if settings.each is not None else set()  # the file name
+        for attachment in settings.attachments:
+            if "key_projects" in formspec.reads(self.folder.parent, self.name, attachment.form):
+                if attachment.form not in PROJECT_FIELDS:
+                    return None
+                fields.update(PROJECT_FIELDS[attachment.form])
+        layouts = any("key_projects" in LAYOUT_READS[s.layout] for s in settings.sections)
+        text = bool(settings.sections) and "key_projects" in BODY_READS[settings.sections_field]
+        return None if layouts or text else frozenset(fields)
 
     def section(self, key: str) -> SectionSpec | None:
         """The top-level section `key` of this kind, or None if it has none such."""
@@ -232,7 +276,7 @@ def load_kind(
     kind = Kind(folder, validate(source, KindSettings), source)
     findings = pattern_findings(source) + form_findings(templates, kind)
     findings += repeated_sections(source, kind.settings)
-    problem = filename_problem(kind.settings.filename)
+    problem = filename_problem(kind.settings.filename, kind.settings.each is not None)
     if problem:
         message = say("filename_pattern", pattern=kind.settings.filename, problem=problem)
         findings.append(source.error(("filename",), message, say("filename_pattern_hint")))
@@ -288,13 +332,17 @@ def pattern_findings(source: Source) -> list[Finding]:
     ]
 
 
-def filename_problem(pattern: str) -> str | None:
+def filename_problem(pattern: str, each: bool = False) -> str | None:
     """What is wrong with a kind's `filename` (a message), or None: only {year} {short_name}
-    {full_name}, no format specs, a .docx name without separators that does not start with '.'."""
+    {full_name} (and {project}, which a kind made `each` project must use), no format specs,
+    a .docx name without separators that does not start with '.'."""
+    fields = FILENAME_FIELDS + EACH_FIELDS if each else FILENAME_FIELDS
     try:
-        patterns.check(pattern, FILENAME_FIELDS)
+        patterns.check(pattern, fields)
     except patterns.PatternError as problem:
         return str(problem)
     if not pattern.endswith(".docx"):
         return say("name_not_docx")
-    return name_problem(patterns.fill(pattern, dict.fromkeys(FILENAME_FIELDS, "x")))
+    if each and not set(EACH_FIELDS) <= set(patterns.placeholders(pattern)):
+        return say("name_needs_project")
+    return name_problem(patterns.fill(pattern, dict.fromkeys(fields, "x")))

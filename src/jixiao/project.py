@@ -137,15 +137,49 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
     if findings:
         raise ContentError(findings)
     findings = name_findings(unit, unit_source, kinds, year, asker)
+    findings += each_findings(unit, kinds, year_model, year_source, asker)
     if findings:
         raise ContentError(findings)
     return UnitYear(unit_id, unit, year_model, kinds, year_source, unit_source)
 
 
-def document_name(unit: Unit, kind: Kind, year: int) -> str:
-    """The file name of `unit`'s report of `kind` for `year` (the kind's `filename`, filled)."""
+def document_name(unit: Unit, kind: Kind, year: int, project: str = "") -> str:
+    """The file name of `unit`'s report of `kind` for `year` (the kind's `filename`, filled;
+    `project` is the key project's name for a kind made once per project)."""
     names = {"year": str(year), "short_name": unit.short_name, "full_name": unit.full_name}
+    if kind.settings.each is not None:
+        names["project"] = project
     return patterns.fill(kind.settings.filename, names)
+
+
+def each_findings(
+    unit: Unit, kinds: list[Kind], year: Year, source: Source, asker: Source
+) -> list[Finding]:
+    """Problems with the documents of kinds made once per key project: none to make, a
+    project name unusable in a file name (at its line), two projects giving one name."""
+    findings: list[Finding] = []
+    for index, kind in enumerate(kinds):
+        if kind.settings.each is None:
+            continue
+        if not year.key_projects:
+            message = say("each_none", kind=kind.name)
+            findings.append(asker.error(("kinds", index), message, say("each_none_hint")))
+            continue
+        seen: dict[str, int] = {}
+        for number, project in enumerate(year.key_projects):
+            at = ("key_projects", number, "name")
+            filename = document_name(unit, kind, year.year, project.name)
+            problem = name_problem(project.name, whole=False) or name_problem(filename)
+            if problem:
+                message = say("filename_bad", name=filename, kind=kind.name, problem=problem)
+                findings.append(source.error(at, message, say("filename_project_hint")))
+                continue
+            key = unicodedata.normalize("NFC", filename).casefold()
+            if key in seen:
+                message = say("filename_project_duplicate", name=filename, line=seen[key])
+                findings.append(source.error(at, message, say("filename_project_hint")))
+            seen.setdefault(key, source.line_of(at) or 0)
+    return findings
 
 
 def name_findings(
@@ -163,6 +197,8 @@ def name_findings(
             if name in ("short_name", "full_name")
         ]
         bad = False
+        if kind.settings.each is not None:  # one name per project: each_findings
+            continue
         for name in dict.fromkeys(used):
             value = getattr(unit, name)
             problem = name_problem(value, whole=False)
@@ -254,8 +290,9 @@ def prepare_all(unit_year: UnitYear) -> list[Prepared]:
     return [prepare(unit_year, kind, env) for kind in unit_year.kinds]
 
 
-def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None) -> Document:
-    """Render `unit_year` as one report kind, or ContentError with the findings.
+def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None) -> list[Document]:
+    """Render `unit_year` as one report kind — one document, or one per key project for a kind
+    made `each` project — or ContentError with the findings.
 
     `prepared` is the kind's context from `prepare`, if the caller has it already.
     """
@@ -263,15 +300,26 @@ def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None
         prepared = prepare(unit_year, kind)
     if prepared.findings:
         raise ContentError(prepared.findings)
-    context = prepared.context
+    year = unit_year.year
+    if kind.settings.each is None:
+        return [_document(unit_year, kind, prepared, prepared.context, "")]
+    return [
+        _document(unit_year, kind, prepared, {**prepared.context, **own}, project.name)
+        for project, own in zip(year.key_projects, prepared.builder.documents, strict=True)
+    ]
+
+
+def _document(
+    unit_year: UnitYear, kind: Kind, prepared: Prepared, context: dict[str, Any], project: str
+) -> Document:
+    """One document of `kind` rendered from `context`, named for `project` if made per project."""
     context = {**context, "num": Numberer(context["num"].styles)}  # numbers from the start
     unit = unit_year.unit
-    filename = document_name(unit, kind, unit_year.year.year)
-    title = filename.removesuffix(".docx")
+    filename = document_name(unit, kind, unit_year.year.year, project)
     data = render_docx(
         kind.template,
         context,
-        title=title,
+        title=filename.removesuffix(".docx"),
         author=unit.full_name,
         placeholders=prepared.builder.placeholders,
     )
@@ -305,7 +353,7 @@ def build(unit_year: UnitYear, prepared: list[Prepared] | None = None) -> list[D
     for index, kind in enumerate(unit_year.kinds):
         try:
             one = prepare(unit_year, kind, env) if prepared is None else prepared[index]
-            documents.append(build_kind(unit_year, kind, one))
+            documents += build_kind(unit_year, kind, one)
         except ContentError as exc:
             findings += exc.findings
     if findings:

@@ -211,6 +211,7 @@ def year_text(kinds: list[Kind], year: int) -> str:
     if not any(k.settings.closing for k in kinds):
         reads.discard("closing")  # optional: a writer adds it when the report ends with one
     entries = [e for e in reader.mapping(reader.root) if e.key in reads]
+    _only_project_fields(entries, kinds)
     _replace(entries, "year", year)
     section = reader.defs["Section"]
     for field in ("sections", "key_sections"):
@@ -234,6 +235,19 @@ def year_text(kinds: list[Kind], year: int) -> str:
     _weigh_examples(entries)
     _settle(entries, Year)
     return _document("year", entries, {"year": year})
+
+
+def _only_project_fields(entries: list[Entry], kinds: list[Kind]) -> None:
+    """Keep in the example key project only the fields `kinds` read, when each kind that
+    reads key projects says which (Kind.project_reads)."""
+    reading = [k.project_reads for k in kinds if "key_projects" in k.reads]
+    if not reading or any(fields is None for fields in reading):
+        return
+    keep = frozenset().union(*(f for f in reading if f is not None))
+    for entry in entries:
+        if entry.key == "key_projects" and isinstance(entry.value, list):
+            for item in entry.value:
+                item.value = [e for e in item.value if e.key in keep]
 
 
 INDICATOR_PATH = ("evaluation", "indicators", "categories", "indicators")

@@ -156,6 +156,7 @@ class ContextBuilder:
         self.settings = settings_for(kind, unit.kinds_settings.get(kind.name))
         self.narrative = Narrative(writer_names(unit, figures), env)
         self.placeholders = Placeholders()
+        self.documents: list[dict[str, Any]] = []
         self.field = self.settings.sections_field
         self.content: dict[str, Section] = getattr(year, self.field)
         self.figures = self._with_rendered_goals(figures)
@@ -184,11 +185,37 @@ class ContextBuilder:
         return replace(figures, evaluation=evaluation, key_projects=projects)
 
     def build(self) -> dict[str, Any]:
-        """The names the kind's template places (see docs/kinds.md)."""
+        """The names the kind's template places (see docs/kinds.md); for a kind made once per
+        key project, those of its first document (`documents` holds each one's own)."""
         numbering = {
             **self.settings.numbering,
             **(self.unit.numbering or {}).get(self.kind.name, {}),
         }
+        self.documents = self._documents()
+        if self.settings.each is not None:
+            first = self.documents[0] if self.documents else {"project": None, "attachments": []}
+            return {**self._names(numbering, []), **first}
+        return self._names(numbering, self._attachments())
+
+    def _documents(self) -> list[dict[str, Any]]:
+        """For a kind made once per key project (`each`), each document's own names: the
+        project's figures and the attached forms of that project alone."""
+        if self.settings.each is None:
+            return []
+        return [
+            {
+                "project": project,
+                "attachments": self._attachments(
+                    forms.Bound(self._scope, {"key_projects": [project]})
+                ),
+            }
+            for project in self.figures.key_projects
+        ]
+
+    def _names(
+        self, numbering: dict[int, str], attachments: list[AttachmentView]
+    ) -> dict[str, Any]:
+        """The template's names with `attachments` as given (all, or one project's)."""
         return {
             "unit": self.unit,
             "year": self.figures.year,
@@ -197,12 +224,12 @@ class ContextBuilder:
             "sections": self._sections(),
             "closing": self._closing(),
             "budget": self._budget(),
-            "attachments": self._attachments(),
+            "attachments": attachments,
             "num": Numberer(numbering),
         }
 
     def _title(self) -> list[str]:
-        if self.year.title and self.field == "sections":
+        if self.year.title and self.field == "sections" and self.settings.sections:
             return self.narrative.paragraphs(self.year.title, self.source, ("title",))
         return self.narrative.paragraphs(self.settings.title, self.kind.source, ("title",))
 
@@ -348,12 +375,12 @@ class ContextBuilder:
         listed = group.projects if group.numbered_list else []
         return GroupView(group.name, lead, rest, listed)
 
-    def _attachments(self) -> list[AttachmentView]:
-        """The kind's attached forms that the content has data for, numbered in order."""
+    def _attachments(self, scope: forms.Scope | None = None) -> list[AttachmentView]:
+        """The kind's attached forms that the content (or `scope`) has data for, in order."""
         settings = self.settings
         views = []
         for index, spec in enumerate(settings.attachments):
-            tables = self._form_tables(spec.form, ("attachments", index, "form"))
+            tables = self._form_tables(spec.form, ("attachments", index, "form"), scope)
             if not tables:
                 continue
             number = settings.attachment_start + len(views)
@@ -364,7 +391,7 @@ class ContextBuilder:
                     title=self._kind_text(spec.title, ("attachments", number)),
                     subtitle=self._kind_text(spec.subtitle or "", ("attachments", number)),
                     tables=tables,
-                    notes=list(spec.notes) or self._form_notes(spec.form),
+                    notes=self._form_notes(spec.form) if spec.notes is None else spec.notes,
                 )
             )
         return views
@@ -376,12 +403,12 @@ class ContextBuilder:
         """The notes (注) the form declaration `name` itself gives."""
         return list(formspec.load_form(self.kind.folder.parent, self.kind.name, name)[0].notes)
 
-    def _form_tables(self, name: str, at: FieldPath) -> list[str]:
-        """The table markers of the kind's form declaration `name` (named at `at` of kind.yaml),
-        none when the content has no data for it."""
+    def _form_tables(self, name: str, at: FieldPath, scope: forms.Scope | None = None) -> list[str]:
+        """The table markers of the kind's form declaration `name` (named at `at` of kind.yaml)
+        for the content (or `scope`), none when it has no data for it."""
         templates = self.kind.folder.parent
         formspec.load_form(templates, self.kind.name, name, self.kind.source, at)
-        grids = forms.declared(templates, self.kind.name, name, self._scope)
+        grids = forms.declared(templates, self.kind.name, name, scope or self._scope)
         return [self.placeholders.table(g) for g in grids]
 
     @functools.cached_property
