@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jixiao.render import wordml
 from jixiao.render.gongwen import new_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,8 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 class Writer:
     """Appends template paragraphs: tags, headings, body text and run-in headings."""
 
-    def __init__(self) -> None:
+    def __init__(self, landscape: bool = False) -> None:
         self.document = new_document()
+        if landscape:
+            wordml.setup_gbt9704_page(self.document.sections[0], landscape=True)
 
     def tag(self, text: str) -> None:
         """A paragraph holding only a {%p … %} tag; docxtpl removes it when rendering."""
@@ -181,6 +184,32 @@ def report(projects: bool = False) -> Writer:
     return w
 
 
+def form_document(landscape: bool) -> Writer:
+    """A kind that is one form (重庆 整体自评表): the title lines as the form's title and
+    subtitle, then the tables of its attached forms on the same page, and their notes."""
+    w = Writer(landscape)
+    w.tag("{%p for line in title_lines %}")
+    w.tag("{%p if loop.first %}")
+    w.para("{{ line }}", "Form Title")
+    w.tag("{%p else %}")
+    w.para("{{ line }}", "Form Subtitle")
+    w.tag("{%p endif %}")
+    w.tag("{%p endfor %}")
+    w.tag("{%p for a in attachments %}")
+    w.tag("{%p if a.title %}")
+    w.para("{{ a.title }}", "Form Title")
+    w.tag("{%p endif %}")
+    w.paras("a.tables", "Table Text", "t")
+    w.paras("a.notes", "Form Note", "n")
+    w.tag("{%p endfor %}")
+    return w
+
+
+FORM_KINDS = {
+    "chongqing-overall-form": True,  # 重庆 部门整体绩效自评表, one landscape table (format 06)
+}
+"""Each kind under templates/ that is one form, and whether its page is landscape."""
+
 KINDS = {
     "hunan-overall": False,  # 湖南 部门整体支出绩效自评报告 and its attached forms (seeds 000, 004)
     "key-project": False,  # 重点项目绩效自评结果情况说明 (seed 003)
@@ -194,4 +223,8 @@ if __name__ == "__main__":
     for name, projects in KINDS.items():
         target = ROOT / "templates" / name / "report.docx"
         report(projects).save(target)
+        print(f"wrote {target.relative_to(ROOT)}")
+    for name, landscape in FORM_KINDS.items():
+        target = ROOT / "templates" / name / "report.docx"
+        form_document(landscape).save(target)
         print(f"wrote {target.relative_to(ROOT)}")

@@ -164,6 +164,8 @@ def shown(value: Any, fmt: Format, item: str) -> str | tuple[str, ...]:
         return _num(value)
     if fmt is Format.RATE:
         return _pct(value)
+    if fmt is Format.PERCENT:
+        return _num(value) + "%"
     if fmt is Format.LINES:
         return tuple(str(v) for v in value) or ("",)
     if fmt is Format.NUMBERED:

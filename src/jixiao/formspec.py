@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from jixiao import patterns
 from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
+from jixiao.model import Year
 from jixiao.model.common import Model
 from jixiao.render.grid import Align
 from jixiao.validate import validate
@@ -53,6 +55,7 @@ ROOTS = (
     "scores",
     "targets",
     "goals",
+    "adjusted_goals",
     "results",
     "profile",
     "evaluators",
@@ -71,6 +74,7 @@ class Format(StrEnum):
     AMOUNT = "amount"  # 万元 without trailing zeros: 12.5
     SCORE = "score"  # a score or points, as amounts: 9.5
     RATE = "rate"  # a ratio as a percent: 95.12%
+    PERCENT = "percent"  # a number already in percent, no trailing zeros: 100%, 85.5%
     TEXT = "text"  # as written (a count, a name, an indicator value)
     LINES = "lines"  # a list, one paragraph each
     NUMBERED = "numbered"  # a list, one numbered paragraph each (`item` pattern)
@@ -163,6 +167,20 @@ class TableSpec(Model):
     when: str | list[str] | None = Field(None, title="仅当路径有值")
 
 
+def _content_field(value: object) -> object:
+    """A year-file field a declaration reads: one of the year model's top-level fields."""
+    if isinstance(value, str) and value not in Year.model_fields:
+        close = difflib.get_close_matches(value, list(Year.model_fields), n=1, cutoff=0.5)
+        hint = say("form_name_unknown_close", close=close[0]) if close else ""
+        raise PydanticCustomError(
+            "form_reads_unknown", say("form_reads_unknown", name=value, hint=hint)
+        )
+    return value
+
+
+ContentField = Annotated[str, BeforeValidator(_content_field)]
+
+
 class FormSpec(Model):
     """A form declaration: when it is shown, whether once per item, and its tables."""
 
@@ -178,6 +196,12 @@ class FormSpec(Model):
     tables: list[TableSpec] = Field(title="表格")
     notes: list[str] = Field(
         default_factory=list, title="表后注", description="kind.yaml 中附件未写 notes 时用"
+    )
+    reads: list[ContentField] = Field(
+        default_factory=list,
+        title="读取的内容字段",
+        description="表中数据取自年度内容文件的哪些字段，如 evaluation、goals；"
+        "check 据此提示没有印出的内容，init 据此写出字段",
     )
 
 
@@ -215,6 +239,40 @@ def load_form(
         if table.include:
             load_form(templates, kind, table.include, source, ("tables", index, "include"))
     return spec, source
+
+
+def form_paths(templates: Path, kind: str, name: str) -> frozenset[str]:
+    """Every dotted path the declaration `name` of `kind` reads (values, conditions, lists,
+    cell-text placeholders), with those of the tables it includes."""
+    spec, source = load_form(templates, kind, name)
+    found = set(_paths_in(source.data))
+    for table in spec.tables:
+        if table.include:
+            found |= form_paths(templates, kind, table.include)
+    return frozenset(found)
+
+
+def _paths_in(node: object, key: object = None) -> set[str]:
+    """The paths under one node of a declaration's YAML."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for k, value in node.items():
+            if k == "bind" and isinstance(value, dict):
+                found.update(v for v in value.values() if isinstance(v, str))
+            elif k != "levels":  # a level's `each` names a field, not a path
+                found |= _paths_in(value, k)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _paths_in(value, key)
+    elif isinstance(node, str):
+        if key in PATH_KEYS:
+            found.add(node)
+        elif key in ("text", "first", "cells", None):
+            try:
+                found.update(n for n in placeholders(node) if is_path(n))
+            except ValueError:
+                pass
+    return found
 
 
 def placeholders(pattern: str) -> list[str]:

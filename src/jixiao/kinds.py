@@ -15,7 +15,7 @@ from pydantic import Field
 
 from jixiao import patterns
 from jixiao.errors import ContentError, Finding, error
-from jixiao.formspec import load_form
+from jixiao.formspec import form_paths, load_form
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
@@ -192,9 +192,26 @@ class Kind:
         fields = {"year", "kinds", *BODY_READS[settings.sections_field]}
         for spec in settings.sections:
             fields.update(LAYOUT_READS[spec.layout])
+        templates = self.folder.parent
         for attachment in settings.attachments:
-            fields.update(FORM_READS.get(attachment.form, ()))
+            declared = FORM_READS.get(attachment.form)
+            if declared is None:
+                declared = tuple(load_form(templates, self.name, attachment.form)[0].reads)
+            fields.update(declared)
         return frozenset(fields)
+
+    @property
+    def form_paths(self) -> frozenset[str]:
+        """Every dotted path the kind's forms and table layouts read (formspec.form_paths)."""
+        names = [a.form for a in self.settings.attachments]
+        names += [s.layout.value for s in self.settings.sections if s.layout in FORM_LAYOUTS]
+        templates = self.folder.parent
+        return frozenset().union(*(form_paths(templates, self.name, n) for n in names))
+
+    def prints(self, field: str) -> bool:
+        """Whether a form of this kind reads a field of that name (a step of one of its paths:
+        `contact` of `contact.name`, `core` of `row.indicator.core`)."""
+        return any(field in path.split(".") for path in self.form_paths)
 
     def section(self, key: str) -> SectionSpec | None:
         """The top-level section `key` of this kind, or None if it has none such."""
