@@ -11,6 +11,7 @@ shows (see plain.py). The builder is `jixiao.forms.build`.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import string
 from enum import StrEnum
@@ -98,6 +99,9 @@ class CellSpec(Model):
     rows: int = Field(1, ge=1, title="跨行")
     span_next: bool = Field(False, title="向下跨过下一行组的全部行")
     merge: str | None = Field(None, title="合并于层级", description="tree 的层级名")
+    merge_same: bool = Field(
+        False, title="相同则合并", description="逐项或树的行中，与上一行此格文字相同时纵向合并"
+    )
     align: Align = Field(Align.CENTER, title="对齐")
     aligns: list[Align] = Field(default_factory=list, title="各段对齐")
     when: str | None = Field(None, title="仅当路径有值")
@@ -268,10 +272,8 @@ def _paths_in(node: object, key: object = None) -> set[str]:
         if key in PATH_KEYS:
             found.add(node)
         elif key in ("text", "first", "cells", None):
-            try:
+            with contextlib.suppress(ValueError):  # a bad pattern: text_findings reports it
                 found.update(n for n in placeholders(node) if is_path(n))
-            except ValueError:
-                pass
     return found
 
 
