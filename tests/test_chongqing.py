@@ -142,7 +142,9 @@ def test_coefficient_and_score_together_is_an_error(tmp_path: Path) -> None:
     root = copy_samples(tmp_path)
     old = "{name: 制作宣传品数量, target: ≥10份, actual: 20份, coefficient: 100, points: 5}"
     path = edit_year(root, old, old[:-1] + ", score: 5}")
-    line = next(n for n, t in enumerate(path.read_text("utf-8").splitlines(), 1) if "制作宣传品" in t)
+    line = next(
+        n for n, t in enumerate(path.read_text("utf-8").splitlines(), 1) if "制作宣传品" in t
+    )
     run = run_jixiao(root, "check", str(YEAR), "--unit", UNIT)
     assert run.returncode == 1
     assert f"2021.yaml:{line}: 错误" in run.stdout

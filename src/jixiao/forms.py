@@ -256,7 +256,7 @@ def _written(
 
 def _merged_runs(rows: list[list[tuple[CellSpec, Cell]]]) -> list[Row]:
     """Rows with each `merge_same` cell merged down over the rows right below it that write
-    the same text in its place (指标性质: one 定量指标 over a run of quantitative rows)."""
+    the same text in its place (one "quantitative" nature cell over a run of such rows)."""
     if not any(spec.merge_same for row in rows for spec, _cell in row):
         return [[cell for _spec, cell in row] for row in rows]
     runs: dict[int, tuple[int, int, int]] = {}  # declaration → (row, position, height)
