@@ -7,6 +7,7 @@ label table of the kind). A section with no content is left out or says 无, as 
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -200,7 +201,7 @@ class Kind:
             fields.update(declared)
         return frozenset(fields)
 
-    @property
+    @functools.cached_property
     def form_paths(self) -> frozenset[str]:
         """Every dotted path the kind's forms and table layouts read (formspec.form_paths)."""
         names = [a.form for a in self.settings.attachments]
