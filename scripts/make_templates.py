@@ -12,8 +12,8 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
+from jixiao.render import wordml
 from jixiao.render.gongwen import new_document
-from jixiao.render.wordml import orient_section
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,8 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 class Writer:
     """Appends template paragraphs: tags, headings, body text and run-in headings."""
 
-    def __init__(self) -> None:
+    def __init__(self, landscape: bool = False) -> None:
         self.document = new_document()
+        if landscape:
+            wordml.setup_gbt9704_page(self.document.sections[0], landscape=True)
 
     def tag(self, text: str) -> None:
         """A paragraph holding only a {%p … %} tag; docxtpl removes it when rendering."""
@@ -184,10 +186,10 @@ def report(projects: bool = False) -> Writer:
 
 
 def form_document() -> Writer:
-    """A kind that is one form on landscape pages (项目支出绩效自评表): the title block, then
-    each attached form's tables and notes, without labels or section breaks."""
-    w = Writer()
-    orient_section(w.document.sections[0]._sectPr, True)
+    """A kind that is one form on landscape pages (项目支出绩效自评表, 重庆 整体自评表): the
+    title lines as the form's title and subtitle, then each attached form's title (if it has
+    one), tables and notes, without labels or section breaks."""
+    w = Writer(landscape=True)
     w.tag("{%p for line in title_lines %}")
     w.tag("{%p if loop.first %}")
     w.para("{{ line }}", "Form Title")
@@ -196,6 +198,9 @@ def form_document() -> Writer:
     w.tag("{%p endif %}")
     w.tag("{%p endfor %}")
     w.tag("{%p for a in attachments %}")
+    w.tag("{%p if a.title %}")
+    w.para("{{ a.title }}", "Form Title")
+    w.tag("{%p endif %}")
     w.paras("a.tables", "Table Text", "t")
     w.paras("a.notes", "Form Note", "n")
     w.tag("{%p endfor %}")
@@ -213,6 +218,7 @@ KINDS = {
 
 FORM_KINDS = {
     "project-self-evaluation": form_document,  # 财预〔2020〕10号 项目支出绩效自评表 (formats 10)
+    "chongqing-overall-form": form_document,  # 重庆 部门整体绩效自评表, one table (format 06)
 }
 """Each kind under templates/ that is a form alone, and the function making its template."""
 

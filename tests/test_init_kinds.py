@@ -103,3 +103,25 @@ def test_init_for_the_project_form_writes_only_what_the_form_reads(tmp_path: Pat
         "results",
         "evaluation",
     }
+
+
+def test_form_columns_are_written_only_for_the_kind_that_prints_them(tmp_path: Path) -> None:
+    """重庆's 得分系数, 计量单位 … and 财政处室 are written for its kind, not for 湖南's."""
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "content").mkdir()
+    for unit, kind in (("cq", "chongqing-overall-form"), ("hn", "hunan-overall")):
+        run = run_jixiao(tmp_path, "init", unit, "--kind", kind, "--year", "2024")
+        assert run.returncode == 0, run.stderr
+    folder = tmp_path / "content"
+    columns = {"measure_unit", "nature", "adjusted", "coefficient", "core", "adjusted_goals"}
+
+    def keys(path: Path) -> set[str]:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return {m[1] for line in lines if (m := re.match(r"\s*(?:- )?([a-z_]+):", line))}
+
+    assert columns <= keys(folder / "cq" / "2024.yaml")
+    assert not columns & keys(folder / "hn" / "2024.yaml")
+    cq_unit = (folder / "cq" / "unit.yaml").read_text(encoding="utf-8")
+    hn_unit = (folder / "hn" / "unit.yaml").read_text(encoding="utf-8")
+    assert "\nfinance_office:" in cq_unit and "\ncontact:" in cq_unit
+    assert "finance_office" not in hn_unit

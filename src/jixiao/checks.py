@@ -155,6 +155,7 @@ def review(
 
 UNIT_READS: dict[str, tuple[str, ...]] = {
     "contact": ("contact",),
+    "finance_office": ("finance_office",),
     "offices": ("offices",),
     "institutions": ("institution_types", "institutions"),
 }
@@ -222,6 +223,8 @@ def unread_content(unit_year: UnitYear, texts: list[Text]) -> list[Finding]:
         if not isinstance(unit_data, dict) or not unit_data.get(key):
             continue
         if (key == "contact" and "profile" in layouts) or written & set(shown_by):
+            continue
+        if any(k.prints(key) for k in kinds):
             continue
         findings.append(
             unit_year.unit_source.warning(

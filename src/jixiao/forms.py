@@ -187,6 +187,8 @@ def shown(value: Any, fmt: Format, item: str) -> str | tuple[str, ...]:
         return _num(value)
     if fmt is Format.RATE:
         return _pct(value)
+    if fmt is Format.PERCENT:
+        return _num(value) + "%"
     if fmt is Format.LINES:
         return tuple(str(v) for v in value) or ("",)
     if fmt is Format.NUMBERED:
@@ -283,7 +285,45 @@ def _cell(spec: CellSpec, scope: Scope, first: bool, marks: Mapping[str, int]) -
 def _row(
     cells: list[CellSpec], scope: Scope, first: bool = False, marks: Mapping[str, int] = {}
 ) -> Row:
-    return [c for spec in cells if (c := _cell(spec, scope, first, marks)) is not None]
+    return [cell for _spec, cell in _written(cells, scope, first, marks)]
+
+
+def _written(
+    cells: list[CellSpec], scope: Scope, first: bool = False, marks: Mapping[str, int] = {}
+) -> list[tuple[CellSpec, Cell]]:
+    """The cells a row writes, each with the declaration it comes from."""
+    return [(s, c) for s in cells if (c := _cell(s, scope, first, marks)) is not None]
+
+
+def _merged_runs(rows: list[list[tuple[CellSpec, Cell]]]) -> list[Row]:
+    """Rows with each `merge_same` cell merged down over the rows right below it that write
+    the same text in its place (one "quantitative" nature cell over a run of such rows)."""
+    if not any(spec.merge_same for row in rows for spec, _cell in row):
+        return [[cell for _spec, cell in row] for row in rows]
+    runs: dict[int, tuple[int, int, int]] = {}  # declaration → (row, position, height)
+    dropped: set[tuple[int, int]] = set()
+    grown: dict[tuple[int, int], int] = {}
+    for index, row in enumerate(rows):
+        for position, (spec, cell) in enumerate(row):
+            if not spec.merge_same or cell.rows != 1:
+                continue
+            run = runs.get(id(spec))
+            if run is not None and run[0] + run[2] == index:
+                start = rows[run[0]][run[1]][1]
+                if start.text == cell.text and start.cols == cell.cols:
+                    runs[id(spec)] = (run[0], run[1], run[2] + 1)
+                    grown[run[0], run[1]] = run[2] + 1
+                    dropped.add((index, position))
+                    continue
+            runs[id(spec)] = (index, position, 1)
+    return [
+        [
+            replace(cell, rows=grown.get((i, p), cell.rows))
+            for p, (_spec, cell) in enumerate(row)
+            if (i, p) not in dropped
+        ]
+        for i, row in enumerate(rows)
+    ]
 
 
 def _items(paths: str | list[str], scope: Scope) -> list[Any]:
@@ -327,12 +367,15 @@ def _rows(spec: RowSpec, table: TableSpec, scope: Scope) -> list[Row]:
     cells = spec.cells if spec.cells is not None else [c.cell() for c in table.columns]
     if spec.tree is not None:
         items = list(resolve(spec.tree, scope) or [])
-        return [_row(cells, s, False, marks) for s, marks in _leaves(items, spec.levels, 0, scope)]
+        leaves = _leaves(items, spec.levels, 0, scope)
+        return _merged_runs([_written(cells, s, False, marks) for s, marks in leaves])
     if spec.each is not None:
-        return [
-            _row(cells, Bound(scope, {spec.name: item, "n": n}), n == spec.start)
-            for n, item in enumerate(_items(spec.each, scope), start=spec.start)
-        ]
+        return _merged_runs(
+            [
+                _written(cells, Bound(scope, {spec.name: item, "n": n}), n == spec.start)
+                for n, item in enumerate(_items(spec.each, scope), start=spec.start)
+            ]
+        )
     return [_row(cells, scope)]
 
 

@@ -61,6 +61,7 @@ ROOTS: dict[str, tuple[str, ...]] = {
     "scores": SCORE_READS,
     "targets": ("targets",),
     "goals": ("goals",),
+    "adjusted_goals": ("adjusted_goals",),
     "results": ("results",),
     "profile": ("profile",),
     "evaluators": ("evaluators",),
@@ -81,6 +82,7 @@ class Format(StrEnum):
     AMOUNT = "amount"  # 万元 without trailing zeros: 12.5
     SCORE = "score"  # a score or points, as amounts: 9.5
     RATE = "rate"  # a ratio as a percent: 95.12%
+    PERCENT = "percent"  # a number already in percent, no trailing zeros: 100%, 85.5%
     TEXT = "text"  # as written (a count, a name, an indicator value)
     LINES = "lines"  # a list, one paragraph each
     NUMBERED = "numbered"  # a list, one numbered paragraph each (`item` pattern)
@@ -104,6 +106,9 @@ class CellSpec(Model):
     rows: int = Field(1, ge=1, title="跨行")
     span_next: bool = Field(False, title="向下跨过下一行组的全部行")
     merge: str | None = Field(None, title="合并于层级", description="tree 的层级名")
+    merge_same: bool = Field(
+        False, title="相同则合并", description="逐项或树的行中，与上一行此格文字相同时纵向合并"
+    )
     align: Align = Field(Align.CENTER, title="对齐")
     aligns: list[Align] = Field(default_factory=list, title="各段对齐")
     when: str | None = Field(None, title="仅当路径有值")
@@ -241,6 +246,17 @@ def load_form(
             where = ("tables", index, "include")
             load_form(templates, kind, table.include, source, where, (*including, name))
     return spec, source
+
+
+def form_paths(templates: Path, kind: str, name: str) -> frozenset[str]:
+    """Every dotted path the declaration `name` of `kind` reads (values, conditions, lists,
+    `bind`, cell-text placeholders), with those of the tables it includes."""
+    spec, source = load_form(templates, kind, name)
+    found = {str(path) for path, _at in _paths(source.data)}
+    for table in spec.tables:
+        if table.include:
+            found |= form_paths(templates, kind, table.include)
+    return frozenset(found)
 
 
 def placeholders(pattern: str) -> list[str]:

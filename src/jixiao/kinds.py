@@ -7,6 +7,7 @@ label table of the kind). A section with no content is left out or says 无, as 
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -15,7 +16,7 @@ from pydantic import Field
 
 from jixiao import formspec, patterns
 from jixiao.errors import ContentError, Finding, error
-from jixiao.formspec import load_form
+from jixiao.formspec import form_paths, load_form
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model
@@ -242,6 +243,19 @@ class Kind:
         layouts = any("key_projects" in LAYOUT_READS[s.layout] for s in settings.sections)
         text = bool(settings.sections) and "key_projects" in BODY_READS[settings.sections_field]
         return None if layouts or text else frozenset(fields)
+
+    @functools.cached_property
+    def form_paths(self) -> frozenset[str]:
+        """Every dotted path the kind's forms and table layouts read (formspec.form_paths)."""
+        names = [a.form for a in self.settings.attachments]
+        names += [s.layout.value for s in self.settings.sections if s.layout in FORM_LAYOUTS]
+        templates = self.folder.parent
+        return frozenset().union(*(form_paths(templates, self.name, n) for n in names))
+
+    def prints(self, field: str) -> bool:
+        """Whether a form of this kind reads a field of that name (a step of one of its paths:
+        `contact` of `contact.name`, `core` of `row.indicator.core`)."""
+        return any(field in path.split(".") for path in self.form_paths)
 
     def section(self, key: str) -> SectionSpec | None:
         """The top-level section `key` of this kind, or None if it has none such."""

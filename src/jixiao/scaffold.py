@@ -23,6 +23,7 @@ from jixiao.kinds import Kind, Layout, WhenEmpty, load_kind
 from jixiao.messages import say
 from jixiao.model import Unit, Year
 from jixiao.model.common import TO_FILL
+from jixiao.model.indicators import FORM_COLUMNS
 from jixiao.output import NAME_BYTES, name_problem, write_atomic
 from jixiao.project import Project
 from jixiao.schema import modeline, schema
@@ -196,8 +197,10 @@ def unit_text(kinds: list[Kind]) -> str:
     reader = _Schema(schema("unit"))
     entries = reader.mapping(reader.root)
     profile = any(s.layout is Layout.PROFILE for k in kinds for s in k.settings.sections)
-    if not profile:  # only the 基本概况表 prints the contact
+    if not profile and not any(k.prints("contact") for k in kinds):  # only some forms print it
         entries = [e for e in entries if e.key != "contact"]
+    if not any(k.prints("finance_office") for k in kinds):
+        entries = [e for e in entries if e.key != "finance_office"]
     _replace(entries, "kinds", [k.name for k in kinds])
     _replace(entries, "institutions", [])  # listed when the text counts them
     _settle(entries, Unit)
@@ -233,6 +236,8 @@ def year_text(kinds: list[Kind], year: int) -> str:
                 sections[spec.key] = Entry(spec.key, body, comment, omitted)
         _replace(entries, field, list(sections.values()) or {})
     _weigh_examples(entries)
+    unprinted = {c for c in FORM_COLUMNS if not any(k.prints(c) for k in kinds)}
+    _drop_indicator_fields(entries, unprinted)
     _settle(entries, Year)
     return _document("year", entries, {"year": year})
 
@@ -281,6 +286,26 @@ def _weigh_examples(
                 _weigh_examples(item.value, inner, budget_points)
         if entry.value and isinstance(entry.value[0], Entry) and entry.value[0].key is not None:
             _weigh_examples(entry.value, inner, budget_points)
+
+
+def _drop_indicator_fields(
+    entries: list[Entry], names: set[str], path: tuple[str, ...] = ()
+) -> None:
+    """Leave `names` out of every example 三级指标 (the form columns no kind prints)."""
+    for entry in entries:
+        inner = (*path, entry.key) if entry.key else path
+        if not isinstance(entry.value, list):
+            continue
+        for item in entry.value:
+            if not isinstance(item, Entry) or item.key is not None:
+                continue
+            if not isinstance(item.value, list):
+                continue
+            if inner[-4:] == INDICATOR_PATH:
+                item.value = [field for field in item.value if field.key not in names]
+            _drop_indicator_fields(item.value, names, inner)
+        if entry.value and isinstance(entry.value[0], Entry) and entry.value[0].key is not None:
+            _drop_indicator_fields(entry.value, names, inner)
 
 
 def _settle(entries: list[Entry], model: type[BaseModel]) -> None:

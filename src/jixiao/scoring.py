@@ -5,6 +5,7 @@
 0 from twice the target on (or target ÷ outcome × points, the `ratio` variant).
 定性: 达成 80–100 % of the points, 部分达成 60–80 %, 未达成 0–60 %; a writer's score must lie
 in its band, and without one the top of the band is used.
+得分系数 (重庆): points × coefficient ÷ 100, when the writer gives the coefficient.
 预算执行率: points × min(执行率, 1). Grades: 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差.
 Each rule variant is a setting (`ScoringRules`), not a fork in the code.
 """
@@ -19,7 +20,7 @@ from pydantic import Field
 
 from jixiao.formatting import round_half_up
 from jixiao.model.common import Model, Points
-from jixiao.model.indicators import Direction, Grade, Indicator, Rule
+from jixiao.model.indicators import Direction, Grade, Indicator, Nature, Rule
 from jixiao.model.scores import RateKey
 
 ONE = Decimal(1)
@@ -99,6 +100,19 @@ class Scored:
         """Whether the score falls below the points (a 偏差原因 is then required)."""
         return self.score is not None and self.score < self.indicator.points
 
+    @property
+    def measure_unit(self) -> str:
+        """计量单位: as written, else the unit of the 年度指标值 (% of 90%, 次 of ≥6次)."""
+        written = self.indicator.measure_unit
+        return written if written is not None else self.indicator.target.unit
+
+    @property
+    def nature(self) -> Nature:
+        """指标性质: as written, else 定性 for a scored-by-judgement indicator, 定量 otherwise."""
+        if self.indicator.nature is not None:
+            return self.indicator.nature
+        return Nature.QUALITATIVE if self.rule is Rule.QUALITATIVE else Nature.QUANTITATIVE
+
 
 def rule_of(indicator: Indicator) -> Rule:
     """The indicator's scoring rule: as set, else from its target (≤ → 反向, text → 定性)."""
@@ -169,9 +183,18 @@ def by_rule(indicator: Indicator, rules: ScoringRules) -> Decimal | None:
     return positive(target, value, points)
 
 
+def by_coefficient(indicator: Indicator) -> Decimal | None:
+    """指标得分 from the 得分系数: points × coefficient ÷ 100, unrounded; None without one."""
+    if indicator.coefficient is None:
+        return None
+    return indicator.points * indicator.coefficient / 100
+
+
 def score_indicator(indicator: Indicator, rules: ScoringRules) -> Scored:
-    """Score one indicator: the writer's score if given, else the rule's, rounded half up."""
-    computed = by_rule(indicator, rules)
+    """Score one indicator: the writer's score if given, else the one its 得分系数 gives, else
+    the rule's, rounded half up."""
+    coefficient = by_coefficient(indicator)
+    computed = by_rule(indicator, rules) if coefficient is None else coefficient
     rounded = None if computed is None else round_half_up(computed, rules.places)
     rule = rule_of(indicator)
     if indicator.score is not None:

@@ -88,12 +88,12 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
 
 
 _OURS = (
-    *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure"),
+    *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure", "not_percent"),
     *("amount_too_large", "too_many_decimals", "count_too_large", "not_year"),
 )
 """The error types jixiao's own validators raise: each a message code with a `_hint`."""
 
-_SAID = ("score_item_shape",)
+_SAID = ("score_item_shape", "coefficient_and_score", "form_reads_unknown")
 """Error types whose message a model validator wrote itself, in the user's language."""
 
 _LIMITS = {"limit": "10¹²", "places": MAX_DECIMALS, "count": f"{MAX_COUNT:,}"}

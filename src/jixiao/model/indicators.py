@@ -12,9 +12,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
+from jixiao.messages import say
 from jixiao.model.common import Amount, Model, Points, ToFill
 
 
@@ -31,6 +32,13 @@ class Rule(StrEnum):
 
     POSITIVE = "正向"
     NEGATIVE = "反向"
+    QUALITATIVE = "定性"
+
+
+class Nature(StrEnum):
+    """An indicator's 指标性质 as forms print it: 定量 (a number) or 定性 (a judgement)."""
+
+    QUANTITATIVE = "定量"
     QUALITATIVE = "定性"
 
 
@@ -102,6 +110,29 @@ def parse_measure(value: Any) -> Any:
     )
 
 
+def parse_percent(value: Any) -> Any:
+    """A percent as typed, `85`, `85.5` or `85%`, into the Decimal 85 (0 to 100)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise PydanticCustomError("not_percent", "not a percent", {"value": value})
+    text = str(value).strip().removesuffix("%").removesuffix("％").strip()
+    try:
+        number = Decimal(text) if not isinstance(value, float) else Decimal(repr(value))
+    except ArithmeticError:
+        raise PydanticCustomError("not_percent", "not a percent", {"value": value}) from None
+    if not number.is_finite() or not 0 <= number <= 100 or number.as_tuple().exponent < -6:
+        raise PydanticCustomError("not_percent", "not a percent", {"value": value})
+    return number
+
+
+Percent = Annotated[
+    Decimal, BeforeValidator(parse_percent, json_schema_input_type=str | float), ToFill()
+]
+"""A percent from 0 to 100, typed `85` or `85%` (None while 待填)."""
+
+FORM_COLUMNS = ("measure_unit", "nature", "adjusted", "coefficient", "core")
+"""Indicator fields only some forms print (重庆's 整体自评表): `jixiao init` writes them for
+a kind whose form declarations read them, and for no other."""
+
 MeasureField = Annotated[
     Measure,
     BeforeValidator(parse_measure, json_schema_input_type=str | float),  # as the writer types it
@@ -132,6 +163,28 @@ class Indicator(Model):
         title="得分说明",
         description="手填得分与按规则计算的不同，或未达指标值仍给满分时，写明理由（不印出）",
     )
+    measure_unit: str | None = Field(
+        None, title="计量单位", description="如 %、次、篇；省略时取年度指标值的单位"
+    )
+    nature: Nature | None = Field(
+        None, title="指标性质", description="定量/定性；省略时按年度指标值判断"
+    )
+    adjusted: Annotated[MeasureField, ToFill()] | None = Field(
+        None, title="调整指标值", description="年中调整后的指标值；未调整的省略"
+    )
+    coefficient: Percent | None = Field(
+        None,
+        title="得分系数（%）",
+        description="如 100 或 85%；填写时指标得分 = 分值 × 得分系数，不再填 score",
+    )
+    core: bool = Field(False, title="是否核心指标", description="true：核心指标")
+
+    @model_validator(mode="after")
+    def _coefficient_or_score(self) -> Indicator:
+        """A score is either typed or follows from the 得分系数, not both."""
+        if self.coefficient is not None and self.score is not None:
+            raise PydanticCustomError("coefficient_and_score", say("coefficient_and_score"))
+        return self
 
 
 class IndicatorCategory(Model):

@@ -65,6 +65,9 @@ class Unit(Model):
         ["hunan-overall"], title="报告类型", description="每年生成的报告，templates/ 下的目录名"
     )
     contact: Contact | None = Field(None, title="联系人")
+    finance_office: str | None = Field(
+        None, title="财政处室", description="归口管理本单位的财政部门处（科）室，如：行政政法处"
+    )
     offices: list[str] = Field(default_factory=list, title="内设机构（组室）")
     institutions: list[Institution] = Field(default_factory=list, title="二级机构")
 

@@ -309,6 +309,11 @@ class Year(Model):
     staffing: Staffing | None = Field(None, title="人员情况")
     budget: GeneralBudget | None = Field(None, title="一般公共预算支出")
     goals: list[str] = Field(default_factory=list, title="年度绩效目标（预期目标）")
+    adjusted_goals: Texts = Field(
+        default_factory=list,
+        title="全年（调整）绩效目标",
+        description="年中调整后的绩效目标；未调整的省略",
+    )
     results: Texts = Field(default_factory=list, title="实际完成情况")
     income: Income | None = Field(None, title="按收入性质分")
     basic_data: BasicData | None = Field(None, title="基础数据表")

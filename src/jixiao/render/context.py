@@ -436,6 +436,7 @@ class ContextBuilder:
                 "scores": lambda: f.scores,
                 "targets": lambda: f.targets,
                 "goals": lambda: self._texts(year.goals, ("goals",)),
+                "adjusted_goals": lambda: self._texts(year.adjusted_goals, ("adjusted_goals",)),
                 "results": lambda: self._texts(year.results, ("results",)),
                 "profile": self._profile,
                 "evaluators": lambda: year.evaluators,
