@@ -235,3 +235,15 @@ def test_a_unit_switches_the_note_off(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     for document in (root / "out" / str(YEAR) / UNIT).glob("*.docx"):
         assert NOTE not in [p.text for p in paragraphs(document.read_bytes())]
+
+
+def test_the_national_weights_are_checked(tmp_path: Path) -> None:
+    """财预〔2020〕10号: 预算执行率 10 分 (产出 50、效益 30、满意度 10); another is an error."""
+    root, year_file = sample_copy(tmp_path)
+    text = year_file.read_text("utf-8")
+    year_file.write_text(text.replace("budget_points: 10", "budget_points: 5", 1), "utf-8")
+    line = line_of(year_file, "budget_points: 5")
+    run = run_jixiao(root, "check", str(YEAR), "--unit", UNIT)
+    assert run.returncode == 1
+    assert f"content/{UNIT}/{YEAR}.yaml:{line}: 错误" in run.stdout, run.stdout
+    assert "预算执行率分值为 5 分，本报告类型要求 10 分。" in run.stdout
