@@ -122,6 +122,8 @@ def test_typed_score_that_the_rule_does_not_give(tmp_path: Path) -> None:
         actual="70%",
     )
     _found(root, 2022, "kaifu-zzb", message, line, KAIFU)
+    _code, findings = _check(root, 2022, "kaifu-zzb")
+    assert [f["line"] for f in findings if f["severity"] == "error"] == [line], "said once"
 
 
 def test_a_score_reason_accepts_a_full_score_on_a_missed_target(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ from jixiao.render.context import writer_names
 from jixiao.render.document import TemplateFile, open_template
 from jixiao.reviewer import review_findings
 from jixiao.sandbox import plain_names, sandbox, written_iterable
-from jixiao.score_review import typed_score_findings
+from jixiao.score_review import typed_score_finding, typed_score_findings
 from jixiao.scoring import Scored, ScoringRules, in_band, qualitative_grade, rule_of
 from jixiao.to_fill import to_fill_findings
 from jixiao.typed_numbering import typed_numbering
@@ -497,7 +497,8 @@ def _score_findings(
             )
         ]
     findings = []
-    if score < indicator.points and not (indicator.reason or "").strip():
+    unreasoned = score < indicator.points and not (indicator.reason or "").strip()
+    if unreasoned and typed_score_finding(scored, path, source, rules) is None:  # else said there
         findings.append(
             error(
                 source.file,
