@@ -1,4 +1,4 @@
-"""`jixiao import`: a .docx in, content/<unit>/<year>.yaml (and unit.yaml) out, never overwritten."""
+"""`jixiao import`: a .docx in, <unit>/<year>.yaml (and unit.yaml) out, never overwriting."""
 
 from __future__ import annotations
 

@@ -111,6 +111,9 @@ def read_structure(blocks: list[Block], levels: Levels) -> Outline:
             continue
         while stack[-1].level >= heading.level:
             stack.pop()
+        if stack[-1].level >= max(levels.styles):
+            stack[-1].text.append(text)  # deeper than the kind numbers: kept as written
+            continue
         node = Node(stack[-1].level + 1, heading.text, heading.pattern)
         if heading.level > node.level:
             node.notes.append(

@@ -89,8 +89,8 @@ def year_map(
     written = Written(data)
     data["year"] = year
     title = [text(line) for line in outline.title]
-    if title and title != default_title:
-        data["title"] = title
+    if title:
+        data["title"] = title  # written even when it is the kind's: the file shows all text
     if outline.root.text:
         data["opening"] = _paragraphs([text(t) for t in outline.root.text])
     if outline.root.tables:
@@ -104,8 +104,7 @@ def year_map(
     for match in matches:
         if match.key is not None:
             spec = specs[match.key]
-            own_title = match.node.title.strip() != spec.title
-            mapping = section_map(match.node, written, text, match.node.title, title=own_title)
+            mapping = section_map(match.node, written, text, match.node.title)
             if match.score < 0.8:
                 _note(
                     mapping,
