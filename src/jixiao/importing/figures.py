@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from jixiao.messages import say
+
 _STAFFING = {
     "authorized": re.compile(r"编制(?:数)?(?:为|共)?(\d+)(?:人|名)"),
     "in_service": re.compile(r"在职(?:人员|人数)?(?:为|共)?(\d+)(?:人|名)"),
@@ -35,7 +37,9 @@ def lift_staffing(texts: list[str], lifted: Lifted) -> None:
         values = {int(m[1]) for text in texts for m in pattern.finditer(text)}
         if len(values) > 1:
             shown = "、".join(str(v) for v in sorted(values))
-            lifted.conflicts.append(f"{name}：原文有不同的数 {shown}，取第一处")
+            lifted.conflicts.append(
+                say("import_note_conflict", field=f"staffing.{name}", values=shown)
+            )
         for text in texts:
             match = pattern.search(text)
             if match:

@@ -7,13 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ruamel.yaml.comments import CommentedMap
+
 from jixiao.errors import ContentError, error
 from jixiao.importing.choose import choose_kind, match_sections
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.headings import Levels
 from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
 from jixiao.importing.structure import Node, Outline, read_structure
-from jixiao.importing.writing import document, dump, table_comments, unit_map, year_map
+from jixiao.importing.writing import Writer, document, dump, table_comments, unit_map, year_map
 from jixiao.kinds import Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
@@ -111,17 +113,22 @@ def import_report(
     if target.exists() and not force:
         raise _fail(target, "import_exists")
     lifted = Lifted()
-    lift_staffing(_texts(outline.root), lifted)
+    if "staffing" in kind.reads:  # a kind that does not print it cannot refer to it either
+        lift_staffing(_texts(outline.root), lifted)
 
     def text(value: str) -> str:
         return link(escape(value), year, lifted)
 
     full, short = _names(outline.title, year)
-    default = [line.replace("{{ unit.full_name }}", escape(full)) for line in kind.settings.title]
+    fields = CommentedMap(year=year)
+    if lifted.staffing.keys() >= {"authorized", "in_service"}:
+        fields["staffing"] = CommentedMap(lifted.staffing)
+    how = Writer(text, max(Levels(kind.settings.numbering).styles))
     matches = match_sections(kind, outline.root.children)
-    written = year_map(outline, kind, matches, year, text, lifted.staffing, default)
+    written = year_map(outline, kind, matches, how, fields)
     header = [say("import_header", file=source.name, kind=kind.name)]
-    year_text = document("year", header, dump(written.data), table_comments(written.tables))
+    tail = "".join(f"# {line}\n" for shown in written.unprinted for line in shown.splitlines())
+    year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
     files = {target: year_text}
     unit_file = project.unit_file(unit)
     if not unit_file.exists():

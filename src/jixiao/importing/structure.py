@@ -13,6 +13,7 @@ from jixiao.importing.headings import (
     styled_level,
 )
 from jixiao.importing.outline import Block, Paragraph, Table
+from jixiao.messages import say
 
 _TITLE_WORDS = ("报告", "说明", "自评表", "评价表")
 _TITLE_LINES = 4
@@ -25,6 +26,8 @@ class Node:
 
     level: int
     title: str = ""
+    raw: str = ""
+    """The heading paragraph as written, number included."""
     pattern: str | None = None
     run_in: bool = False
     text: list[str] = field(default_factory=list)
@@ -32,6 +35,19 @@ class Node:
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """待核对 remarks on how this node was read."""
+
+
+def flattened(node: Node) -> list[str]:
+    """`node` and everything under it as paragraphs written as in the document."""
+    lines = [node.raw, *node.text]
+    for child in node.children:
+        lines.extend(flattened(child))
+    return lines
+
+
+def tables_under(node: Node) -> list[Table]:
+    """The tables of `node`'s descendants, in order."""
+    return [t for child in node.children for t in (*child.tables, *tables_under(child))]
 
 
 @dataclass
@@ -111,19 +127,14 @@ def read_structure(blocks: list[Block], levels: Levels) -> Outline:
             continue
         while stack[-1].level >= heading.level:
             stack.pop()
-        if stack[-1].level >= max(levels.styles):
-            stack[-1].text.append(text)  # deeper than the kind numbers: kept as written
-            continue
-        node = Node(stack[-1].level + 1, heading.text, heading.pattern)
+        node = Node(stack[-1].level + 1, heading.text, text, heading.pattern)
         if heading.level > node.level:
-            node.notes.append(
-                f"原文为第 {heading.level} 级标题，上级标题缺失，按第 {node.level} 级编排"
-            )
+            node.notes.append(say("import_note_skipped", found=heading.level, level=node.level))
         if heading.pattern is not None:
             seen = outline.patterns.setdefault(node.level, {})
             seen[heading.pattern] = seen.get(heading.pattern, 0) + 1
         elif block.list_level is not None:
-            node.notes.append("原文序号由 Word 自动编号生成，按报告类型的序号样式编排")
+            node.notes.append(say("import_note_list"))
         split = (
             split_run_in(heading.text) if len(heading.text) > 40 or "。" in heading.text else None
         )

@@ -13,12 +13,15 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from jixiao.importing.choose import Match
 from jixiao.importing.outline import Table
-from jixiao.importing.structure import Node, Outline
+from jixiao.importing.structure import Node, Outline, flattened, tables_under
 from jixiao.kinds import Kind
+from jixiao.messages import say
 from jixiao.schema import modeline
 
 CHECK = "待核对："
 """How every comment at a guess begins."""
+SURE = 0.8
+"""Title similarity from which a heading's section is not marked for checking."""
 
 
 @dataclass
@@ -30,6 +33,8 @@ class Written:
     kept: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     tables: list[tuple[str, Table]] = field(default_factory=list)
+    unprinted: list[str] = field(default_factory=list)
+    """YAML of fields the kind does not print, kept as comments."""
 
 
 def _paragraphs(texts: list[str]) -> str | LiteralScalarString:
@@ -47,92 +52,89 @@ def _note(mapping: CommentedMap, written: Written, notes: list[str]) -> None:
     written.checks.extend(notes)
 
 
-def section_map(
-    node: Node, written: Written, text: Callable[[str], str], where: str, title: bool = True
-) -> CommentedMap:
-    """One section of writer text: title, run-in, text and sub-sections, notes as comments."""
+@dataclass(frozen=True)
+class Writer:
+    """How section text is written: the linking of prose, and the deepest numbered level."""
+
+    text: Callable[[str], str]
+    deepest: int
+
+
+def section_map(node: Node, written: Written, how: Writer, where: str, depth: int) -> CommentedMap:
+    """One section at `depth`: title, run-in, text and sub-sections, notes as comments.
+
+    Headings below the deepest level the kind numbers stay paragraphs, as written."""
     mapping = CommentedMap()
-    if title:
-        mapping["title"] = text(node.title)
+    mapping["title"] = how.text(node.title)
     if node.run_in:
         mapping["run_in"] = True
-    if node.text:
-        mapping["text"] = _paragraphs([text(t) for t in node.text])
-    if node.children:
-        children = CommentedSeq()
-        for child in node.children:
-            children.append(section_map(child, written, text, f"{where} › {child.title}"))
-        mapping["sections"] = children
     notes = list(node.notes)
-    for table in node.tables:
+    texts = list(node.text)
+    children = CommentedSeq()
+    if node.children and depth >= how.deepest:
+        texts += [line for child in node.children for line in flattened(child)]
+        notes.append(say("import_note_too_deep", level=depth + 1))
+        tables = [*node.tables, *tables_under(node)]
+    else:
+        tables = list(node.tables)
+        for child in node.children:
+            inner = f"{where} › {child.title}"
+            children.append(section_map(child, written, how, inner, depth + 1))
+    if texts:
+        mapping["text"] = _paragraphs([how.text(t) for t in texts])
+    if children:
+        mapping["sections"] = children
+    for table in tables:
         written.tables.append((where, table))
-        notes.append(
-            f"此处原有表格（{len(table.rows)} 行），其文字见文件末尾的注释；附表数字请填入相应字段"
-        )
-    if not mapping:
-        mapping["text"] = []
+        notes.append(say("import_note_table", rows=len(table.rows)))
     _note(mapping, written, notes)
     return mapping
 
 
 def year_map(
-    outline: Outline,
-    kind: Kind,
-    matches: list[Match],
-    year: int,
-    text: Callable[[str], str],
-    staffing: dict[str, int],
-    default_title: list[str] | None,
+    outline: Outline, kind: Kind, matches: list[Match], how: Writer, fields: CommentedMap
 ) -> Written:
-    """The year file's content: year, title, opening, staffing, sections, closing."""
-    data = CommentedMap()
+    """The year file's content: `fields` (year, staffing …), title, opening, sections, closing.
+
+    What the kind does not print is left out and listed, never silently dropped."""
+    data = CommentedMap(fields)
     written = Written(data)
-    data["year"] = year
-    title = [text(line) for line in outline.title]
-    if title:
-        data["title"] = title  # written even when it is the kind's: the file shows all text
+    if outline.title:
+        data["title"] = [how.text(line) for line in outline.title]
     if outline.root.text:
-        data["opening"] = _paragraphs([text(t) for t in outline.root.text])
-    if outline.root.tables:
-        for table in outline.root.tables:
-            written.tables.append(("开头", table))
-    if staffing.keys() >= {"authorized", "in_service"}:
-        data["staffing"] = CommentedMap(staffing)
+        data["opening"] = _paragraphs([how.text(t) for t in outline.root.text])
+    for table in outline.root.tables:
+        written.tables.append(("—", table))
     sections = CommentedMap()
     specs = {spec.key: spec for spec in kind.settings.sections}
     previous: CommentedMap | None = None
     for match in matches:
+        node = match.node
         if match.key is not None:
             spec = specs[match.key]
-            mapping = section_map(match.node, written, text, match.node.title)
-            if match.score < 0.8:
-                _note(
-                    mapping,
-                    written,
-                    [f"标题“{match.node.title}”按相似度 {match.score:.2f} 对应到“{spec.title}”"],
+            if match.score < SURE:
+                score = f"{match.score:.2f}"
+                node.notes.append(
+                    say("import_note_match", heading=node.title, section=spec.title, score=score)
                 )
-            sections[match.key] = mapping
-            previous = mapping
-            written.matched.append(f"{match.node.title} → {match.key}")
+            sections[match.key] = previous = section_map(node, written, how, node.title, 1)
+            written.matched.append(f"{node.title} → {match.key}")
             continue
-        kept = section_map(match.node, written, text, match.node.title)
-        _note(
-            kept,
-            written,
-            [f"一级标题“{match.node.title}”在报告类型中没有对应章节，作为上一节的下级章节保留"],
-        )
+        node.notes.append(say("import_note_kept", heading=node.title))
+        kept = section_map(node, written, how, node.title, 2)
         if previous is None:
             first = kind.settings.sections[0].key
-            previous = sections.setdefault(first, CommentedMap())
+            previous = sections.setdefault(first, CommentedMap(title=specs[first].title))
         previous.setdefault("sections", CommentedSeq()).append(kept)
-        written.kept.append(match.node.title)
+        written.kept.append(node.title)
     data[kind.settings.sections_field] = sections
-    if outline.closing is not None and kind.settings.closing:
+    if outline.closing is not None:
         unit, date = outline.closing
         data["closing"] = CommentedMap(unit=unit, date=date)
-    elif outline.closing is not None:
-        unit, date = outline.closing
-        written.checks.append(f"原文末尾的落款“{unit} {date}”此报告类型不印，未写入")
+    for key in [key for key in data if key not in kind.reads]:
+        shown = dump(CommentedMap({key: data.pop(key)})).rstrip("\n")
+        written.unprinted.append(shown)
+        written.checks.append(say("import_note_unprinted", field=key))
     return written
 
 
@@ -151,7 +153,7 @@ def table_comments(tables: list[tuple[str, Table]]) -> str:
     """The text of tables the import did not read into fields, as comment lines."""
     lines: list[str] = []
     for where, table in tables:
-        lines.append(f"# {CHECK}原文表格（位于“{where}”），未读入字段，文字保留如下：")
+        lines.append("# " + CHECK + say("import_note_table_text", where=where))
         for row in table.rows:
             cells = [" ".join(cell.split()) for cell in row]
             lines.append("#   | " + " | ".join(cells) + " |")
@@ -171,11 +173,11 @@ def unit_map(full_name: str, short_name: str, kind: str, numbering: dict[int, st
     data["short_name"] = short_name
     data["kinds"] = [kind]
     data.yaml_set_comment_before_after_key(
-        "full_name", before=CHECK + "单位全称、简称取自原文标题，请核对", indent=0
+        "full_name", before=CHECK + say("import_note_names"), indent=0
     )
     if numbering:
         data["numbering"] = CommentedMap({kind: CommentedMap(numbering)})
         data.yaml_set_comment_before_after_key(
-            "numbering", before=CHECK + "原文所用的序号样式（与报告类型不同的层级）", indent=0
+            "numbering", before=CHECK + say("import_note_numbering"), indent=0
         )
     return data
