@@ -31,6 +31,7 @@ def blocks(text: str) -> list[str | list[list[str]]]:
     out: list[str | list[list[str]]] = []
     table: list[list[str]] | None = None
     row: list[str] = []
+    text = re.sub(r"\[bookmark:[^\]]*\]", "", text)  # an extraction artefact, not document text
     for line in text.splitlines():
         if line.startswith("\t"):
             if table is None:

@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from rapidfuzz import fuzz
 
 from jixiao.docxtext import text
 from jixiao.importing.outline import Paragraph, Table, read_outline
 from jixiao.importing.run import import_report
 from jixiao.project import Project, build, load_unit_year
-from tests.conftest import REPO, run_jixiao
+from tests.conftest import REPO, SHARED, run_jixiao
 from tests.make_word_reports import SEEDS, build_all
 
 ROUND_TRIP = [("lukou-zzb", 2023), ("conghua-zzb", 2022), ("maoming-fgj", 2021)]
 """The samples whose reports are text only; kaifu-zzb and yunxi-zzb have forms (not lifted yet)."""
-SEED_FIDELITY = {"003_6a5162211be4bb34": 0.94, "004_985977561d84f4a6": 0.99}
-"""Seeds import reproduces at or above the issue's 0.90, with the figure measured when written."""
+SEED_FIDELITY = {
+    "002_fd1e12f585c45b10": 0.97,
+    "003_6a5162211be4bb34": 0.96,
+    "004_985977561d84f4a6": 0.995,
+}
+"""Seeds import reproduces at or above the issue's 0.90 (the figures measured: 0.971, 0.964,
+1.000). Seeds 000 (0.81) and 001 (0.63) are mostly attached forms, which import does not lift
+into figures yet, so their tables do not render again; docs/import.md says so."""
 
 
 def _empty_project(root: Path) -> Project:
@@ -61,9 +68,16 @@ def test_seed_style_documents_render_back_to_the_seed(tmp_path: Path) -> None:
         import_report(project, docx, "u")
         (year_file,) = (project.content / "u").glob("20*.yaml")
         (rendered,) = build(load_unit_year(project, "u", int(year_file.stem)))
-        want = _squeeze(seed.read_text(encoding="utf-8"))
-        got = _squeeze(text(rendered.data))
-        assert fuzz.ratio(want, got) / 100 >= SEED_FIDELITY[seed.stem], docx.name
+        out = tmp_path / f"{docx.stem}-rendered.docx"
+        out.write_bytes(rendered.data)
+        measured = subprocess.run(
+            [sys.executable, str(SHARED / "tools" / "fidelity.py"), str(out), str(seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        figure = float(re.match(r"fidelity (\d\.\d+)", measured)[1])  # type: ignore[index]
+        assert figure >= SEED_FIDELITY[seed.stem], (docx.name, measured)
 
 
 def _pieces(block: Paragraph | Table) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
-from jixiao.importing.choose import choose_kind, match_sections
+from jixiao.importing.choose import choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.headings import Levels
 from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
@@ -23,6 +23,8 @@ from jixiao.project import Project
 
 NOT_A_REPORT = 0.2
 """Below this kind score a document is taken as no report at all."""
+PROMOTE = 0.9
+"""Title similarity at which a lower heading is taken as one of the kind's level-1 sections."""
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
@@ -101,7 +103,12 @@ def import_report(
     kind, score = choose_kind(kinds, rough.root.children)
     if not kind_name and score < NOT_A_REPORT:
         raise _fail(source, "import_not_report")
-    outline = read_structure(blocks, Levels(kind.settings.numbering))
+    titles = [spec.title for spec in kind.settings.sections]
+
+    def top(title: str) -> bool:
+        return any(similarity(title, known) >= PROMOTE for known in titles)
+
+    outline = read_structure(blocks, Levels(kind.settings.numbering), top)
     if year is None:
         found = _YEAR.search(" ".join(outline.title)) or _YEAR.search(
             " ".join(_texts(outline.root))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jixiao.importing.headings import (
@@ -96,8 +97,13 @@ def _heading(paragraph: Paragraph, levels: Levels, bold_level: int | None) -> He
     return None
 
 
-def read_structure(blocks: list[Block], levels: Levels) -> Outline:
-    """The tree of `blocks`: every paragraph and table lands in exactly one node."""
+def read_structure(
+    blocks: list[Block], levels: Levels, top: Callable[[str], bool] = lambda _title: False
+) -> Outline:
+    """The tree of `blocks`: every paragraph and table lands in exactly one node.
+
+    A lower heading for which `top` holds (it is titled as one of the kind's sections) is
+    read as a level-1 heading: numbering typed wrongly or lost when the file was converted."""
     count = _title_count(blocks, levels)
     paragraphs = _texts(blocks)
     title = [p.text.strip() for p in paragraphs[:count]]
@@ -125,11 +131,16 @@ def read_structure(blocks: list[Block], levels: Levels) -> Outline:
         if heading is None:
             stack[-1].text.append(text)
             continue
+        promoted = heading.level > 1 and top(heading.text)
+        if promoted:
+            heading = Heading(1, None, heading.text)
         while stack[-1].level >= heading.level:
             stack.pop()
         node = Node(stack[-1].level + 1, heading.text, text, heading.pattern)
         if heading.level > node.level:
             node.notes.append(say("import_note_skipped", found=heading.level, level=node.level))
+        if promoted:
+            node.notes.append(say("import_note_promoted"))
         if heading.pattern is not None:
             seen = outline.patterns.setdefault(node.level, {})
             seen[heading.pattern] = seen.get(heading.pattern, 0) + 1
