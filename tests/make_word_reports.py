@@ -32,11 +32,16 @@ def blocks(text: str) -> list[str | list[list[str]]]:
     table: list[list[str]] | None = None
     row: list[str] = []
     text = re.sub(r"\[bookmark:[^\]]*\]", "", text)  # an extraction artefact, not document text
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
         if line.startswith("\t"):
             if table is None:
                 table = []
             row.append(line[1:].strip())
+            continue
+        if table is not None and row and line.strip() and following.startswith("\t"):
+            row[-1] += "\n" + line.strip()  # a cell broken over lines, more cells follow
             continue
         if table is not None:
             if row:
@@ -86,7 +91,11 @@ def build(seed_text: str, style: str, path: Path) -> None:
             table = document.add_table(rows=len(block), cols=width)
             for r, row in enumerate(block):
                 for c, cell in enumerate(row):
-                    table.cell(r, c).text = cell
+                    target = table.cell(r, c)
+                    lines = cell.split("\n")
+                    target.text = lines[0]
+                    for line in lines[1:]:
+                        target.add_paragraph(line)
             continue
         text, level = block, None
         if style == "auto":

@@ -201,7 +201,7 @@ def import_(
     typer.echo(say("import_matched", count=len(summary.matched), items=listing(summary.matched)))
     if summary.kept:
         typer.echo(say("import_kept", count=len(summary.kept), items=listing(summary.kept)))
-    typer.echo(say("import_figures", count=len(summary.lifted), links=summary.links))
+    typer.echo(say("import_figures", count=summary.lifted, links=summary.links))
     typer.echo(say("import_checks", count=len(summary.checks)))
     for item in summary.checks:
         typer.echo(f"  - {item}")

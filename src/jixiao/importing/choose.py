@@ -11,17 +11,20 @@ from jixiao.kinds import Kind
 
 MATCH = 0.5
 """Least title similarity (difflib ratio) at which a heading is taken as a kind's section."""
-_NOISE = re.compile(r"[\s、，,。.:：（）()“”\"]|部门|单位|情况")
+_PUNCTUATION = re.compile(r"[\s、，,。.:：（）()“”\"]")
+_COMMON = re.compile(r"部门|单位|情况")
+"""Words nearly every section title has, which say nothing about which section it is."""
 
 
-def _plain(title: str) -> str:
-    """A title without blanks, punctuation and the words every title has."""
-    return _NOISE.sub("", title)
+def _plain(title: str, loose: bool) -> str:
+    """A title without blanks and punctuation (and, `loose`, the words every title has)."""
+    plain = _PUNCTUATION.sub("", title)
+    return _COMMON.sub("", plain) if loose else plain
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two section titles are, 0 to 1."""
-    left, right = _plain(a), _plain(b)
+def similarity(a: str, b: str, loose: bool = True) -> float:
+    """How alike two section titles are, 0 to 1; `loose` ignores the words all titles share."""
+    left, right = _plain(a, loose), _plain(b, loose)
     if not left or not right:
         return 1.0 if a.strip() == b.strip() else 0.0
     return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()

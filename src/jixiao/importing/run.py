@@ -12,6 +12,7 @@ from ruamel.yaml.comments import CommentedMap
 from jixiao.errors import ContentError, error
 from jixiao.importing.choose import choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
+from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
 from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
 from jixiao.importing.structure import Node, Outline, read_structure
@@ -37,7 +38,7 @@ class Summary:
     written: list[Path]
     matched: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
-    lifted: dict[str, int] = field(default_factory=dict)
+    lifted: int = 0
     links: int = 0
     checks: list[str] = field(default_factory=list)
 
@@ -53,6 +54,49 @@ def _texts(node: Node) -> list[str]:
     for child in node.children:
         out.extend(_texts(child))
     return out
+
+
+def _tables(node: Node) -> list[Table]:
+    """Every table under `node`, in document order."""
+    return [*node.tables, *(t for child in node.children for t in _tables(child))]
+
+
+_UNIT_NOTE = re.compile(r"^\s*(?:金额)?单位[:：]\s*\S{1,4}\s*$")
+"""A table's unit line (金额单位：万元), printed by the template with the table."""
+
+
+def _give_to_layout(section: Node, table: Table) -> None:
+    """Leave to the section's layout what it prints once its table's figures are read.
+
+    The sub-section holding the table is the layout's own: its paragraphs become the
+    section's lead text; its heading and the table's unit line are the template's."""
+    holder = next((c for c in section.children if any(t is table for t in c.tables)), section)
+    printed = [t for t in holder.text if _UNIT_NOTE.match(t)]
+    kept = [t for t in holder.text if not _UNIT_NOTE.match(t)]
+    if holder is not section:
+        section.text = [*section.text, *kept]
+        section.children.remove(holder)
+        section.tables.append(table)
+        printed.insert(0, holder.title)
+    else:
+        section.text = kept
+    if printed:
+        section.notes.append(say("import_note_layout", printed=say("list_separator").join(printed)))
+
+
+def _escaped(item: dict[str, object]) -> CommentedMap:
+    """A lifted item with its texts made literal for the sandbox."""
+    return CommentedMap(
+        (
+            key,
+            escape(value)
+            if isinstance(value, str)
+            else _escaped(value)
+            if isinstance(value, dict)
+            else value,
+        )
+        for key, value in item.items()
+    )
 
 
 def _names(title: list[str], year: int) -> tuple[str, str]:
@@ -106,7 +150,7 @@ def import_report(
     titles = [spec.title for spec in kind.settings.sections]
 
     def top(title: str) -> bool:
-        return any(similarity(title, known) >= PROMOTE for known in titles)
+        return any(similarity(title, known, loose=False) >= PROMOTE for known in titles)
 
     outline = read_structure(blocks, Levels(kind.settings.numbering), top)
     if year is None:
@@ -130,8 +174,20 @@ def import_report(
     fields = CommentedMap(year=year)
     if lifted.staffing.keys() >= {"authorized", "in_service"}:
         fields["staffing"] = CommentedMap(lifted.staffing)
-    how = Writer(text, max(Levels(kind.settings.numbering).styles))
+    tables = _tables(outline.root)
+    declared = list_tables(project.templates, kind)
+    rows, used = lift_rows(tables, declared)
+    for name, items in rows.items.items():
+        fields[name] = [_escaped(item) for item in items]
+    read = {id(tables[index]): name for index, name in used.items()}
+    how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
     matches = match_sections(kind, outline.root.children)
+    forms = {spec.field: spec.form for spec in declared}
+    layouts = {spec.key: spec.layout.value for spec in kind.settings.sections}
+    for match in matches:
+        for index, name in used.items():
+            if match.key is not None and layouts[match.key] == forms[name]:
+                _give_to_layout(match.node, tables[index])
     written = year_map(outline, kind, matches, how, fields)
     header = [say("import_header", file=source.name, kind=kind.name)]
     tail = "".join(f"# {line}\n" for shown in written.unprinted for line in shown.splitlines())
@@ -139,18 +195,20 @@ def import_report(
     files = {target: year_text}
     unit_file = project.unit_file(unit)
     if not unit_file.exists():
-        unit_data = unit_map(full, short, kind.name, _numbering(outline, kind))
+        unit_data = unit_map(full, short, kind.name, _numbering(outline, kind), rows.unit)
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
     checks = written.checks + lifted.conflicts
+    checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
+    lifted_count = len(lifted.staffing) + sum(len(items) for items in rows.items.values())
     return Summary(
         kind.name,
         score,
         list(files),
         written.matched,
         written.kept,
-        dict(lifted.staffing),
+        lifted_count,
         lifted.links,
         checks,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -58,6 +59,8 @@ class Writer:
 
     text: Callable[[str], str]
     deepest: int
+    read: dict[int, str] = field(default_factory=dict)
+    """Tables whose figures were read into the year file: id of the table → the field."""
 
 
 def section_map(node: Node, written: Written, how: Writer, where: str, depth: int) -> CommentedMap:
@@ -86,7 +89,10 @@ def section_map(node: Node, written: Written, how: Writer, where: str, depth: in
         mapping["sections"] = children
     for table in tables:
         written.tables.append((where, table))
-        notes.append(say("import_note_table", rows=len(table.rows)))
+        if id(table) in how.read:
+            notes.append(say("import_note_table_read", field=how.read[id(table)]))
+        else:
+            notes.append(say("import_note_table", rows=len(table.rows)))
     _note(mapping, written, notes)
     return mapping
 
@@ -138,9 +144,16 @@ def year_map(
     return written
 
 
+def _decimal(representer: Any, value: Decimal) -> Any:
+    """A Decimal as the number it is written as: 1900, 1909.3 (never through a float)."""
+    tag = "int" if value == value.to_integral_value() and "." not in str(value) else "float"
+    return representer.represent_scalar(f"tag:yaml.org,2002:{tag}", str(value))
+
+
 def dump(mapping: CommentedMap) -> str:
     """`mapping` as YAML text, long lines left whole."""
     yaml = YAML()
+    yaml.representer.add_representer(Decimal, _decimal)
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_unicode = True
@@ -166,11 +179,14 @@ def document(name: str, header: list[str], body: str, tail: str = "") -> str:
     return "\n".join(lines) + "\n" + body + (("\n" + tail) if tail else "")
 
 
-def unit_map(full_name: str, short_name: str, kind: str, numbering: dict[int, str]) -> Any:
-    """unit.yaml's content guessed from the title block, with 待核对 comments."""
+def unit_map(
+    full_name: str, short_name: str, kind: str, numbering: dict[int, str], more: dict[str, str]
+) -> Any:
+    """unit.yaml's content guessed from the title block and form headers, with 待核对 comments."""
     data = CommentedMap()
     data["full_name"] = full_name
     data["short_name"] = short_name
+    data.update(more)
     data["kinds"] = [kind]
     data.yaml_set_comment_before_after_key(
         "full_name", before=CHECK + say("import_note_names"), indent=0
