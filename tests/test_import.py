@@ -204,3 +204,16 @@ def test_the_seeds_exist() -> None:
     """The builder reads the shared seeds; without them the fidelity tests would test nothing."""
     assert len(list(SEEDS.glob("*.txt"))) == 5
     assert zipfile.is_zipfile(REPO / "templates" / "hunan-overall" / "report.docx")
+
+
+def test_every_package_problem_has_an_import_message() -> None:
+    """Each reason read_package gives for a bad .docx has an import message and hint."""
+    from jixiao import messages
+    from jixiao.render import wordml
+
+    source = Path(wordml.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'PackageProblem\(\s*"template_(\w+)"', source))
+    assert len(codes) >= 6
+    for code in codes:
+        assert messages.say(f"import_{code}", size=1, part="p", line=1, count=1)
+        assert messages.say(f"import_{code}_hint")

@@ -45,7 +45,8 @@ class Summary:
 
 def _fail(path: Path, code: str, **fields: object) -> ContentError:
     """A ContentError naming the input file, with the message and hint of `code`."""
-    return ContentError([error(path, None, "", say(code, **fields), say(code + "_hint"))])
+    hint = f"{code}_hint"
+    return ContentError([error(path, None, "", say(code, **fields), say(hint))])
 
 
 def _texts(node: Node) -> list[str]:
