@@ -15,7 +15,7 @@ from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
 from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
-from jixiao.importing.structure import Node, Outline, read_structure
+from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.writing import Writer, document, dump, table_comments, unit_map, year_map
 from jixiao.kinds import Kind, available, load_kind
 from jixiao.messages import say
@@ -26,6 +26,7 @@ NOT_A_REPORT = 0.2
 """Below this kind score a document is taken as no report at all."""
 PROMOTE = 0.9
 """Title similarity at which a lower heading is taken as one of the kind's level-1 sections."""
+_YEAR_PREFIX = re.compile(r"^\s*20\d{2}\s*年度?")
 _YEAR = re.compile(r"(20\d{2})\s*年度?")
 
 
@@ -100,13 +101,13 @@ def _escaped(item: dict[str, object]) -> CommentedMap:
     )
 
 
-def _names(title: list[str], year: int) -> tuple[str, str]:
-    """Guessed full and short unit names from the title block."""
-    first = title[0] if title else ""
-    if len(title) < 2:
-        first = re.split(r"20\d{2}", first)[0] or first
-    short = first.removeprefix("中共").replace("委员会", "委")
-    return first.strip(), short.strip()
+def _names(title: list[str]) -> tuple[str, str]:
+    """Guessed full and short unit names: the title line that is no more than a name."""
+    lines = [_YEAR_PREFIX.sub("", line).strip() for line in title]
+    named = [line for line in lines if line and not any(w in line for w in TITLE_WORDS)]
+    full = named[0] if named else re.split(r"20\d{2}", title[0] if title else "")[0].strip()
+    short = full.removeprefix("中共").replace("委员会", "委")
+    return full, short.strip()
 
 
 def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
@@ -171,7 +172,7 @@ def import_report(
     def text(value: str) -> str:
         return link(escape(value), year, lifted)
 
-    full, short = _names(outline.title, year)
+    full, short = _names(outline.title)
     fields = CommentedMap(year=year)
     if lifted.staffing.keys() >= {"authorized", "in_service"}:
         fields["staffing"] = CommentedMap(lifted.staffing)

@@ -16,7 +16,8 @@ from jixiao.importing.headings import (
 from jixiao.importing.outline import Block, Paragraph, Table
 from jixiao.messages import say
 
-_TITLE_WORDS = ("报告", "说明", "自评表", "评价表")
+TITLE_WORDS = ("报告", "说明", "自评表", "评价表")
+"""Words of a report's title line, as against the line naming the unit."""
 _TITLE_LINES = 4
 _DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
@@ -74,9 +75,7 @@ def _title_count(blocks: list[Block], levels: Levels) -> int:
     for index, paragraph in enumerate(leading):
         if levels.typed(paragraph.text) or paragraph.list_level is not None:
             return index
-        if any(word in paragraph.text for word in _TITLE_WORDS) and looks_like_title(
-            paragraph.text
-        ):
+        if any(word in paragraph.text for word in TITLE_WORDS) and looks_like_title(paragraph.text):
             return index + 1
     return 1 if leading and looks_like_title(leading[0].text) else 0
 
