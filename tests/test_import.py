@@ -160,7 +160,17 @@ def _not_a_report(path: Path) -> None:
     document.save(path)
 
 
+def _bomb(path: Path) -> None:
+    """A .docx whose document part inflates far beyond the limit."""
+    good = REPO / "templates" / "guangdong-overall" / "report.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        out.writestr("word/media/huge.bin", b"\0" * (60 * 2**20))
+
+
 BAD = {
+    "bomb.docx": _bomb,
     "old.doc": lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
     "notice.docx": _not_a_report,
     "locked.docx": _encrypted,
@@ -197,7 +207,7 @@ def test_an_existing_year_file_is_not_overwritten_without_force(tmp_path: Path) 
     assert target.read_text(encoding="utf-8") == "# mine\n"
     forced = run_jixiao(tmp_path, *args, "--force")
     assert forced.returncode == 0 and "staffing:" in target.read_text(encoding="utf-8")
-    assert "报告类型：hunan-overall" in forced.stdout
+    assert "报告类型：hunan-overall" in forced.stdout and "其次：" in forced.stdout
 
 
 def test_the_seeds_exist() -> None:

@@ -198,6 +198,9 @@ def import_(
     for path in summary.written:
         typer.echo(say("wrote", path=shown(path)))
     typer.echo(say("import_kind", kind=summary.kind, score=f"{summary.score:.2f}"))
+    if summary.others:
+        shown = listing(f"{name} {score:.2f}" for name, score in summary.others[:2])
+        typer.echo(say("import_kind_others", kinds=shown))
     typer.echo(say("import_matched", count=len(summary.matched), items=listing(summary.matched)))
     if summary.kept:
         typer.echo(say("import_kept", count=len(summary.kept), items=listing(summary.kept)))

@@ -65,8 +65,9 @@ def kind_score(kind: Kind, top: list[Node]) -> float:
     return 2 * found / (len(top) + len(specs))
 
 
-def choose_kind(kinds: list[Kind], top: list[Node]) -> tuple[Kind, float]:
-    """The kind whose sections best match the headings, and its score."""
-    scored = [(kind_score(kind, top), kind.name) for kind in kinds]
-    best_score, name = max(scored)
-    return next(k for k in kinds if k.name == name), best_score
+def choose_kind(kinds: list[Kind], top: list[Node]) -> tuple[Kind, float, list[tuple[str, float]]]:
+    """The kind whose sections best match the headings, its score, and the others' scores."""
+    scored = sorted(((kind_score(kind, top), kind.name) for kind in kinds), reverse=True)
+    best_score, name = scored[0]
+    others = [(other, score) for score, other in scored[1:]]
+    return next(k for k in kinds if k.name == name), best_score, others

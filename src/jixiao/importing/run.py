@@ -14,7 +14,7 @@ from jixiao.importing.choose import choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
-from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
+from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.writing import Writer, document, dump, table_comments, unit_map, year_map
 from jixiao.kinds import Kind, available, load_kind
@@ -42,6 +42,8 @@ class Summary:
     lifted: int = 0
     links: int = 0
     checks: list[str] = field(default_factory=list)
+    others: list[tuple[str, float]] = field(default_factory=list)
+    """The other kinds and their scores, best first."""
 
 
 def _fail(path: Path, code: str, **fields: object) -> ContentError:
@@ -146,7 +148,7 @@ def import_report(
     names = [kind_name] if kind_name else available(project.templates)
     kinds = [load_kind(project.templates, name) for name in names]
     rough = read_structure(blocks, Levels())
-    kind, score = choose_kind(kinds, rough.root.children)
+    kind, score, others = choose_kind(kinds, rough.root.children)
     if not kind_name and score < NOT_A_REPORT:
         raise _fail(source, "import_not_report")
     titles = [spec.title for spec in kind.settings.sections]
@@ -213,7 +215,5 @@ def import_report(
         lifted_count,
         lifted.links,
         checks,
+        others,
     )
-
-
-__all__ = ["Paragraph", "Summary", "Table", "import_report"]
