@@ -216,6 +216,19 @@ def test_the_seeds_exist() -> None:
     assert zipfile.is_zipfile(REPO / "templates" / "hunan-overall" / "report.docx")
 
 
+def test_a_unit_name_that_is_a_path_is_refused(tmp_path: Path) -> None:
+    """--unit ../elsewhere writes nothing outside content/ (or anywhere)."""
+    (document,) = build(load_unit_year(Project(REPO), "lukou-zzb", 2023))
+    source = tmp_path / "report.docx"
+    source.write_bytes(document.data)
+    _empty_project(tmp_path / "p")
+    result = run_jixiao(tmp_path / "p", "import", str(source), "--unit", "../elsewhere")
+    assert result.returncode == 1 and "../elsewhere" in result.stderr
+    assert not (tmp_path / "elsewhere").exists() and not list(
+        (tmp_path / "p" / "content").iterdir()
+    )
+
+
 def test_every_package_problem_has_an_import_message() -> None:
     """Each reason read_package gives for a bad .docx has an import message and hint."""
     from jixiao import messages

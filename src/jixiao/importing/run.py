@@ -21,6 +21,7 @@ from jixiao.kinds import Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
 from jixiao.project import Project
+from jixiao.scaffold import check_unit_name
 
 NOT_A_REPORT = 0.2
 """Below this kind score a document is taken as no report at all."""
@@ -133,6 +134,7 @@ def import_report(
     force: bool = False,
 ) -> Summary:
     """Read `source` and write the unit's content files; ContentError, nothing written, if not."""
+    check_unit_name(unit)
     try:
         data = source.read_bytes()
     except FileNotFoundError:
