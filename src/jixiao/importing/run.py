@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
@@ -59,6 +60,16 @@ def _texts(node: Node) -> list[str]:
     for child in node.children:
         out.extend(_texts(child))
     return out
+
+
+def _unit_kinds(path: Path) -> list[str]:
+    """The kinds an existing unit.yaml names (none when it cannot be read: check will say why)."""
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:  # a broken unit.yaml is check's to report, not import's
+        return []
+    kinds = data.get("kinds") if isinstance(data, dict) else None
+    return [str(k) for k in kinds] if isinstance(kinds, list) else []
 
 
 def _tables(node: Node) -> list[Table]:
@@ -200,6 +211,8 @@ def import_report(
     year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
     files = {target: year_text}
     unit_file = project.unit_file(unit)
+    if unit_file.exists() and kind.name not in _unit_kinds(unit_file):
+        written.checks.append(say("import_note_unit_kinds", kind=kind.name, file=unit_file.name))
     if not unit_file.exists():
         unit_data = unit_map(full, short, kind.name, _numbering(outline, kind), rows.unit)
         files[unit_file] = document("unit", header, dump(unit_data))
