@@ -225,6 +225,34 @@ def init(
     typer.echo(say("init_next", files=files, marker=TO_FILL, year=chosen, unit=unit))
 
 
+@app.command("import")
+def import_(
+    source: Annotated[Path, typer.Argument(help="单位已有的 Word 报告（.docx）")],
+    unit: Annotated[str, typer.Option(help="单位名（content/ 下的目录名），如 lukou-zzb")],
+    year: Annotated[int | None, typer.Option(help="年度（默认取自报告标题）")] = None,
+    kind: Annotated[str | None, typer.Option(help="报告类型（默认按章节标题判断）")] = None,
+    force: Annotated[bool, typer.Option(help="覆盖已有的年度文件")] = False,
+) -> None:
+    """导入已有的 Word 报告：写出 content/<单位>/<年度>.yaml（及 unit.yaml），再次生成即得原文。"""
+    from jixiao.batch import shown
+    from jixiao.importing.run import import_report
+
+    summary = import_report(Project(State.root), source, unit, year, kind, force)
+    for path in summary.written:
+        typer.echo(say("wrote", path=shown(path)))
+    typer.echo(say("import_kind", kind=summary.kind, score=f"{summary.score:.2f}"))
+    if summary.others:
+        shown = listing(f"{name} {score:.2f}" for name, score in summary.others[:2])
+        typer.echo(say("import_kind_others", kinds=shown))
+    typer.echo(say("import_matched", count=len(summary.matched), items=listing(summary.matched)))
+    if summary.kept:
+        typer.echo(say("import_kept", count=len(summary.kept), items=listing(summary.kept)))
+    typer.echo(say("import_figures", count=summary.lifted, links=summary.links))
+    typer.echo(say("import_checks", count=len(summary.checks)))
+    for item in summary.checks:
+        typer.echo(f"  - {item}")
+
+
 @app.command()
 def new(
     year: Annotated[int, typer.Argument(help="新的年度，如 2024")],

@@ -359,8 +359,8 @@ def this_year() -> int:
     return dt.date.today().year
 
 
-def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
-    """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
+def check_unit_name(unit: str) -> None:
+    """ContentError unless `unit` can be a folder under content/ (no path, no odd characters)."""
     size = len(unit.encode("utf-8"))
     if size > NAME_BYTES:
         shown = unit[:20] + "…"
@@ -370,6 +370,11 @@ def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> 
         shown = unit if unit.isprintable() else repr(unit)[1:-1]  # \x01 as written
         problem = say("bad_unit_name", unit=shown)
         raise ContentError([error(None, None, "", problem, say("bad_unit_name_hint"))])
+
+
+def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
+    """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
+    check_unit_name(unit)
     kinds = [load_kind(project.templates, name) for name in kind_names]
     targets = {project.unit_file(unit): unit_text(kinds)}
     targets[project.year_file(unit, year)] = year_text(kinds, year)

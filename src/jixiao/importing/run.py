@@ -1,0 +1,234 @@
+"""`jixiao import`: a .docx in, <unit>/<year>.yaml (and unit.yaml) out, never overwriting."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+
+from jixiao.errors import ContentError, error
+from jixiao.importing.choose import choose_kind, match_sections, similarity
+from jixiao.importing.figures import Lifted, escape, lift_staffing, link
+from jixiao.importing.forms import lift_rows, list_tables
+from jixiao.importing.headings import Levels
+from jixiao.importing.outline import NotReadable, Table, read_outline
+from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
+from jixiao.importing.writing import Writer, document, dump, table_comments, unit_map, year_map
+from jixiao.kinds import Kind, available, load_kind
+from jixiao.messages import say
+from jixiao.output import write_atomic
+from jixiao.project import Project
+from jixiao.scaffold import check_unit_name
+
+NOT_A_REPORT = 0.2
+"""Below this kind score a document is taken as no report at all."""
+PROMOTE = 0.9
+"""Title similarity at which a lower heading is taken as one of the kind's level-1 sections."""
+_YEAR_PREFIX = re.compile(r"^\s*20\d{2}\s*年度?")
+_YEAR = re.compile(r"(20\d{2})\s*年度?")
+
+
+@dataclass
+class Summary:
+    """What an import did, for the printed summary."""
+
+    kind: str
+    score: float
+    written: list[Path]
+    matched: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    lifted: int = 0
+    links: int = 0
+    checks: list[str] = field(default_factory=list)
+    others: list[tuple[str, float]] = field(default_factory=list)
+    """The other kinds and their scores, best first."""
+
+
+def _fail(path: Path, code: str, **fields: object) -> ContentError:
+    """A ContentError naming the input file, with the message and hint of `code`."""
+    hint = f"{code}_hint"
+    return ContentError([error(path, None, "", say(code, **fields), say(hint))])
+
+
+def _texts(node: Node) -> list[str]:
+    """Every paragraph under `node`, titles included, in order."""
+    out = [node.title, *node.text] if node.title else list(node.text)
+    for child in node.children:
+        out.extend(_texts(child))
+    return out
+
+
+def _unit_kinds(path: Path) -> list[str]:
+    """The kinds an existing unit.yaml names (none when it cannot be read: check will say why)."""
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except Exception:  # a broken unit.yaml is check's to report, not import's
+        return []
+    kinds = data.get("kinds") if isinstance(data, dict) else None
+    return [str(k) for k in kinds] if isinstance(kinds, list) else []
+
+
+def _tables(node: Node) -> list[Table]:
+    """Every table under `node`, in document order."""
+    return [*node.tables, *(t for child in node.children for t in _tables(child))]
+
+
+_UNIT_NOTE = re.compile(r"^\s*(?:金额)?单位[:：]\s*\S{1,4}\s*$")
+"""A table's unit line (金额单位：万元), printed by the template with the table."""
+
+
+def _give_to_layout(section: Node, table: Table) -> None:
+    """Leave to the section's layout what it prints once its table's figures are read.
+
+    The sub-section holding the table is the layout's own: its paragraphs become the
+    section's lead text; its heading and the table's unit line are the template's."""
+    holder = next((c for c in section.children if any(t is table for t in c.tables)), section)
+    printed = [t for t in holder.text if _UNIT_NOTE.match(t)]
+    kept = [t for t in holder.text if not _UNIT_NOTE.match(t)]
+    if holder is not section:
+        section.text = [*section.text, *kept]
+        section.children.remove(holder)
+        section.tables.append(table)
+        printed.insert(0, holder.title)
+    else:
+        section.text = kept
+    if printed:
+        section.notes.append(say("import_note_layout", printed=say("list_separator").join(printed)))
+
+
+def _escaped(item: dict[str, object]) -> CommentedMap:
+    """A lifted item with its texts made literal for the sandbox."""
+    return CommentedMap(
+        (
+            key,
+            escape(value)
+            if isinstance(value, str)
+            else _escaped(value)
+            if isinstance(value, dict)
+            else value,
+        )
+        for key, value in item.items()
+    )
+
+
+def _names(title: list[str]) -> tuple[str, str]:
+    """Guessed full and short unit names: the title line that is no more than a name."""
+    lines = [_YEAR_PREFIX.sub("", line).strip() for line in title]
+    named = [line for line in lines if line and not any(w in line for w in TITLE_WORDS)]
+    full = named[0] if named else re.split(r"20\d{2}", title[0] if title else "")[0].strip()
+    short = full.removeprefix("中共").replace("委员会", "委")
+    return full, short.strip()
+
+
+def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
+    """Levels whose typed numbers differ from the kind's style: the style the document used."""
+    styles = Levels(kind.settings.numbering).styles
+    found = {}
+    for level, seen in outline.patterns.items():
+        pattern = Counter(seen).most_common(1)[0][0].replace("．", ".").replace("(", "（")
+        pattern = pattern.replace(")", "）")
+        if level in styles and pattern != styles[level]:
+            found[level] = pattern
+    return found
+
+
+def import_report(
+    project: Project,
+    source: Path,
+    unit: str,
+    year: int | None = None,
+    kind_name: str | None = None,
+    force: bool = False,
+) -> Summary:
+    """Read `source` and write the unit's content files; ContentError, nothing written, if not."""
+    check_unit_name(unit)
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise _fail(source, "import_missing") from None
+    except OSError as exc:
+        raise _fail(source, "import_unreadable", detail=exc.strerror or str(exc)) from None
+    if source.suffix.lower() == ".doc":
+        raise _fail(source, "import_legacy")
+    try:
+        blocks = read_outline(data)
+    except NotReadable as problem:
+        raise _fail(source, problem.code, **problem.fields) from None
+    names = [kind_name] if kind_name else available(project.templates)
+    kinds = [load_kind(project.templates, name) for name in names]
+    rough = read_structure(blocks, Levels())
+    kind, score, others = choose_kind(kinds, rough.root.children)
+    if not kind_name and score < NOT_A_REPORT:
+        raise _fail(source, "import_not_report")
+    titles = [spec.title for spec in kind.settings.sections]
+
+    def top(title: str) -> bool:
+        return any(similarity(title, known, loose=False) >= PROMOTE for known in titles)
+
+    outline = read_structure(blocks, Levels(kind.settings.numbering), top)
+    if year is None:
+        found = _YEAR.search(" ".join(outline.title)) or _YEAR.search(
+            " ".join(_texts(outline.root))
+        )
+        if found is None:
+            raise _fail(source, "import_no_year")
+        year = int(found[1])
+    target = project.year_file(unit, year)
+    if target.exists() and not force:
+        raise _fail(target, "import_exists")
+    lifted = Lifted()
+    if "staffing" in kind.reads:  # a kind that does not print it cannot refer to it either
+        lift_staffing(_texts(outline.root), lifted)
+
+    def text(value: str) -> str:
+        return link(escape(value), year, lifted)
+
+    full, short = _names(outline.title)
+    fields = CommentedMap(year=year)
+    if lifted.staffing.keys() >= {"authorized", "in_service"}:
+        fields["staffing"] = CommentedMap(lifted.staffing)
+    tables = _tables(outline.root)
+    declared = list_tables(project.templates, kind)
+    rows, used = lift_rows(tables, declared)
+    for name, items in rows.items.items():
+        fields[name] = [_escaped(item) for item in items]
+    read = {id(tables[index]): name for index, name in used.items()}
+    how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
+    matches = match_sections(kind, outline.root.children)
+    forms = {spec.field: spec.form for spec in declared}
+    layouts = {spec.key: spec.layout.value for spec in kind.settings.sections}
+    for match in matches:
+        for index, name in used.items():
+            if match.key is not None and layouts[match.key] == forms[name]:
+                _give_to_layout(match.node, tables[index])
+    written = year_map(outline, kind, matches, how, fields)
+    header = [say("import_header", file=source.name, kind=kind.name)]
+    tail = "".join(f"# {line}\n" for shown in written.unprinted for line in shown.splitlines())
+    year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
+    files = {target: year_text}
+    unit_file = project.unit_file(unit)
+    if unit_file.exists() and kind.name not in _unit_kinds(unit_file):
+        written.checks.append(say("import_note_unit_kinds", kind=kind.name, file=unit_file.name))
+    if not unit_file.exists():
+        unit_data = unit_map(full, short, kind.name, _numbering(outline, kind), rows.unit)
+        files[unit_file] = document("unit", header, dump(unit_data))
+    for path, content in files.items():
+        write_atomic(path, content.encode("utf-8"))
+    checks = written.checks + lifted.conflicts
+    checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
+    lifted_count = len(lifted.staffing) + sum(len(items) for items in rows.items.values())
+    return Summary(
+        kind.name,
+        score,
+        list(files),
+        written.matched,
+        written.kept,
+        lifted_count,
+        lifted.links,
+        checks,
+        others,
+    )

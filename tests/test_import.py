@@ -1,0 +1,242 @@
+"""`jixiao import`: a Word report back to content YAML that renders the same text again."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jixiao.docxtext import text
+from jixiao.importing.outline import Paragraph, Table, read_outline
+from jixiao.importing.run import import_report
+from jixiao.project import Project, build, build_kind, load_unit_year
+from tests.conftest import REPO, SHARED, run_jixiao
+from tests.make_word_reports import SEEDS, build_all
+
+SAMPLES = {
+    "lukou-zzb": 2023,
+    "conghua-zzb": 2022,
+    "maoming-fgj": 2021,
+    "kaifu-zzb": 2022,
+    "yunxi-zzb": 2022,
+}
+FORMS_NOT_LIFTED = {"kaifu-zzb:hunan-overall", "yunxi-zzb:yueyang-form"}
+"""Documents made mostly of attached forms whose figures import does not read yet."""
+
+
+def _documents() -> list[object]:
+    """(unit, year, kind) of every document the shipped samples render."""
+    cases = []
+    for unit, year in SAMPLES.items():
+        for kind in load_unit_year(Project(REPO), unit, year).kinds:
+            marks = []
+            if f"{unit}:{kind.name}" in FORMS_NOT_LIFTED:
+                marks.append(pytest.mark.xfail(reason="attached forms not lifted", strict=True))
+            cases.append(pytest.param(unit, year, kind.name, marks=marks, id=f"{unit}-{kind.name}"))
+    return cases
+
+
+SEED_FIDELITY = {
+    "002_fd1e12f585c45b10": 0.97,
+    "003_6a5162211be4bb34": 0.99,
+    "004_985977561d84f4a6": 0.995,
+}
+"""Seeds import reproduces at or above the issue's 0.90 (measured: 0.971, 0.998, 1.000).
+Seeds 000 (0.80) and 001 (0.55) are mostly attached forms, whose figures import does not read
+yet, so their tables do not render again; docs/import.md says so."""
+
+
+def _empty_project(root: Path) -> Project:
+    """A project with the shipped templates and no content."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "schema", root / "schema")
+    (root / "content").mkdir()
+    return Project(root)
+
+
+def _squeeze(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+@pytest.mark.parametrize(("unit", "year", "kind"), _documents())
+def test_render_import_render_gives_the_same_text(
+    tmp_path: Path, unit: str, year: int, kind: str
+) -> None:
+    """Each rendered sample document imported into an empty project renders the same text."""
+    unit_year = load_unit_year(Project(REPO), unit, year)
+    chosen = next(k for k in unit_year.kinds if k.name == kind)
+    document = build_kind(unit_year, chosen)
+    source = tmp_path / document.filename
+    source.write_bytes(document.data)
+    project = _empty_project(tmp_path / "p")
+    summary = import_report(project, source, unit, year)
+    assert summary.kind == kind  # picked from the headings alone
+    again = build(load_unit_year(project, unit, year))
+    assert [text(d.data) for d in again] == [text(document.data)]
+
+
+def _made(tmp_path: Path) -> list[tuple[Path, Path]]:
+    return build_all(tmp_path / "word")
+
+
+def test_seed_style_documents_render_back_to_the_seed(tmp_path: Path) -> None:
+    """Typed, automatic and bold numbering of the text seeds: fidelity at the measured level."""
+    for docx, seed in _made(tmp_path):
+        if seed.stem not in SEED_FIDELITY:
+            continue
+        project = _empty_project(tmp_path / docx.stem)
+        import_report(project, docx, "u")
+        (year_file,) = (project.content / "u").glob("20*.yaml")
+        (rendered,) = build(load_unit_year(project, "u", int(year_file.stem)))
+        out = tmp_path / f"{docx.stem}-rendered.docx"
+        out.write_bytes(rendered.data)
+        measured = subprocess.run(
+            [sys.executable, str(SHARED / "tools" / "fidelity.py"), str(out), str(seed)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        figure = float(re.match(r"fidelity (\d\.\d+)", measured)[1])  # type: ignore[index]
+        assert figure >= SEED_FIDELITY[seed.stem], (docx.name, measured)
+
+
+def _pieces(block: Paragraph | Table) -> list[str]:
+    """The texts of a block as the YAML must hold them: numbers before a heading left out."""
+    texts = block.cells() if isinstance(block, Table) else [block.text]
+    out = []
+    for value in texts:
+        value = re.sub(
+            r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d+[.、．]|[①-⑳])",
+            "",
+            value,
+        )
+        out.extend(piece for piece in _squeeze(value).split("。", 1) if piece)
+    return out
+
+
+def test_no_text_is_lost(tmp_path: Path) -> None:
+    """Every paragraph and table cell of every seed-style document is in the written YAML."""
+    counted = 0
+    for docx, _seed in _made(tmp_path):
+        project = _empty_project(tmp_path / docx.stem)
+        import_report(project, docx, "u")
+        written = "".join(p.read_text(encoding="utf-8") for p in (project.content / "u").iterdir())
+        year = re.search(r"^year: (\d+)", written, re.MULTILINE)[1]  # type: ignore[index]
+        plain = written.replace("{{ year }}", year).replace("{{ prior_year }}", str(int(year) - 1))
+        for name, value in re.findall(r"^\s+(\w+): (\d+)$", written, re.MULTILINE):
+            plain = plain.replace("{{ staffing." + name + " }}", value)
+        plain = _squeeze(plain.replace("''", "'"))
+        for block in read_outline(docx.read_bytes()):
+            for piece in _pieces(block):
+                assert piece in plain, (docx.name, piece)
+                counted += 1
+    assert counted > 1000
+
+
+def _encrypted(path: Path) -> None:
+    """A zip whose entries say they are encrypted."""
+    good = REPO / "templates" / "guangdong-overall" / "report.docx"
+    data = bytearray(good.read_bytes())
+    for signature in (b"PK\x03\x04", b"PK\x01\x02"):
+        start = 0
+        while (at := data.find(signature, start)) >= 0:
+            offset = 6 if signature == b"PK\x03\x04" else 8
+            data[at + offset] |= 1
+            start = at + 4
+    path.write_bytes(bytes(data))
+
+
+def _not_a_report(path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("会议通知")
+    document.add_paragraph("请各位同事周五下午三点到三楼会议室开会。")
+    document.save(path)
+
+
+def _bomb(path: Path) -> None:
+    """A .docx whose document part inflates far beyond the limit."""
+    good = REPO / "templates" / "guangdong-overall" / "report.docx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename))
+        out.writestr("word/media/huge.bin", b"\0" * (60 * 2**20))
+
+
+BAD = {
+    "bomb.docx": _bomb,
+    "old.doc": lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512),
+    "notice.docx": _not_a_report,
+    "locked.docx": _encrypted,
+    "broken.docx": lambda p: p.write_bytes(b"PK\x03\x04 this is not a zip"),
+    "empty.docx": lambda p: p.write_bytes(b""),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_a_chinese_message_and_writes_nothing(tmp_path: Path, name: str) -> None:
+    """Not-a-docx, not-a-report, encrypted, corrupt, empty: exit 1, a message, no files."""
+    project = _empty_project(tmp_path)
+    source = tmp_path / name
+    BAD[name](source)
+    result = run_jixiao(tmp_path, "import", str(source), "--unit", "u", "--year", "2022")
+    assert result.returncode == 1, result.stderr
+    assert name in result.stderr and re.search(r"[\u4e00-\u9fff]{4}", result.stderr)
+    assert "Traceback" not in result.stderr
+    assert not (project.content / "u").exists()
+
+
+def test_an_existing_year_file_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    """A second import stops with a message; --force replaces the file."""
+    (document,) = build(load_unit_year(Project(REPO), "lukou-zzb", 2023))
+    source = tmp_path / "report.docx"
+    source.write_bytes(document.data)
+    project = _empty_project(tmp_path)
+    target = project.content / "u" / "2023.yaml"
+    args = ("import", str(source), "--unit", "u")
+    assert run_jixiao(tmp_path, *args).returncode == 0
+    target.write_text("# mine\n", encoding="utf-8")
+    refused = run_jixiao(tmp_path, *args)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "# mine\n"
+    forced = run_jixiao(tmp_path, *args, "--force")
+    assert forced.returncode == 0 and "staffing:" in target.read_text(encoding="utf-8")
+    assert "报告类型：hunan-overall" in forced.stdout and "其次：" in forced.stdout
+
+
+def test_the_seeds_exist() -> None:
+    """The builder reads the shared seeds; without them the fidelity tests would test nothing."""
+    assert len(list(SEEDS.glob("*.txt"))) == 5
+    assert zipfile.is_zipfile(REPO / "templates" / "hunan-overall" / "report.docx")
+
+
+def test_a_unit_name_that_is_a_path_is_refused(tmp_path: Path) -> None:
+    """--unit ../elsewhere writes nothing outside content/ (or anywhere)."""
+    (document,) = build(load_unit_year(Project(REPO), "lukou-zzb", 2023))
+    source = tmp_path / "report.docx"
+    source.write_bytes(document.data)
+    _empty_project(tmp_path / "p")
+    result = run_jixiao(tmp_path / "p", "import", str(source), "--unit", "../elsewhere")
+    assert result.returncode == 1 and "../elsewhere" in result.stderr
+    assert not (tmp_path / "elsewhere").exists() and not list(
+        (tmp_path / "p" / "content").iterdir()
+    )
+
+
+def test_every_package_problem_has_an_import_message() -> None:
+    """Each reason read_package gives for a bad .docx has an import message and hint."""
+    from jixiao import messages
+    from jixiao.render import wordml
+
+    source = Path(wordml.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'PackageProblem\(\s*"template_(\w+)"', source))
+    assert len(codes) >= 6
+    for code in codes:
+        assert messages.say(f"import_{code}", size=1, part="p", line=1, count=1)
+        assert messages.say(f"import_{code}_hint")
