@@ -70,7 +70,7 @@ def test_render_import_render_gives_the_same_text(
     """Each rendered sample document imported into an empty project renders the same text."""
     unit_year = load_unit_year(Project(REPO), unit, year)
     chosen = next(k for k in unit_year.kinds if k.name == kind)
-    document = build_kind(unit_year, chosen)
+    (document,) = build_kind(unit_year, chosen)
     source = tmp_path / document.filename
     source.write_bytes(document.data)
     project = _empty_project(tmp_path / "p")
