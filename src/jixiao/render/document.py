@@ -42,14 +42,15 @@ def render_docx(
     sees the context as plain data only. Marker paragraphs are then replaced by the tables
     and sections of `placeholders`.
     """
-    document = open_docx(open_template(template).stream())
+    opened = open_template(template)
+    document = open_docx(opened.stream())
     try:
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
     except Exception as exc:  # an expression of the template failed on this content
         raise ContentError([_render_failure(template, exc)]) from None
     placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
-    return wordml.docx_bytes(document.docx)
+    return wordml.docx_bytes(document.docx, reuse=opened.entries)
 
 
 def _render_failure(template: Path, exc: Exception) -> Finding:
@@ -112,6 +113,11 @@ class TemplateFile:
     path: Path
     data: bytes
     parts: tuple[TemplatePart, ...]
+
+    @functools.cached_property
+    def entries(self) -> wordml.RawEntries:
+        """The template's zip entries with their compressed bytes, to copy unchanged parts."""
+        return wordml.raw_entries(self.data)
 
     def stream(self) -> io.BytesIO:
         """The template's bytes as a file for DocxTemplate: what was checked is what renders."""

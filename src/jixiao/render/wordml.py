@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
@@ -372,11 +374,13 @@ def deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes(document: Any) -> bytes:
+def docx_bytes(document: Any, reuse: RawEntries | None = None) -> bytes:
     """A python-docx document saved as deterministic .docx bytes, compressed once.
 
-    The bytes of `deterministic_zip(<the document saved>)`: python-docx's package writer
+    The entries of `deterministic_zip(<the document saved>)`: python-docx's package writer
     puts the parts in the same order, each entry written with the fixed time and attributes.
+    A part whose bytes equal those of an entry of `reuse` (the template's) is written as
+    that entry's own compressed bytes instead of being deflated again.
     """
     package = document.part.package
     for part in package.parts:
@@ -384,7 +388,8 @@ def docx_bytes(document: Any) -> bytes:
     parts = package.parts
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        writer: Any = _FixedEntryWriter(archive)  # stands in for python-docx's PhysPkgWriter
+        # the writer stands in for python-docx's PhysPkgWriter
+        writer: Any = _FixedEntryWriter(archive, reuse or {})
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
         PackageWriter._write_parts(writer, parts)
@@ -401,13 +406,68 @@ def _fixed_entry(name: str) -> zipfile.ZipInfo:
 
 
 class _FixedEntryWriter:
-    """The physical writer python-docx's PackageWriter writes through, with fixed entries."""
+    """The physical writer python-docx's PackageWriter writes through, with fixed entries;
+    a blob equal to a reused entry's is copied as that entry's compressed bytes."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, reuse: RawEntries) -> None:
         self.archive = archive
+        self.reuse = reuse
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.archive.writestr(_fixed_entry(pack_uri.membername), blob)
+        name = pack_uri.membername
+        known = self.reuse.get(name)
+        if known is not None and known.data == blob:
+            _write_raw(self.archive, name, known)
+        else:
+            self.archive.writestr(_fixed_entry(name), blob)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One zip entry of a package as stored: inflated bytes, compressed bytes, how and CRC."""
+
+    data: bytes
+    raw: bytes
+    compress_type: int
+    crc: int
+
+
+RawEntries = dict[str, RawEntry]
+_COPYABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+"""Compression methods whose bytes are copied as they are (any reader inflates them)."""
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+"""A zip local file header (signature … name length, extra length), 30 bytes."""
+
+
+def raw_entries(data: bytes) -> RawEntries:
+    """Each entry of the zip `data` (already read within limits) with its compressed bytes."""
+    entries: RawEntries = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or info.compress_type not in _COPYABLE:
+                continue
+            header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+            start = info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1]
+            raw = data[start : start + info.compress_size]
+            entries[info.filename] = RawEntry(archive.read(info), raw, info.compress_type, info.CRC)
+    return entries
+
+
+def _write_raw(archive: zipfile.ZipFile, name: str, entry: RawEntry) -> None:
+    """Append `entry` to `archive` under `name` with the fixed time, its bytes not recompressed."""
+    info = _fixed_entry(name)
+    info.compress_type = entry.compress_type
+    info.CRC = entry.crc
+    info.file_size = len(entry.data)
+    info.compress_size = len(entry.raw)
+    fp: Any = archive.fp
+    info.header_offset = fp.tell()
+    fp.write(info.FileHeader(zip64=False))
+    fp.write(entry.raw)
+    archive.filelist.append(info)
+    archive.NameToInfo[name] = info
+    archive.start_dir = fp.tell()
+    archive._didModify = True  # zipfile has no API to store raw entries
 
 
 # Reading a .docx package within limits ---------------------------------------------------------
