@@ -43,7 +43,7 @@ def render_docx(
     and sections of `placeholders`.
     """
     opened = open_template(template)
-    document = open_docx(opened.stream())
+    document = open_docx(opened.stream(), opened.entries)
     try:
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
     except Exception as exc:  # an expression of the template failed on this content
@@ -176,10 +176,13 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
     return TemplateFile(path, data, tuple(parts))
 
 
-def open_docx(stream: io.BytesIO) -> DocxTemplate:
+def open_docx(stream: io.BytesIO, entries: wordml.RawEntries | None = None) -> DocxTemplate:
     """A docxtpl template over `stream`, its package opened (core properties as Word names
-    them, also when LibreOffice saved it)."""
+    them, also when LibreOffice saved it); from `entries`, the package's own already read,
+    with parts parsed only when used."""
     document = DocxTemplate(stream)
+    if entries is not None:
+        document.docx = wordml.open_document(entries)
     document.init_docx()
     wordml.adopt_core_properties(document.docx)
     return document

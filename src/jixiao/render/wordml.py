@@ -7,6 +7,7 @@ document grid; these helpers add exactly that, keeping the schema's element orde
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import struct
@@ -16,10 +17,16 @@ from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import Unmarshaller
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.part import PartFactory, XmlPart
+from docx.opc.pkgreader import PackageReader, _ContentTypeMap
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.package import Package
 from docx.shared import Emu, Length, Mm, Pt
 from lxml import etree
 
@@ -468,6 +475,96 @@ def _write_raw(archive: zipfile.ZipFile, name: str, entry: RawEntry) -> None:
     archive.NameToInfo[name] = info
     archive.start_dir = fp.tell()
     archive._didModify = True  # zipfile has no API to store raw entries
+
+
+# Opening a template's package again, from bytes already read -------------------------------
+
+_UNPARSED = object()
+"""What a lazy part is constructed with instead of its parsed element."""
+
+
+class _LazyXml:
+    """Mixed into an XmlPart class: the part's XML is parsed when first used; never used,
+    its blob is the bytes it was read from (so it is saved as the template's own)."""
+
+    _raw: bytes
+
+    @property
+    def _element(self) -> Any:
+        element = self.__dict__.get("_parsed")
+        if element is None:
+            element = self.__dict__["_parsed"] = parse_xml(self._raw)
+        return element
+
+    @_element.setter
+    def _element(self, element: Any) -> None:
+        if element is not _UNPARSED:
+            self.__dict__["_parsed"] = element
+
+    @property
+    def blob(self) -> bytes:
+        if "_parsed" not in self.__dict__:
+            return self._raw
+        return super().blob  # type: ignore[misc]
+
+
+@functools.cache
+def _lazy_class(part_class: type) -> type:
+    """`part_class` with its XML parsed on first use."""
+    return type(f"Lazy{part_class.__name__}", (_LazyXml, part_class), {})
+
+
+def _lazy_part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+    """A part as python-docx's PartFactory makes it, an XML part left unparsed until used."""
+    part_class = PartFactory._part_cls_for(content_type)
+    selector = PartFactory.part_class_selector
+    chosen = selector(content_type, reltype) if selector is not None else None
+    if chosen is not None or getattr(part_class.load, "__func__", None) is not _XML_LOAD:
+        return PartFactory(partname, content_type, reltype, blob, package)
+    lazy = _lazy_class(part_class)
+    part = lazy.__new__(lazy)
+    part._raw = blob
+    lazy.__init__(part, partname, content_type, _UNPARSED, package)
+    return part
+
+
+_XML_LOAD = XmlPart.load.__func__  # type: ignore[attr-defined]
+
+
+class _EntriesReader:
+    """python-docx's physical package reader over entries already inflated."""
+
+    def __init__(self, entries: RawEntries) -> None:
+        self.entries = entries
+
+    def blob_for(self, pack_uri: Any) -> bytes:
+        return self.entries[pack_uri.membername].data
+
+    @property
+    def content_types_xml(self) -> bytes:
+        return self.blob_for(CONTENT_TYPES_URI)
+
+    def rels_xml_for(self, source_uri: Any) -> bytes | None:
+        entry = self.entries.get(source_uri.rels_uri.membername)
+        return entry.data if entry is not None else None
+
+    def close(self) -> None:
+        """Nothing to release: the entries stay with the template."""
+
+
+def open_document(entries: RawEntries) -> Any:
+    """A python-docx Document over a package's entries, as `docx.Document` opens the file,
+    each XML part parsed only when something uses it."""
+    reader = _EntriesReader(entries)
+    content_types = _ContentTypeMap.from_xml(reader.content_types_xml)
+    package_rels = PackageReader._srels_for(reader, PACKAGE_URI)
+    parts = PackageReader._load_serialized_parts(reader, package_rels, content_types)
+    package = Package()
+    Unmarshaller.unmarshal(PackageReader(content_types, package_rels, parts), package, _lazy_part)
+    document_part = package.main_document_part
+    if document_part.content_type != CT.WML_DOCUMENT_MAIN:
+        raise ValueError(f"not a Word file, content type is '{document_part.content_type}'")
+    return document_part.document
 
 
 # Reading a .docx package within limits ---------------------------------------------------------
