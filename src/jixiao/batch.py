@@ -617,4 +617,3 @@ def _console_width() -> int:
     if columns.isdigit():
         width = int(columns)
     return width or 80
-
