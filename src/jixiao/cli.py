@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the pipeline is imported by the commands that run it, not f
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # click's plain help: rich alone costs more than the rest of --help
+    pretty_exceptions_enable=False,
     help="jixiao（绩效）：由 YAML 内容生成部门整体支出绩效自评报告。",
 )
 

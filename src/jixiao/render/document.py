@@ -180,12 +180,29 @@ def open_docx(stream: io.BytesIO, entries: wordml.RawEntries | None = None) -> D
     """A docxtpl template over `stream`, its package opened (core properties as Word names
     them, also when LibreOffice saved it); from `entries`, the package's own already read,
     with parts parsed only when used."""
-    document = DocxTemplate(stream)
+    document = _Template(stream)
     if entries is not None:
         document.docx = wordml.open_document(entries)
     document.init_docx()
     wordml.adopt_core_properties(document.docx)
     return document
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, its cleaning of a part's XML for Jinja done once for each XML."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+
+@functools.lru_cache(maxsize=32)
+def _patched(xml: str) -> str:
+    """docxtpl's `patch_xml` of `xml` (regular expressions only, no state of the template)."""
+    return DocxTemplate.patch_xml(_PATCHER, xml)
+
+
+_PATCHER = DocxTemplate(io.BytesIO())
+"""A template that opens nothing, for calling docxtpl's own patch_xml."""
 
 
 def _sources(document: DocxTemplate) -> list[tuple[str, str]]:
