@@ -31,15 +31,17 @@ MARKED = re.compile(rf"^(\s*(?:- )?)([A-Za-z_]+):\s*{TO_FILL}(.*)$")
 
 
 def filled(text: str) -> str:
-    """`text` with each 待填 replaced by a plausible value for its field."""
+    """`text` with each 待填 replaced by a plausible value for its field (texts numbered, as
+    two indicators of one name are an error)."""
     lines = []
-    for line in text.splitlines():
+    for n, line in enumerate(text.splitlines(), start=1):
         match = MARKED.match(line)
+        example = f"示例文字{n}。"
         if match:
             key = match[2]
-            value = VALUES.get(key) or ("示例文字。" if key in TEXTS else "10")
+            value = VALUES.get(key) or (example if key in TEXTS else "10")
             line = f"{match[1]}{key}: {value}{match[3]}"
-        lines.append(line.replace(TO_FILL, "示例文字。"))
+        lines.append(line.replace(TO_FILL, example))
     return "\n".join(lines) + "\n"
 
 

@@ -42,6 +42,7 @@ from jixiao.output import (
     inside,
     place,
     release_signals,
+    shown,
     staging,
     write_failed,
     write_new,
@@ -727,11 +728,3 @@ def _console_width() -> int:
     if columns.isdigit():
         width = int(columns)
     return width or 80
-
-
-def shown(path: Path) -> Path:
-    """`path` relative to the working folder when it is inside it, as users typed it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
-        return path

@@ -15,7 +15,9 @@ import typer
 from jixiao import messages
 from jixiao.errors import ContentError, Finding, Terminated
 from jixiao.messages import listing, say
-from jixiao.project import Project
+
+if TYPE_CHECKING:  # the pipeline is imported by the commands that run it, not for --help
+    from jixiao.project import Project
 
 if TYPE_CHECKING:
     from jixiao.versions import Version
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # click's plain help: rich alone costs more than the rest of --help
+    pretty_exceptions_enable=False,
     help="jixiao（绩效）：由 YAML 内容生成部门整体支出绩效自评报告。",
 )
 
@@ -42,6 +46,13 @@ def options(
     messages.set_language(lang if lang in messages.LANGS else None)
     State.root = root
     State.debug = debug
+
+
+def _project() -> Project:
+    """The project at --root (imported here: --help, text and schema never load it)."""
+    from jixiao.project import Project
+
+    return Project(State.root)
 
 
 def _report(findings: list[Finding]) -> None:
@@ -104,7 +115,7 @@ def render(
     """生成报告：content/<单位>/<年度>.yaml → output/<年度>/<单位>/….docx（各单位并行）。"""
     from jixiao.batch import render_year
 
-    project = Project(State.root)
+    project = _project()
     units = _units(project, year, unit)
     target = out or State.root / "output"
     timeouts = {"timeout": unit_timeout, "pdf_timeout": pdf_timeout}
@@ -127,7 +138,7 @@ def watch(
     from jixiao.pdf import soffice
     from jixiao.watch import watch_unit
 
-    project = Project(State.root)
+    project = _project()
     chosen = _units(project, year, unit)[0]
     if pdf and soffice() is None:
         raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
@@ -153,7 +164,7 @@ def check(
     """检查内容：缺漏、前后不一致、过时的年份和文字、模板问题。"""
     from jixiao.checks import check_unit_year
 
-    project = Project(State.root)
+    project = _project()
     reports = [
         check_unit_year(project, u, year, strict=strict) for u in _units(project, year, unit)
     ]
@@ -196,7 +207,7 @@ def schema(
     out: Annotated[Path | None, typer.Option(help="写入的目录（默认 schema/）")] = None,
 ) -> None:
     """写出内容文件的 JSON Schema（year.schema.json、unit.schema.json），供编辑器补全和校验。"""
-    from jixiao.batch import shown
+    from jixiao.output import shown
     from jixiao.schema import FOLDER, write_schemas
 
     for path in write_schemas(out or State.root / FOLDER):
@@ -210,12 +221,12 @@ def init(
     year: Annotated[int | None, typer.Option(help="年度（默认今年）")] = None,
 ) -> None:
     """新建单位：写出 content/<单位>/unit.yaml 和 <年度>.yaml，每个字段都有中文注释。"""
-    from jixiao.batch import shown
+    from jixiao.output import shown
     from jixiao.scaffold import TO_FILL, init_unit, this_year
 
     chosen = year or this_year()
     try:
-        written = init_unit(Project(State.root), unit, kind, chosen)
+        written = init_unit(_project(), unit, kind, chosen)
     except ContentError as exc:
         _report(exc.findings)
         raise typer.Exit(1) from None
@@ -237,7 +248,7 @@ def import_(
     from jixiao.batch import shown
     from jixiao.importing.run import import_report
 
-    summary = import_report(Project(State.root), source, unit, year, kind, force)
+    summary = import_report(_project(), source, unit, year, kind, force)
     for path in summary.written:
         typer.echo(say("wrote", path=shown(path)))
     typer.echo(say("import_kind", kind=summary.kind, score=f"{summary.score:.2f}"))
@@ -261,12 +272,11 @@ def new(
     force: Annotated[bool, typer.Option(help="覆盖已有文件（保留其中已填写的内容）")] = False,
 ) -> None:
     """生成下一年的内容文件：沿用结构和正文，本年执行数转为上年数，其余清空待填。"""
-    from jixiao.batch import shown
     from jixiao.loading import path_text
-    from jixiao.output import write_atomic
+    from jixiao.output import shown, write_atomic
     from jixiao.rollover import plan_new
 
-    project = Project(State.root)
+    project = _project()
     source_year = source if source is not None else year - 1
     if source_year >= year:
         raise ContentError(
@@ -332,7 +342,7 @@ def _versions(
     year at two git revisions (taken out into `scratch`)."""
     from jixiao.versions import Version, checkout, parse_rev
 
-    here = Version(Project(State.root))
+    here = Version(_project())
     if rev is None:
         if second is None:
             raise ContentError(

@@ -244,3 +244,11 @@ def _restore(backups: dict[Path, Path | None]) -> None:
                 os.replace(backup, target)
         except OSError:
             continue
+
+
+def shown(path: Path) -> Path:
+    """`path` relative to the working folder when it is inside it, as users typed it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
+        return path

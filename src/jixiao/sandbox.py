@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from types import CodeType
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, Undefined, nodes, pass_eval_context
@@ -93,6 +94,13 @@ class GuardedTemplate(Template):
             environment.budget = outer
 
 
+_CODE: dict[tuple[Any, str], CodeType] = {}
+"""Python code of each writer text or template part compiled so far, shared by every
+Sandbox (all compile alike but for autoescape): a unit's environment binds it, cheaply."""
+_CODE_LIMIT = 4096
+"""Sources whose code is kept; the oldest is dropped first."""
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     """The sandboxed environment (see the module docstring), keeping up to `cache` templates
     compiled from strings: the same writer text or template XML comes back unit after unit.
@@ -134,8 +142,19 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if template is None:
             if len(compiled) >= self.cache_size:
                 del compiled[next(iter(compiled))]
-            template = compiled[source] = super().from_string(source)
+            template = compiled[source] = self._from_code(source)
         return template
+
+    def _from_code(self, source: str) -> Template:
+        """`source` as a template of this environment, its code compiled once a process."""
+        key = (self.autoescape, source)
+        code = _CODE.get(key)
+        if code is None:
+            code = self.compile(source)  # a syntax error raises here, as from_string does
+            if len(_CODE) >= _CODE_LIMIT:
+                del _CODE[next(iter(_CODE))]
+            _CODE[key] = code
+        return self.template_class.from_code(self, code, self.make_globals(None))
 
     def guard_loop(self, iterable: Any) -> Iterator[Any]:
         """The items of a `{% for %}`, each counted against the render's budget."""

@@ -7,6 +7,7 @@ values are written as the to-fill marker (待填); the kind decides which sectio
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -235,6 +236,7 @@ def year_text(kinds: list[Kind], year: int) -> str:
                 comment = f"{spec.title}（{kind.settings.name}；{empty}）"
                 sections[spec.key] = Entry(spec.key, body, comment, omitted)
         _replace(entries, field, list(sections.values()) or {})
+    _national_weights(entries, kinds)
     _weigh_examples(entries)
     unprinted = {c for c in FORM_COLUMNS if not any(k.prints(c) for k in kinds)}
     _drop_indicator_fields(entries, unprinted)
@@ -253,6 +255,59 @@ def _only_project_fields(entries: list[Entry], kinds: list[Kind]) -> None:
         if entry.key == "key_projects" and isinstance(entry.value, list):
             for item in entry.value:
                 item.value = [e for e in item.value if e.key in keep]
+
+
+def _national_weights(entries: list[Entry], kinds: list[Kind]) -> None:
+    """Where a kind's review rules require 一级指标 and their 分值 (the national 产出 50, 效益 30,
+    满意度 10), the example evaluation starts with exactly those groups, one 三级指标 each."""
+    for kind in kinds:
+        rules = kind.review
+        if not rules.weights:
+            continue
+        for where in rules.weights_apply_to:
+            for evaluation in _evaluations(entries, str(where)):
+                _with_groups(evaluation, rules.weights, rules.budget_points)
+
+
+def _evaluations(entries: list[Entry], where: str) -> list[list[Entry]]:
+    """The example evaluations of `where`: the unit's (evaluation) or each key project's."""
+    top = next((e for e in entries if e.key == where), None)
+    if top is None or not isinstance(top.value, list):
+        return []
+    if where == "evaluation":
+        return [top.value]
+    items = [i.value for i in top.value if isinstance(i, Entry) and isinstance(i.value, list)]
+    return [e.value for item in items for e in item if e.key == "evaluation"]
+
+
+def _with_groups(evaluation: list[Entry], weights: list[Any], budget_points: Any) -> None:
+    indicators = next((e for e in evaluation if e.key == "indicators"), None)
+    if indicators is None or not indicators.value:
+        return
+    example = indicators.value[0]
+    groups = []
+    for weight in weights:
+        group = copy.deepcopy(example)
+        _replace(group.value, "name", weight.name)
+        _replace(group.value, "points", weight.points)
+        for entry in _walk(group.value):
+            if entry.key == "points" and entry.value == TO_FILL:
+                entry.value = weight.points  # its one 三级指标 carries the group's 分值
+        groups.append(group)
+    indicators.value = groups
+    if budget_points is not None:
+        _replace(evaluation, "budget_points", budget_points)
+
+
+def _walk(entries: list[Any]) -> list[Entry]:
+    """Every Entry under `entries`, depth first."""
+    found: list[Entry] = []
+    for entry in entries:
+        if isinstance(entry, Entry):
+            found.append(entry)
+            if isinstance(entry.value, list):
+                found += _walk(entry.value)
+    return found
 
 
 INDICATOR_PATH = ("evaluation", "indicators", "categories", "indicators")

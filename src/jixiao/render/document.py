@@ -51,14 +51,15 @@ def render_docx(
     sees the context as plain data only. Marker paragraphs are then replaced by the tables
     and sections of `placeholders`.
     """
-    document = open_docx(open_template(template).stream())
+    opened = open_template(template)
+    document = open_docx(opened.stream(), opened.entries)
     try:
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
     except TEMPLATE_FAILURES as exc:  # an expression of the template failed on this content
         raise ContentError([_render_failure(template, exc)]) from None
     placeholders.apply(document.docx)
     wordml.pin_core_properties(document.docx, title=title, author=author)
-    return wordml.docx_bytes(document.docx)
+    return wordml.docx_bytes(document.docx, reuse=opened.entries)
 
 
 def _render_failure(template: Path, exc: Exception) -> Finding:
@@ -122,6 +123,11 @@ class TemplateFile:
     data: bytes
     parts: tuple[TemplatePart, ...]
 
+    @functools.cached_property
+    def entries(self) -> wordml.RawEntries:
+        """The template's zip entries with their compressed bytes, to copy unchanged parts."""
+        return wordml.raw_entries(self.data)
+
     def stream(self) -> io.BytesIO:
         """The template's bytes as a file for DocxTemplate: what was checked is what renders."""
         return io.BytesIO(self.data)
@@ -179,13 +185,33 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
     return TemplateFile(path, data, tuple(parts))
 
 
-def open_docx(stream: io.BytesIO) -> DocxTemplate:
+def open_docx(stream: io.BytesIO, entries: wordml.RawEntries | None = None) -> DocxTemplate:
     """A docxtpl template over `stream`, its package opened (core properties as Word names
-    them, also when LibreOffice saved it)."""
-    document = DocxTemplate(stream)
+    them, also when LibreOffice saved it); from `entries`, the package's own already read,
+    with parts parsed only when used."""
+    document = _Template(stream)
+    if entries is not None:
+        document.docx = wordml.open_document(entries)
     document.init_docx()
     wordml.adopt_core_properties(document.docx)
     return document
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, its cleaning of a part's XML for Jinja done once for each XML."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+
+@functools.lru_cache(maxsize=32)
+def _patched(xml: str) -> str:
+    """docxtpl's `patch_xml` of `xml` (regular expressions only, no state of the template)."""
+    return DocxTemplate.patch_xml(_PATCHER, xml)
+
+
+_PATCHER = DocxTemplate(io.BytesIO())
+"""A template that opens nothing, for calling docxtpl's own patch_xml."""
 
 
 def _sources(document: DocxTemplate) -> list[tuple[str, str]]:

@@ -7,17 +7,26 @@ document grid; these helpers add exactly that, keeping the schema's element orde
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
+import struct
 import zipfile
+from dataclasses import dataclass
 from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import Unmarshaller
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.part import PartFactory, XmlPart
+from docx.opc.pkgreader import PackageReader, _ContentTypeMap
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.package import Package
 from docx.shared import Emu, Length, Mm, Pt
 from lxml import etree
 
@@ -372,11 +381,13 @@ def deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes(document: Any) -> bytes:
+def docx_bytes(document: Any, reuse: RawEntries | None = None) -> bytes:
     """A python-docx document saved as deterministic .docx bytes, compressed once.
 
-    The bytes of `deterministic_zip(<the document saved>)`: python-docx's package writer
+    The entries of `deterministic_zip(<the document saved>)`: python-docx's package writer
     puts the parts in the same order, each entry written with the fixed time and attributes.
+    A part whose bytes equal those of an entry of `reuse` (the template's) is written as
+    that entry's own compressed bytes instead of being deflated again.
     """
     package = document.part.package
     for part in package.parts:
@@ -384,7 +395,8 @@ def docx_bytes(document: Any) -> bytes:
     parts = package.parts
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        writer: Any = _FixedEntryWriter(archive)  # stands in for python-docx's PhysPkgWriter
+        # the writer stands in for python-docx's PhysPkgWriter
+        writer: Any = _FixedEntryWriter(archive, reuse or {})
         PackageWriter._write_content_types_stream(writer, parts)
         PackageWriter._write_pkg_rels(writer, package.rels)
         PackageWriter._write_parts(writer, parts)
@@ -401,13 +413,158 @@ def _fixed_entry(name: str) -> zipfile.ZipInfo:
 
 
 class _FixedEntryWriter:
-    """The physical writer python-docx's PackageWriter writes through, with fixed entries."""
+    """The physical writer python-docx's PackageWriter writes through, with fixed entries;
+    a blob equal to a reused entry's is copied as that entry's compressed bytes."""
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    def __init__(self, archive: zipfile.ZipFile, reuse: RawEntries) -> None:
         self.archive = archive
+        self.reuse = reuse
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        self.archive.writestr(_fixed_entry(pack_uri.membername), blob)
+        name = pack_uri.membername
+        known = self.reuse.get(name)
+        if known is not None and known.data == blob:
+            _write_raw(self.archive, name, known)
+        else:
+            self.archive.writestr(_fixed_entry(name), blob)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One zip entry of a package as stored: inflated bytes, compressed bytes, how and CRC."""
+
+    data: bytes
+    raw: bytes
+    compress_type: int
+    crc: int
+
+
+RawEntries = dict[str, RawEntry]
+_COPYABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+"""Compression methods whose bytes are copied as they are (any reader inflates them)."""
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+"""A zip local file header (signature … name length, extra length), 30 bytes."""
+
+
+def raw_entries(data: bytes) -> RawEntries:
+    """Each entry of the zip `data` (already read within limits) with its compressed bytes."""
+    entries: RawEntries = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or info.compress_type not in _COPYABLE:
+                continue
+            header = _LOCAL_HEADER.unpack_from(data, info.header_offset)
+            start = info.header_offset + _LOCAL_HEADER.size + header[-2] + header[-1]
+            raw = data[start : start + info.compress_size]
+            entries[info.filename] = RawEntry(archive.read(info), raw, info.compress_type, info.CRC)
+    return entries
+
+
+def _write_raw(archive: zipfile.ZipFile, name: str, entry: RawEntry) -> None:
+    """Append `entry` to `archive` under `name` with the fixed time, its bytes not recompressed."""
+    info = _fixed_entry(name)
+    info.compress_type = entry.compress_type
+    info.CRC = entry.crc
+    info.file_size = len(entry.data)
+    info.compress_size = len(entry.raw)
+    fp: Any = archive.fp
+    info.header_offset = fp.tell()
+    fp.write(info.FileHeader(zip64=False))
+    fp.write(entry.raw)
+    archive.filelist.append(info)
+    archive.NameToInfo[name] = info
+    archive.start_dir = fp.tell()
+    archive._didModify = True  # zipfile has no API to store raw entries
+
+
+# Opening a template's package again, from bytes already read -------------------------------
+
+_UNPARSED = object()
+"""What a lazy part is constructed with instead of its parsed element."""
+
+
+class _LazyXml:
+    """Mixed into an XmlPart class: the part's XML is parsed when first used; never used,
+    its blob is the bytes it was read from (so it is saved as the template's own)."""
+
+    _raw: bytes
+
+    @property
+    def _element(self) -> Any:
+        element = self.__dict__.get("_parsed")
+        if element is None:
+            element = self.__dict__["_parsed"] = parse_xml(self._raw)
+        return element
+
+    @_element.setter
+    def _element(self, element: Any) -> None:
+        if element is not _UNPARSED:
+            self.__dict__["_parsed"] = element
+
+    @property
+    def blob(self) -> bytes:
+        if "_parsed" not in self.__dict__:
+            return self._raw
+        return super().blob  # type: ignore[misc]
+
+
+@functools.cache
+def _lazy_class(part_class: type) -> type:
+    """`part_class` with its XML parsed on first use."""
+    return type(f"Lazy{part_class.__name__}", (_LazyXml, part_class), {})
+
+
+def _lazy_part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+    """A part as python-docx's PartFactory makes it, an XML part left unparsed until used."""
+    part_class = PartFactory._part_cls_for(content_type)
+    selector = PartFactory.part_class_selector
+    chosen = selector(content_type, reltype) if selector is not None else None
+    if chosen is not None or getattr(part_class.load, "__func__", None) is not _XML_LOAD:
+        return PartFactory(partname, content_type, reltype, blob, package)
+    lazy = _lazy_class(part_class)
+    part = lazy.__new__(lazy)
+    part._raw = blob
+    lazy.__init__(part, partname, content_type, _UNPARSED, package)
+    return part
+
+
+_XML_LOAD = XmlPart.load.__func__  # type: ignore[attr-defined]
+
+
+class _EntriesReader:
+    """python-docx's physical package reader over entries already inflated."""
+
+    def __init__(self, entries: RawEntries) -> None:
+        self.entries = entries
+
+    def blob_for(self, pack_uri: Any) -> bytes:
+        return self.entries[pack_uri.membername].data
+
+    @property
+    def content_types_xml(self) -> bytes:
+        return self.blob_for(CONTENT_TYPES_URI)
+
+    def rels_xml_for(self, source_uri: Any) -> bytes | None:
+        entry = self.entries.get(source_uri.rels_uri.membername)
+        return entry.data if entry is not None else None
+
+    def close(self) -> None:
+        """Nothing to release: the entries stay with the template."""
+
+
+def open_document(entries: RawEntries) -> Any:
+    """A python-docx Document over a package's entries, as `docx.Document` opens the file,
+    each XML part parsed only when something uses it."""
+    reader = _EntriesReader(entries)
+    content_types = _ContentTypeMap.from_xml(reader.content_types_xml)
+    package_rels = PackageReader._srels_for(reader, PACKAGE_URI)
+    parts = PackageReader._load_serialized_parts(reader, package_rels, content_types)
+    package = Package()
+    Unmarshaller.unmarshal(PackageReader(content_types, package_rels, parts), package, _lazy_part)
+    document_part = package.main_document_part
+    if document_part.content_type != CT.WML_DOCUMENT_MAIN:
+        raise ValueError(f"not a Word file, content type is '{document_part.content_type}'")
+    return document_part.document
 
 
 # Reading a .docx package within limits ---------------------------------------------------------

@@ -1,0 +1,71 @@
+"""A rendered report is the same package whether or not the template's bytes are reused.
+
+Rendering copies every part a render leaves unchanged as the template's own compressed
+bytes; these tests render the sample units both that way and the old way (python-docx
+saving and deflating every part, then `deterministic_zip`) and compare every zip entry.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jixiao.project import Project, build, load_unit_year
+from jixiao.render import document, wordml
+
+SAMPLES = [
+    ("lukou-zzb", 2023),
+    ("kaifu-zzb", 2022),
+    ("conghua-zzb", 2022),
+    ("maoming-fgj", 2021),
+    ("yunxi-zzb", 2022),
+]
+
+
+def _old_way(docx: Any, reuse: wordml.RawEntries | None = None) -> bytes:
+    """The package as python-docx saves it, every part deflated again, times pinned."""
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return wordml.deterministic_zip(buffer.getvalue())
+
+
+def _entries(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+@pytest.mark.parametrize(("unit", "year"), SAMPLES)
+def test_reusing_template_bytes_keeps_every_entry(
+    repo_project: Project, monkeypatch: pytest.MonkeyPatch, unit: str, year: int
+) -> None:
+    unit_year = load_unit_year(repo_project, unit, year)
+    new = build(unit_year)
+    monkeypatch.setattr(wordml, "docx_bytes", _old_way)
+    old = build(unit_year)
+    assert [d.filename for d in new] == [d.filename for d in old]
+    for fresh, before in zip(new, old, strict=True):
+        assert _entries(fresh.data) == _entries(before.data), fresh.filename
+
+
+def test_unchanged_parts_are_the_templates_compressed_bytes(repo_project: Project) -> None:
+    unit_year = load_unit_year(repo_project, "lukou-zzb", 2023)
+    kind = unit_year.kinds[0]
+    report = build(unit_year)[0]
+    template = wordml.raw_entries(Path(kind.template).read_bytes())
+    with zipfile.ZipFile(io.BytesIO(report.data)) as archive:
+        copied = [
+            info.filename
+            for info in archive.infolist()
+            if info.filename in template
+            and archive.read(info) == template[info.filename].data
+            and info.compress_size == len(template[info.filename].raw)
+        ]
+        changed = {info.filename for info in archive.infolist()} - set(copied)
+    assert "word/styles.xml" in copied
+    assert changed == {"word/document.xml", "docProps/core.xml"}
+    assert document.open_template(Path(kind.template)).entries.keys() == template.keys()
