@@ -333,9 +333,11 @@ def warm_per_kind(repeat: int = 15) -> dict[str, float]:
     from jixiao.project import Project, build_kind, load_unit_year, prepare
 
     messages.set_language("zh")
-    project = Project(REPO)
+    project = Project(Path(os.environ.get("JIXIAO_BENCH_ROOT", REPO)))
     figures: dict[str, float] = {}
     for unit, year in WARM_SAMPLES:
+        if not project.year_file(unit, year).is_file():
+            continue  # a sample the revision timed has not got yet
         unit_year = load_unit_year(project, unit, year)
         for kind in unit_year.kinds:
 
@@ -353,11 +355,12 @@ def warm_of_revision(revision: str, scratch: Path) -> dict[str, float]:
     """`warm_per_kind` of the jixiao at git `revision`: its src/ exported, timed by a child."""
     target = scratch / f"src-{revision}"
     target.mkdir(parents=True)
+    parts = ["src", "templates", "content"]  # its code with its own kinds and samples
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", revision, "src"], capture_output=True, check=True
+        ["git", "-C", str(REPO), "archive", revision, *parts], capture_output=True, check=True
     )
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
-    env = {**os.environ, "PYTHONPATH": str(target / "src")}
+    env = {**os.environ, "PYTHONPATH": str(target / "src"), "JIXIAO_BENCH_ROOT": str(target)}
     done = subprocess.run(
         [sys.executable, __file__, "--warm-only", "--json"],
         capture_output=True,
