@@ -26,7 +26,7 @@ UNIT, YEAR, KIND = "kexuecheng-rmt", 2021, "chongqing-overall-form"
 GOLDEN = REPO / "tests" / "golden" / f"{UNIT}-{YEAR}.txt"
 HEADER = ["绩效指标", "指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值"]
 HEADER += ["全年完成值", "得分系数（%）", "指标权重（分）", "指标得分（分）", "是否核心指标"]
-FIRST_INDICATOR_ROW = 7
+FIRST_INDICATOR_ROW = 1  # in the indicator table, below its header row
 
 
 def shown(value: Decimal) -> str:
@@ -35,11 +35,12 @@ def shown(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def table(project: Project) -> Any:
+def table(project: Project) -> tuple[Any, Any]:
+    """The form's two tables: its head (funds, goals) and the indicators (header repeated)."""
     data = render(project, UNIT, YEAR, KIND).data
     tables = list(Document(io.BytesIO(data)).element.body.iter(qn("w:tbl")))
-    assert len(tables) == 1  # the whole document is the one form
-    return tables[0]
+    assert len(tables) == 2  # the whole document is the one form
+    return tables[0], tables[1]
 
 
 def indicators(project: Project) -> list[dict[str, Any]]:
@@ -71,15 +72,15 @@ def test_sample_matches_reviewed_text(repo_project: Project) -> None:
 
 
 def test_scores_are_recomputed_from_the_yaml(repo_project: Project) -> None:
-    tbl = table(repo_project)
-    trs = rows(tbl)
+    top, indicator_table = table(repo_project)
+    trs = rows(top)
     scores, execution, total = expected_scores(repo_project)
     assert (shown(execution), shown(total)) == ("7.6", "97.6")  # as the published form
     assert cell_text(trs[0], 10) == shown(total)  # 自评总分（分）
     assert cell_text(trs[3], 10) == shown(execution)  # 执行率得分（分）
     assert [cell_text(trs[3], c) for c in (2, 4, 6, 8, 9)] == ["0", "2350", "1786", "76.00%", "10"]
-    assert [cell_text(trs[6], c) for c in range(11)] == HEADER
-    body = trs[FIRST_INDICATOR_ROW:]
+    assert [cell_text(rows(indicator_table)[0], c) for c in range(11)] == HEADER
+    body = rows(indicator_table)[FIRST_INDICATOR_ROW:]
     rows_yaml = indicators(repo_project)
     assert len(body) == len(rows_yaml)
     for tr, row, score in zip(body, rows_yaml, scores, strict=True):
@@ -91,7 +92,7 @@ def test_scores_are_recomputed_from_the_yaml(repo_project: Project) -> None:
 
 
 def test_merges_of_the_indicator_rows(repo_project: Project) -> None:
-    tbl = table(repo_project)
+    top, tbl = table(repo_project)
     count = len(indicators(repo_project))
     last = FIRST_INDICATOR_ROW + count
     assert merges(tbl, 0, FIRST_INDICATOR_ROW - 1, last) == spans([count + 1])  # 绩效指标
@@ -99,8 +100,8 @@ def test_merges_of_the_indicator_rows(repo_project: Project) -> None:
     assert merges(tbl, 3, FIRST_INDICATOR_ROW, last) == spans([9, 4, 7, 1])
     starts = [cell_text(rows(tbl)[FIRST_INDICATOR_ROW + i], 3) for i in (0, 9, 13, 20)]
     assert starts == ["定量指标", "定性指标", "定量指标", "定性指标"]
-    assert merges(tbl, 0, 2, 4) == spans([2])  # 部门预算执行情况（万元）
-    assert merges(tbl, 0, 4, 6) == spans([2])  # 当年绩效目标
+    assert merges(top, 0, 2, 4) == spans([2])  # 部门预算执行情况（万元）
+    assert merges(top, 0, 4, 6) == spans([2])  # 当年绩效目标
 
 
 def test_check_is_clean() -> None:
@@ -126,9 +127,10 @@ def test_a_lower_coefficient_lowers_the_score_and_total(tmp_path: Path) -> None:
     )
     edit_year(root, old, new)
     project = Project(root)
-    trs = rows(table(project))
-    names = [cell_text(tr, 1) for tr in trs[FIRST_INDICATOR_ROW:]]
-    tr = trs[FIRST_INDICATOR_ROW + names.index("播发稿件数量")]
+    top, indicator_table = table(project)
+    trs = rows(top)
+    body = rows(indicator_table)[FIRST_INDICATOR_ROW:]
+    tr = body[[cell_text(row, 1) for row in body].index("播发稿件数量")]
     score = half_up(Decimal(10) * Decimal("85.5") / 100)
     assert [cell_text(tr, c) for c in (5, 7, 9)] == ["≥3000篇", "85.5%", shown(score)]
     assert shown(score) == "8.55"

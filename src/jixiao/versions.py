@@ -132,8 +132,11 @@ def redline_document(
         kinds = ", ".join(k.name for k in b.kinds if k.name in {x.name for x in a.kinds})
         message = say("diff_kind_missing", unit=unit, kind=kind or "", kinds=kinds or "——")
         raise ContentError([error(b.unit_source.file, None, "", message)])
-    old_document = build_kind(a, previous[0])
-    new_document = build_kind(b, chosen[0])
+    old_documents, new_documents = build_kind(a, previous[0]), build_kind(b, chosen[0])
+    if len(old_documents) != 1 or len(new_documents) != 1:  # one document per key project
+        message = say("diff_docx_many", kind=chosen[0].name)
+        raise ContentError([error(b.unit_source.file, None, "", message)])
+    (old_document,), (new_document,) = old_documents, new_documents
     author, date = author_date(new, b.source.file or Path())
     marked = redline(old_document.data, new_document.data, author or b.unit.full_name, date)
     return marked, new_document.filename
