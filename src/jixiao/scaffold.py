@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -314,12 +315,11 @@ INDICATOR_PATH = ("evaluation", "indicators", "categories", "indicators")
 """Where a 三级指标 sits in an evaluation (unit's or key project's)."""
 
 
-def _weigh_examples(
+def _example_indicators(
     entries: list[Entry], path: tuple[str, ...] = (), budget_points: Any = None
-) -> None:
-    """Give each example 三级指标 the points that make its evaluation total 100 (分值 are
-    carried from year to year, so never 待填): 100 less the 预算执行率 points; its 实际完成值
-    is 待填, as scoring needs it."""
+) -> Iterator[tuple[Entry, Any]]:
+    """Each example 三级指标 under `entries` (unit's or key project's evaluation), with the
+    预算执行率 points of its evaluation."""
     budget_points = next(
         (e.value for e in entries if e.key == "budget_points" and e.value is not None),
         budget_points,
@@ -331,36 +331,31 @@ def _weigh_examples(
         for item in entry.value:
             if not isinstance(item, Entry) or item.key is not None:
                 continue
-            if inner[-4:] == INDICATOR_PATH and isinstance(item.value, list):
-                for field in item.value:
-                    if field.key == "points" and field.value == TO_FILL:
-                        field.value = 100 - Decimal(str(budget_points or 0))
-                    if field.key == "actual" and field.value is None:
-                        field.value = TO_FILL
-            if isinstance(item.value, list):
-                _weigh_examples(item.value, inner, budget_points)
-        if entry.value and isinstance(entry.value[0], Entry) and entry.value[0].key is not None:
-            _weigh_examples(entry.value, inner, budget_points)
-
-
-def _drop_indicator_fields(
-    entries: list[Entry], names: set[str], path: tuple[str, ...] = ()
-) -> None:
-    """Leave `names` out of every example 三级指标 (the form columns no kind prints)."""
-    for entry in entries:
-        inner = (*path, entry.key) if entry.key else path
-        if not isinstance(entry.value, list):
-            continue
-        for item in entry.value:
-            if not isinstance(item, Entry) or item.key is not None:
-                continue
             if not isinstance(item.value, list):
                 continue
             if inner[-4:] == INDICATOR_PATH:
-                item.value = [field for field in item.value if field.key not in names]
-            _drop_indicator_fields(item.value, names, inner)
+                yield item, budget_points
+            yield from _example_indicators(item.value, inner, budget_points)
         if entry.value and isinstance(entry.value[0], Entry) and entry.value[0].key is not None:
-            _drop_indicator_fields(entry.value, names, inner)
+            yield from _example_indicators(entry.value, inner, budget_points)
+
+
+def _weigh_examples(entries: list[Entry]) -> None:
+    """Give each example 三级指标 the points that make its evaluation total 100 (分值 are
+    carried from year to year, so never 待填): 100 less the 预算执行率 points; its 实际完成值
+    is 待填, as scoring needs it."""
+    for item, budget_points in _example_indicators(entries):
+        for field in item.value:
+            if field.key == "points" and field.value == TO_FILL:
+                field.value = 100 - Decimal(str(budget_points or 0))
+            if field.key == "actual" and field.value is None:
+                field.value = TO_FILL
+
+
+def _drop_indicator_fields(entries: list[Entry], names: set[str]) -> None:
+    """Leave `names` out of every example 三级指标 (the form columns no kind prints)."""
+    for item, _points in list(_example_indicators(entries)):
+        item.value = [field for field in item.value if field.key not in names]
 
 
 def _settle(entries: list[Entry], model: type[BaseModel]) -> None:
