@@ -114,9 +114,10 @@ def _tree(pid: int) -> list[int]:
     while queue:
         current = queue.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with suppress(OSError):
-                queue += [int(child) for child in task.read_text().split()]
+        with suppress(OSError):  # a process that ends while it is read
+            for task in list(Path(f"/proc/{current}/task").glob("*/children")):
+                with suppress(OSError):
+                    queue += [int(child) for child in task.read_text().split()]
     return found
 
 
