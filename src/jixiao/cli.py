@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from jixiao import messages
-from jixiao.errors import ContentError, Finding, Terminated
+from jixiao.errors import ContentError, Finding, Severity, Terminated
 from jixiao.messages import listing, say
 
 if TYPE_CHECKING:  # the pipeline is imported by the commands that run it, not for --help
@@ -182,8 +182,11 @@ def check(
                 typer.echo(say("unit_heading", unit=report.unit, year=report.year))
                 for finding in report.findings:
                     typer.echo(finding.render(State.root))
+        notes = sum(f.severity is Severity.NOTE for r in reports for f in r.findings)
         if errors or warnings:
             typer.echo(say("check_summary", units=len(reports), errors=errors, warnings=warnings))
+        elif notes:  # --strict lists the numbers no label names: not problems, but unchecked
+            typer.echo(say("check_clean_notes", units=len(reports), notes=notes))
         else:
             typer.echo(say("check_clean", units=len(reports)))
     if errors or (strict and warnings):
