@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -361,8 +362,13 @@ def test_ctrl_c_while_a_unit_is_placed_counts_it_as_written(
 
     monkeypatch.setattr(jixiao.output.os, "replace", replace)
     monkeypatch.setattr(os, "cpu_count", lambda: 1)  # in this process, where Ctrl-C lands
+    idle = threading.Event()  # another thread, to which the kernel may hand the Ctrl-C
+    threading.Thread(target=idle.wait, daemon=True).start()
     with pytest.raises(Interrupted) as caught:
-        run_jobs([Job(root, "kaifu-zzb", 2022, out), Job(root, "kaifu-zzb", 2022, out / "b")])
+        try:
+            run_jobs([Job(root, "kaifu-zzb", 2022, out), Job(root, "kaifu-zzb", 2022, out / "b")])
+        finally:
+            idle.set()
     (finished,) = caught.value.finished
     assert finished.unit == "kaifu-zzb" and finished.documents == 2
     assert caught.value.unfinished == ["kaifu-zzb"]

@@ -14,10 +14,12 @@ import re
 import secrets
 import shutil
 import signal
+import threading
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from jixiao.errors import ContentError, error
 from jixiao.messages import say
@@ -181,22 +183,43 @@ def staging(folder: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-_HELD = {signal.SIGINT, signal.SIGTERM, signal.SIGALRM}
+_HELD = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGALRM") if hasattr(signal, n)]
+_saved: dict[int, object] = {}  # the handlers replaced while signals are held
+_pending: list[tuple[int, int]] = []  # (process id, signal) that came while held
+
+
+def _defer(signum: int, _frame: FrameType | None) -> None:
+    _pending.append((os.getpid(), signum))
 
 
 def hold_signals() -> None:
-    """Hold Ctrl-C, termination and the unit time limit (POSIX) until release_signals()."""
-    with suppress(AttributeError, OSError, ValueError):
-        signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    """Hold Ctrl-C, termination and the unit time limit until release_signals().
+
+    Python runs signal handlers in the main thread whichever thread the kernel hands the
+    signal to, so holding is done by handler (not by the thread's signal mask); only the
+    main thread can hold, and holding twice is holding once."""
+    if _saved or threading.current_thread() is not threading.main_thread():
+        return
+    for signum in _HELD:
+        _saved[signum] = signal.getsignal(signum)
+        signal.signal(signum, _defer)
 
 
 def release_signals() -> None:
-    """Let held signals through again; a time limit that ran out meanwhile is dropped, as
-    the work it limited is done."""
-    with suppress(AttributeError, OSError, ValueError):
-        if signal.SIGALRM in signal.sigpending():
-            signal.sigtimedwait({signal.SIGALRM}, 0)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    """Let held signals through again: Ctrl-C or termination that came meanwhile now takes
+    effect; a time limit that ran out meanwhile is dropped, as the work it limited is done.
+    A process forked while its parent held replays none of the parent's."""
+    if not _saved:
+        return
+    came = [signum for pid, signum in _pending if pid == os.getpid()]
+    _pending.clear()
+    for signum, handler in _saved.items():
+        if signal.getsignal(signum) is _defer:  # else replaced meanwhile: that one stays
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+    _saved.clear()
+    for signum in dict.fromkeys(came):
+        if signum != getattr(signal, "SIGALRM", None):
+            signal.raise_signal(signum)
 
 
 def place(files: dict[Path, Path], stage: Path) -> list[Path]:
