@@ -45,7 +45,7 @@ from jixiao.prose_figures import EXPRESSION, literal
 from jixiao.render.context import writer_names
 from jixiao.render.document import TemplateFile, open_template
 from jixiao.reviewer import review_findings
-from jixiao.sandbox import plain_names, sandbox, written_iterable
+from jixiao.sandbox import Sandbox, plain_names, sandbox, written_iterable
 from jixiao.score_review import typed_score_finding, typed_score_findings
 from jixiao.scoring import Scored, ScoringRules, in_band, qualitative_grade, rule_of
 from jixiao.to_fill import to_fill_findings
@@ -773,6 +773,12 @@ _DEFAULTS = {"default", "d"}
 """Filters that stand in for a missing member: `{{ s.x | default('') }}`."""
 
 
+@functools.cache
+def _member_env() -> Sandbox:
+    """The sandbox whose lookups the walker uses (only getattr/getitem: no state of a render)."""
+    return sandbox(autoescape=True)
+
+
 class _MemberWalker:
     """Walks a template's tree with the values each name can stand for (the context's, the
     items of what a `for` loops over, what `set` assigns), noting members none of them has.
@@ -782,7 +788,7 @@ class _MemberWalker:
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.context = context
-        self.env = sandbox(autoescape=True)
+        self.env = _member_env()
         self.missing: dict[tuple[str, str], tuple[int, set[str]]] = {}
 
     def walk(self, node: nodes.Node, scope: dict[str, tuple[Any, ...]]) -> None:

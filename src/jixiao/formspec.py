@@ -251,8 +251,8 @@ def load_form(
 def form_paths(templates: Path, kind: str, name: str) -> frozenset[str]:
     """Every dotted path the declaration `name` of `kind` reads (values, conditions, lists,
     `bind`, cell-text placeholders), with those of the tables it includes."""
-    spec, source = load_form(templates, kind, name)
-    found = {str(path) for path, _at in _paths(source.data)}
+    spec, _source = load_form(templates, kind, name)
+    found = set(_walked(form_file(templates, kind, name))[0])
     for table in spec.tables:
         if table.include:
             found |= form_paths(templates, kind, table.include)
@@ -375,16 +375,28 @@ def reads(templates: Path, kind: str, name: str) -> frozenset[str]:
     """The year-file fields the declaration `name` of `kind` reads (with what it includes),
     from the names its paths start with; none for a declaration that does not load."""
     try:
-        spec, source = load_form(templates, kind, name)
+        spec, _source = load_form(templates, kind, name)
     except ContentError:
         return frozenset()
-    bound = {"n", "row", "item", *_bound(source.data)}  # names it binds shadow the roots
-    heads = {str(path).split(".")[0] for path, _at in _paths(source.data)} - bound
+    paths, bound = _walked(form_file(templates, kind, name))
+    heads = {path.split(".")[0] for path in paths} - {"n", "row", "item", *bound}
     fields = {field for head in heads for field in ROOTS.get(head, ())}
     for table in spec.tables:
         if table.include:
             fields |= reads(templates, kind, table.include)
     return frozenset(fields)
+
+
+def _walked(file: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The paths a loaded declaration file reads and the names it binds (which shadow the
+    roots of the same name), walked once a process for each version of the file."""
+    return _walk(file, file.stat().st_mtime)
+
+
+@cache
+def _walk(file: Path, _stamp: float) -> tuple[frozenset[str], frozenset[str]]:
+    data = _loaded(file, _stamp)[1].data
+    return frozenset(str(path) for path, _at in _paths(data)), frozenset(_bound(data))
 
 
 def _is_level(at: FieldPath) -> bool:

@@ -12,9 +12,10 @@ import functools
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
+from pydantic.fields import FieldInfo
 
 from jixiao.compute import EvaluationFigures, Figures, ThreePublicFigures
 from jixiao.consistency import statements
@@ -108,7 +109,7 @@ def _amounts(value: Any, path: FieldPath, label: str) -> Iterator[tuple[FieldPat
     if isinstance(value, Amounts):
         yield path, label, value
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
+        for name, info in _holding(type(value)):
             inner = getattr(value, name)
             title = str(info.title or name)
             yield from _amounts(inner, (*path, name), f"{label}·{title}" if label else title)
@@ -116,6 +117,26 @@ def _amounts(value: Any, path: FieldPath, label: str) -> Iterator[tuple[FieldPat
         for index, item in enumerate(value):
             name = getattr(item, "name", None)
             yield from _amounts(item, (*path, index), str(name) if name else label)
+
+
+@functools.cache
+def _holding(model: type[BaseModel]) -> tuple[tuple[str, FieldInfo], ...]:
+    """The fields of `model` whose declared type can hold a line of amounts (at any depth)."""
+    fields = model.model_fields.items()
+    return tuple((name, info) for name, info in fields if _can_hold(info.annotation, {model}))
+
+
+def _can_hold(annotation: Any, seen: set[type]) -> bool:
+    """Whether a value of type `annotation` can hold Amounts; a model met again on the way
+    down (a section's subsections) adds nothing new."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if issubclass(annotation, Amounts):
+            return True
+        if annotation in seen:
+            return False
+        inner = annotation.model_fields.values()
+        return any(_can_hold(info.annotation, seen | {annotation}) for info in inner)
+    return any(_can_hold(arg, seen) for arg in get_args(annotation))
 
 
 def over_budget(year: Year, source: Source) -> list[Finding]:
