@@ -7,11 +7,14 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from jixiao import formatting
 from jixiao.docxtext import text
+from jixiao.importing import budget
 from jixiao.importing.outline import Paragraph, Table, read_outline
 from jixiao.importing.run import import_report
 from jixiao.project import Project, build, build_kind, load_unit_year
@@ -105,6 +108,24 @@ def test_seed_style_documents_render_back_to_the_seed(tmp_path: Path) -> None:
         assert figure >= SEED_FIDELITY[seed.stem], (docx.name, measured)
 
 
+_FIGURE = re.compile(r"\{\{ ([\w.]+) \| (wan|num|pct) \}\}")
+
+
+def _figures_shown(written: str, project: Project, year: int) -> str:
+    """`written` with each money reference the import made printed as jixiao computes it."""
+    if not _FIGURE.search(written):
+        return written
+    figures = load_unit_year(project, "u", year).figures
+
+    def shown(match: re.Match[str]) -> str:
+        value: object = figures
+        for part in match[1].split("."):
+            value = getattr(value, part)
+        return str(getattr(formatting, match[2])(value))
+
+    return _FIGURE.sub(shown, written)
+
+
 def _pieces(block: Paragraph | Table) -> list[str]:
     """The texts of a block as the YAML must hold them: numbers before a heading left out."""
     texts = block.cells() if isinstance(block, Table) else [block.text]
@@ -130,7 +151,9 @@ def test_no_text_is_lost(tmp_path: Path) -> None:
         plain = written.replace("{{ year }}", year).replace("{{ prior_year }}", str(int(year) - 1))
         for name, value in re.findall(r"^\s+(\w+): (\d+)$", written, re.MULTILINE):
             plain = plain.replace("{{ staffing." + name + " }}", value)
-        plain = _squeeze(plain.replace("''", "'"))
+        plain = _squeeze(_figures_shown(plain, project, int(year)).replace("''", "'"))
+        if re.search(r"^budget:", written, re.MULTILINE):
+            plain += "".join(budget.HEADINGS)  # printed by the layout, not written in the file
         for block in read_outline(docx.read_bytes()):
             for piece in _pieces(block):
                 assert piece in plain, (docx.name, piece)
@@ -240,3 +263,72 @@ def test_every_package_problem_has_an_import_message() -> None:
     for code in codes:
         assert messages.say(f"import_{code}", size=1, part="p", line=1, count=1)
         assert messages.say(f"import_{code}_hint")
+
+
+def _imported(tmp_path: Path, project: Project, unit: str, year: int) -> tuple[str, str, object]:
+    """Render `unit` of `project`, import it into an empty project: source text, YAML, Year."""
+    (document,) = build(load_unit_year(project, unit, year))
+    source = tmp_path / "source.docx"
+    source.write_bytes(document.data)
+    target = _empty_project(tmp_path / "imported")
+    import_report(target, source, "u", year)
+    written = (target.content / "u" / f"{year}.yaml").read_text(encoding="utf-8")
+    again = load_unit_year(target, "u", year)
+    (rendered,) = build(again)
+    assert text(rendered.data) == text(document.data)
+    return text(document.data), written, again.year
+
+
+def test_money_in_prose_is_lifted_into_budget_and_referenced(tmp_path: Path) -> None:
+    """lukou: 人员经费, 公用经费 read into budget; the prose refers to them and to the total
+    and shares jixiao computes, and the layout's sub-sections are not kept as prose."""
+    sample = load_unit_year(Project(REPO), "lukou-zzb", 2023).year.budget
+    _source, written, year = _imported(tmp_path, Project(REPO), "lukou-zzb", 2023)
+    basic = year.budget.basic  # type: ignore[attr-defined]
+    assert basic.personnel.actual == sample.basic.personnel.actual == Decimal("761.25")
+    assert basic.public.actual == sample.basic.public.actual == Decimal("511.50")
+    assert basic.actual is None  # the total is computed from the two parts
+    for reference in (
+        "基本支出{{ basic.actual | wan }}万元",
+        "人员经费{{ basic.personnel.actual | wan }}万元，",
+        "占基本支出的{{ basic.personnel.share | pct }}",
+        "公用经费{{ basic.public.actual | wan }}万元，",
+        "占基本支出的{{ basic.public.share | pct }}",
+    ):
+        assert reference in basic.text[0]
+    assert year.sections["general_budget"].sections == []  # type: ignore[attr-defined]
+    assert written.count("基本支出情况") == 0  # the layout prints that heading itself
+
+
+def test_the_whole_years_budget_is_lifted_where_the_kind_has_no_budget_detail(
+    tmp_path: Path,
+) -> None:
+    """conghua: 全年预算, 全年执行数 into overall, 完成率 linked to the computed 执行率."""
+    sample = load_unit_year(Project(REPO), "conghua-zzb", 2022).year.overall
+    _source, written, year = _imported(tmp_path, Project(REPO), "conghua-zzb", 2022)
+    assert year.overall.budget == sample.budget == Decimal("9123.6")  # type: ignore[attr-defined]
+    assert year.overall.actual == sample.actual == Decimal("9834.13")  # type: ignore[attr-defined]
+    assert "完成率{{ overall.execution_rate | pct }}" in written
+    assert "全年预算{{ overall.budget | num }}万元" in written
+
+
+def test_a_money_figure_stated_twice_differently_is_kept_and_listed(tmp_path: Path) -> None:
+    """A second 人员经费 of another value, and a 基本支出 that is not 人员 + 公用: both stay as
+    written and each is a 待核对 item."""
+    project = tmp_path / "sample"
+    for name in ("templates", "schema", "content"):
+        shutil.copytree(REPO / name, project / name)
+    path = project / "content" / "lukou-zzb" / "2023.yaml"
+    yaml_text = path.read_text(encoding="utf-8")
+    yaml_text = yaml_text.replace("基本支出{{ basic.actual | wan }}万元", "基本支出1272.00万元")
+    yaml_text = yaml_text.replace(
+        "为全区经济社会高质量发展提供了坚强有力组织保证。",
+        "为全区经济社会高质量发展提供了坚强有力组织保证。全年人员经费761.52万元。",
+    )
+    path.write_text(yaml_text, encoding="utf-8")
+    _source, written, year = _imported(tmp_path, Project(project), "lukou-zzb", 2023)
+    assert year.budget.basic.personnel.actual == Decimal("761.25")  # type: ignore[attr-defined]
+    assert "全年人员经费761.52万元" in written and "基本支出1272.00万元" in written
+    checks = [line for line in written.splitlines() if line.startswith("# 待核对：")]
+    assert any("budget.basic.personnel.actual" in c and "761.52" in c for c in checks), checks
+    assert any("基本支出1272.00万元" in c and "1272.75" in c for c in checks), checks

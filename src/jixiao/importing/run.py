@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,13 +12,24 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
-from jixiao.importing.choose import choose_kind, match_sections, similarity
+from jixiao.importing.budget import budget_section
+from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
+from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
-from jixiao.importing.writing import Writer, document, dump, table_comments, unit_map, year_map
+from jixiao.importing.writing import (
+    Writer,
+    document,
+    dump,
+    note_field,
+    paragraphs,
+    table_comments,
+    unit_map,
+    year_map,
+)
 from jixiao.kinds import Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
@@ -136,6 +148,40 @@ def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
     return found
 
 
+def _money(kind: Kind, matches: list[Match], texts: list[str]) -> Money:
+    """The money figures prose states that the kind can print from a field: 基本支出 where
+    the kind lays out budget (and the document's section fits the layout), else 全年预算."""
+    if "budget" in kind.reads and budget_section(kind, matches) is not None:
+        return lift_money(texts, BUDGET)
+    if "overall" in kind.reads:
+        return lift_money(texts, OVERALL)
+    return Money([])
+
+
+def _money_fields(
+    kind: Kind, matches: list[Match], money: Money, text: Callable[[str], str]
+) -> CommentedMap:
+    """The year-file fields the money gives; budget takes the laid-out sub-sections' text."""
+    data = CommentedMap(_commented(money.fields()))
+    section = budget_section(kind, matches)
+    if "budget" not in data or section is None:
+        return data
+    basic = data["budget"]["basic"]
+    if texts := section.texts(section.basic):
+        basic["text"] = paragraphs([text(t) for t in texts])
+    if texts := section.texts(section.projects):
+        data["budget"]["projects"] = CommentedMap(text=paragraphs([text(t) for t in texts]))
+    section.give_to_layout()
+    return data
+
+
+def _commented(value: object) -> object:
+    """Nested dicts as CommentedMaps (written in block style)."""
+    if isinstance(value, dict):
+        return CommentedMap((k, _commented(v)) for k, v in value.items())
+    return value
+
+
 def import_report(
     project: Project,
     source: Path,
@@ -181,16 +227,20 @@ def import_report(
     if target.exists() and not force:
         raise _fail(target, "import_exists")
     lifted = Lifted()
+    texts = _texts(outline.root)
     if "staffing" in kind.reads:  # a kind that does not print it cannot refer to it either
-        lift_staffing(_texts(outline.root), lifted)
+        lift_staffing(texts, lifted)
+    matches = match_sections(kind, outline.root.children)
+    money = _money(kind, matches, texts)
 
     def text(value: str) -> str:
-        return link(escape(value), year, lifted)
+        return link_money(link(escape(value), year, lifted), money)
 
     full, short = _names(outline.title)
     fields = CommentedMap(year=year)
     if lifted.staffing.keys() >= {"authorized", "in_service"}:
         fields["staffing"] = CommentedMap(lifted.staffing)
+    fields.update(_money_fields(kind, matches, money, text))
     tables = _tables(outline.root)
     declared = list_tables(project.templates, kind)
     rows, used = lift_rows(tables, declared)
@@ -198,7 +248,6 @@ def import_report(
         fields[name] = [_escaped(item) for item in items]
     read = {id(tables[index]): name for index, name in used.items()}
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
-    matches = match_sections(kind, outline.root.children)
     forms = {spec.field: spec.form for spec in declared}
     layouts = {spec.key: spec.layout.value for spec in kind.settings.sections}
     for match in matches:
@@ -206,6 +255,8 @@ def import_report(
             if match.key is not None and layouts[match.key] == forms[name]:
                 _give_to_layout(match.node, tables[index])
     written = year_map(outline, kind, matches, how, fields)
+    note_field(written, "staffing", lifted.conflicts)
+    note_field(written, next(iter(money.fields()), "year"), money.conflicts)
     header = [say("import_header", file=source.name, kind=kind.name)]
     tail = "".join(f"# {line}\n" for shown in written.unprinted for line in shown.splitlines())
     year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
@@ -218,9 +269,10 @@ def import_report(
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
-    checks = written.checks + lifted.conflicts
+    checks = list(written.checks)
     checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
-    lifted_count = len(lifted.staffing) + sum(len(items) for items in rows.items.values())
+    lifted_count = len(lifted.staffing) + len(money.values)
+    lifted_count += sum(len(items) for items in rows.items.values())
     return Summary(
         kind.name,
         score,
@@ -228,7 +280,7 @@ def import_report(
         written.matched,
         written.kept,
         lifted_count,
-        lifted.links,
+        lifted.links + money.links,
         checks,
         others,
     )

@@ -38,7 +38,7 @@ class Written:
     """YAML of fields the kind does not print, kept as comments."""
 
 
-def _paragraphs(texts: list[str]) -> str | LiteralScalarString:
+def paragraphs(texts: list[str]) -> str | LiteralScalarString:
     """Writer paragraphs as one scalar: a literal block when there are several."""
     return texts[0] if len(texts) == 1 else LiteralScalarString("\n".join(texts))
 
@@ -50,6 +50,16 @@ def _note(mapping: CommentedMap, written: Written, notes: list[str]) -> None:
     first = next(iter(mapping))
     text = "\n".join(CHECK + note for note in notes)
     mapping.yaml_set_comment_before_after_key(first, before=text, indent=0)
+    written.checks.extend(notes)
+
+
+def note_field(written: Written, key: str, notes: list[str]) -> None:
+    """Put notes on lifted figures above the year file's field `key` (else its first key)."""
+    if not notes or not written.data:
+        return
+    at = key if key in written.data else next(iter(written.data))
+    text = "\n".join(CHECK + note for note in notes)
+    written.data.yaml_set_comment_before_after_key(at, before=text, indent=0)
     written.checks.extend(notes)
 
 
@@ -84,7 +94,7 @@ def section_map(node: Node, written: Written, how: Writer, where: str, depth: in
             inner = f"{where} › {child.title}"
             children.append(section_map(child, written, how, inner, depth + 1))
     if texts:
-        mapping["text"] = _paragraphs([how.text(t) for t in texts])
+        mapping["text"] = paragraphs([how.text(t) for t in texts])
     if children:
         mapping["sections"] = children
     for table in tables:
@@ -108,7 +118,7 @@ def year_map(
     if outline.title:
         data["title"] = [how.text(line) for line in outline.title]
     if outline.root.text:
-        data["opening"] = _paragraphs([how.text(t) for t in outline.root.text])
+        data["opening"] = paragraphs([how.text(t) for t in outline.root.text])
     for table in outline.root.tables:
         written.tables.append(("—", table))
     sections = CommentedMap()
