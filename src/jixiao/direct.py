@@ -1,7 +1,8 @@
 """The direct path for writer text of the common shapes, without Jinja.
 
 Most writer text is plain text with a few `{{ name.field }}`, `{{ name['key'].field }}` or
-`{{ name.field | wan }}` (a filter of jixiao's own, perhaps with literal arguments). `plan`
+`{{ name.field | wan }}` (a filter of jixiao's own, perhaps with literal arguments, or
+`length`, or `join` with a separator). `plan`
 reads such a text once a process into its parts; `render` evaluates them by the sandbox's
 rules (sandbox.py): a field of a Record, a key of a Table, an item of a tuple; the filters
 the sandbox has; only text, numbers, dates and none written out; the output budget.
@@ -15,15 +16,20 @@ the same error; tests/test_direct.py runs both paths over a corpus and compares 
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2.filters import FILTERS as JINJA_BUILTIN_FILTERS
+from jinja2.nodes import EvalContext
+
 from jixiao.formatting import FILTERS
 from jixiao.plain import SCALARS, Record, Table, plain
-from jixiao.sandbox import MAX_OUTPUT, _strict_filters
+from jixiao.sandbox import MAX_OUTPUT, _strict_filters, sandbox
+from jixiao.sandbox import _join as sandbox_join
 
 _NEWLINE = re.compile(r"(\r\n|\r|\n)")
 """Jinja's newline sequences (its lexer makes each a '\\n' and drops one at the end)."""
@@ -42,12 +48,28 @@ _SPECIAL = frozenset(
     (*_CONSTANTS, "self", "not", "and", "or", "in", "is", "if", "else", "loop", "caller")
 )
 """Names Jinja reads as something other than a name of the context (left to Jinja)."""
-_FILTERS = {
+
+
+@functools.cache
+def _eval_context() -> EvalContext:
+    """What Jinja gives a filter that asks for it, in a render without autoescape."""
+    return EvalContext(sandbox())
+
+
+def _join(value: Any, d: str = "") -> str:
+    """The sandbox's `join`, given the context Jinja gives it (no `attribute`: left to Jinja)."""
+    return sandbox_join(_eval_context(), value, d)
+
+
+_FILTERS: dict[str, Callable[..., Any]] = {
     name: function
     for name, function in _strict_filters().items()
     if name in FILTERS and not hasattr(FILTERS[name], "jinja_pass_arg")
 }
-"""The filters the direct path calls: jixiao's own, as the sandbox has them."""
+_FILTERS["length"] = JINJA_BUILTIN_FILTERS["length"]
+_FILTERS["join"] = _join
+"""The filters the direct path calls: jixiao's own as the sandbox has them, `length`, and
+`join` with at most a separator."""
 PLANS_KEPT = 4096
 """Writer texts whose plan is kept; the oldest is dropped first."""
 
@@ -179,6 +201,8 @@ def _expression(inside: str) -> Expression | None:
                 elif tokens[at][1] != ")":
                     return None
             at += 1
+        if name == "join" and (kwargs or len(args) > 1):
+            return None  # `attribute` reads through the environment: left to Jinja
         filters.append((_FILTERS[name], tuple(args), kwargs))
     if tokens[at][0] != "end":
         return None
