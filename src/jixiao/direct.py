@@ -2,10 +2,10 @@
 
 Most writer text is plain text with a few `{{ name.field }}`, `{{ name['key'].field }}` or
 `{{ name.field | wan }}` (a filter of jixiao's own, perhaps with literal arguments, or
-`length`, or `join` with a separator). `plan`
-reads such a text once a process into its parts; `render` evaluates them by the sandbox's
-rules (sandbox.py): a field of a Record, a key of a Table, an item of a tuple; the filters
-the sandbox has; only text, numbers, dates and none written out; the output budget.
+`length`, or `join` with a separator). `plan` reads such a text once a process into its
+parts; `render` evaluates them by the sandbox's rules (sandbox.py): a field of a Record, a
+key of a Table, an item of a tuple; the filters the sandbox has; only text, numbers, dates
+and none written out; the output budget.
 
 It never decides a failure itself. Whatever Jinja would answer with an error or with
 something other than plain text — a name not given, a field not declared, `_private`, a
@@ -42,8 +42,10 @@ _TOKEN = re.compile(
 """The tokens the direct path reads, each as Jinja's lexer reads it; a name running on into
 a non-ASCII letter, a number into a letter, `_` or a dot, or any other character (non-ASCII
 outside quotes, a backslash in them) is not one: Jinja reads such text."""
-_CONSTANTS = {"true": True, "false": False, "none": None, "True": True, "False": False}
-_CONSTANTS["None"] = None
+_CONSTANTS = {
+    "true": True, "false": False, "none": None, "True": True, "False": False, "None": None,
+}  # fmt: skip
+"""Jinja's names for constants."""
 _SPECIAL = frozenset(
     (*_CONSTANTS, "self", "not", "and", "or", "in", "is", "if", "else", "loop", "caller")
 )
