@@ -20,6 +20,7 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SecurityError
 from pydantic import BaseModel
 
+from jixiao import direct
 from jixiao.errors import Finding, error
 from jixiao.formatting import MissingFigure, prose
 from jixiao.formspec import SCORE_READS
@@ -103,11 +104,18 @@ class Narrative:
     """Renders writer text against a fixed set of names, collecting findings and the texts."""
 
     def __init__(self, names: Mapping[str, Any], env: Sandbox | None = None) -> None:
-        self.env = env if env is not None else sandbox()
+        self._env = env
         self.names = dict(names)
         self.plain = plain_names(names)
         self.findings: list[Finding] = []
         self.texts: list[Text] = []
+
+    @property
+    def env(self) -> Sandbox:
+        """The sandbox for text the direct path leaves to Jinja, made when first needed."""
+        if self._env is None:
+            self._env = sandbox()
+        return self._env
 
     @functools.cached_property
     def vocabulary(self) -> set[str]:
@@ -129,10 +137,12 @@ class Narrative:
     ) -> str:
         if "{" not in text:
             return text
-        names = {**self.plain, **plain_names(extra)}
+        names = {**self.plain, **plain_names(extra)} if extra else self.plain
         try:
             with prose():
-                rendered = self.env.from_string(text).render(names)
+                rendered = self._direct(text, names)
+                if rendered is None:
+                    rendered = self.env.from_string(text).render(names)
             if "None" in rendered and "None" not in text:  # a bare {{ figure }} with no figure
                 raise MissingFigure
             return rendered
@@ -183,6 +193,13 @@ class Narrative:
                 "jinja_error_hint",
             )
         return text
+
+    def _direct(self, text: str, names: dict[str, Any]) -> str | None:
+        """`text` rendered without Jinja where its shape allows (direct.py), else None."""
+        if self._env is not None and self._env.autoescape is not False:
+            return None
+        parts = direct.plan(text)
+        return None if parts is None else direct.render(parts, names)
 
     def _missing_expression(self, text: str, names: dict[str, Any]) -> str:
         """The first {{ … }} of `text` whose figure is missing (its part before any filter)."""

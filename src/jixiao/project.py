@@ -6,7 +6,6 @@ file name, so the caller writes nothing unless every step succeeded.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +22,10 @@ from jixiao.numbering import Numberer
 from jixiao.output import name_problem
 from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
-from jixiao.sandbox import Sandbox, sandbox
 from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
 
 UNIT_FILE = "unit.yaml"
-WRITER_TEXTS = 2048
-"""Compiled writer texts a process keeps (about 9 KiB each): a text met again — in another
-kind of the unit, the next unit of a batch, the next save under `jixiao watch` — is not
-compiled again."""
 
 
 @dataclass(frozen=True)
@@ -265,29 +259,18 @@ class Prepared:
         return self.builder.narrative.findings
 
 
-def prepare(unit_year: UnitYear, kind: Kind, env: Sandbox | None = None) -> Prepared:
-    """The render context of `unit_year` as `kind`; writer text compiled in `env`."""
+def prepare(unit_year: UnitYear, kind: Kind) -> Prepared:
+    """The render context of `unit_year` as `kind`."""
     builder = ContextBuilder(
-        unit_year.unit,
-        unit_year.year,
-        kind,
-        unit_year.figures_for(kind),
-        unit_year.source,
-        env=env,
+        unit_year.unit, unit_year.year, kind, unit_year.figures_for(kind), unit_year.source
     )
     return Prepared(kind, builder, builder.build())
 
 
-@functools.cache
-def writer_env() -> Sandbox:
-    """The sandbox writer text compiles in, one a process (a fresh budget each render)."""
-    return sandbox(cache=WRITER_TEXTS)
-
-
 def prepare_all(unit_year: UnitYear) -> list[Prepared]:
-    """The render context of every kind of `unit_year`, writer text compiled once for all."""
-    env = writer_env()
-    return [prepare(unit_year, kind, env) for kind in unit_year.kinds]
+    """The render context of every kind of `unit_year` (writer text compiles once a process,
+    sandbox._CODE, when it is not rendered directly, direct.py)."""
+    return [prepare(unit_year, kind) for kind in unit_year.kinds]
 
 
 def build_kind(unit_year: UnitYear, kind: Kind, prepared: Prepared | None = None) -> list[Document]:
@@ -348,11 +331,10 @@ def build(unit_year: UnitYear, prepared: list[Prepared] | None = None) -> list[D
 
     `prepared` are the kinds' contexts from `prepare_all`, if the caller has them already.
     """
-    env = writer_env() if prepared is None else None
     documents, findings = [], []
     for index, kind in enumerate(unit_year.kinds):
         try:
-            one = prepare(unit_year, kind, env) if prepared is None else prepared[index]
+            one = prepare(unit_year, kind) if prepared is None else prepared[index]
             documents += build_kind(unit_year, kind, one)
         except ContentError as exc:
             findings += exc.findings

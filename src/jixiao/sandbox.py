@@ -96,14 +96,16 @@ class GuardedTemplate(Template):
 
 _CODE: dict[tuple[Any, str], CodeType] = {}
 """Python code of each writer text or template part compiled so far, shared by every
-Sandbox (all compile alike but for autoescape): a unit's environment binds it, cheaply."""
+Sandbox (all compile alike but for autoescape): the one cache of compiled code a process has
+(a batch's next unit, a save under `jixiao watch`); an environment binds it, cheaply."""
 _CODE_LIMIT = 4096
 """Sources whose code is kept; the oldest is dropped first."""
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """The sandboxed environment (see the module docstring), keeping up to `cache` templates
-    compiled from strings: the same writer text or template XML comes back unit after unit.
+    """The sandboxed environment (see the module docstring). A template from a string is
+    made from the process's compiled code (`_CODE`); the environment keeps up to `cache` of
+    them made already (the Word templates' one does: their parts come back unit after unit).
     """
 
     template_class = GuardedTemplate
@@ -135,8 +137,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         globals: MutableMapping[str, Any] | None = None,
         template_class: type[Template] | None = None,
     ) -> Template:
-        if not self.cache_size or globals or template_class or not isinstance(source, str):
+        if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
+        if not self.cache_size:
+            return self._from_code(source)
         compiled = self.compiled
         template = compiled.get(source)
         if template is None:
@@ -281,7 +285,7 @@ def _join(context: EvalContext, value: Iterable[Any], d: str = "", attribute: An
 def sandbox(autoescape: bool = False, cache: int = 0) -> Sandbox:
     """The Jinja environment for anything a writer or a unit can edit.
 
-    It keeps up to `cache` templates compiled from strings (see `Sandbox`).
+    It keeps up to `cache` templates made from strings (see `Sandbox`).
     """
     return Sandbox(cache, undefined=StrictUndefined, autoescape=autoescape)
 

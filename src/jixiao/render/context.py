@@ -21,7 +21,6 @@ from jixiao.model.indicators import Measure, Target
 from jixiao.narrative import Narrative
 from jixiao.numbering import Numberer
 from jixiao.render.placeholders import Placeholders
-from jixiao.sandbox import Sandbox
 
 _CLOSING = "。：:；;！？!?"
 
@@ -148,13 +147,11 @@ class ContextBuilder:
         kind: Kind,
         figures: Figures,
         source: Source,
-        env: Sandbox | None = None,
     ) -> None:
-        """`env` compiles the writer text (one shared by a unit's kinds compiles each once)."""
         self.unit, self.year, self.kind, self.figures = unit, year, kind, figures
         self.source = source
         self.settings = settings_for(kind, unit.kinds_settings.get(kind.name))
-        self.narrative = Narrative(writer_names(unit, figures), env)
+        self.narrative = Narrative(writer_names(unit, figures))
         self.placeholders = Placeholders()
         self.documents: list[dict[str, Any]] = []
         self.field = self.settings.sections_field
