@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -18,7 +19,6 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "zh_CN"
-_ZH_CN = Locale.parse(LOCALE)  # parsed once: babel re-parses a name on every call
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -57,7 +57,14 @@ def round_half_up(value: Decimal | int, places: int = 2) -> Decimal:
 def _plain(value: Decimal, places: int) -> str:
     """An already rounded number with `places` decimals, in zh_CN digits, no grouping."""
     pattern = "0." + "0" * places if places > 0 else "0"
-    return format_decimal(value, format=pattern, locale=_ZH_CN, decimal_quantization=False)
+    return format_decimal(value, format=pattern, locale=_zh_cn(), decimal_quantization=False)
+
+
+@functools.cache
+def _zh_cn() -> Locale:
+    """zh_CN, parsed once and on first use (babel re-parses a name on every call, and
+    loading its data costs a command that formats nothing)."""
+    return Locale.parse(LOCALE)
 
 
 def wan(value: Decimal | int | None, places: int = 2) -> str:
@@ -144,7 +151,7 @@ def deductions(items: Iterable[Any]) -> str:
 
 def date(value: dt.date) -> str:
     """A date the way Chinese documents write it: 2023年12月31日."""
-    return format_date(value, format="long", locale=LOCALE)
+    return format_date(value, format="long", locale=_zh_cn())
 
 
 def tally(counts: Iterable[tuple[str, int]], measure: str = "个") -> str:

@@ -22,7 +22,6 @@ from jixiao.messages import listing, say
 from jixiao.model.common import Model
 from jixiao.model.unit import KindChoices
 from jixiao.output import name_problem
-from jixiao.render.document import open_template
 from jixiao.reviewer import ReviewRules, national, with_choices
 from jixiao.scoring import ScoringRules
 from jixiao.validate import validate
@@ -270,9 +269,17 @@ def available(templates: Path) -> list[str]:
 
 
 def load_kind(
-    templates: Path, name: str, asked_in: Path | None = None, line: int | None = None
+    templates: Path,
+    name: str,
+    asked_in: Path | None = None,
+    line: int | None = None,
+    *,
+    template: bool = True,
 ) -> Kind:
-    """The kind `name` under `templates`, or ContentError naming where it was asked for."""
+    """The kind `name` under `templates`, or ContentError naming where it was asked for.
+
+    Its Word template is opened and checked too, unless `template` is False: `jixiao init`
+    reads only the settings, and imports nothing that renders (docxtpl, Jinja)."""
     folder = templates / name
     if name not in available(templates):  # a folder of templates/, never a path
         raise ContentError(
@@ -298,7 +305,9 @@ def load_kind(
     if problem is not None:
         message = say("kind_template_name", template=kind.settings.template, problem=problem)
         findings.append(source.error(("template",), message, say("kind_template_name_hint")))
-    else:
+    elif template:
+        from jixiao.render.document import open_template
+
         try:
             open_template(kind.template)  # once a process for each version of the file
         except ContentError as exc:

@@ -14,6 +14,7 @@ from typing import Any
 from jixiao import patterns
 from jixiao.compute import Figures, compute
 from jixiao.errors import ContentError, Finding
+from jixiao.folder import Project
 from jixiao.kinds import KIND_FILE, Kind, load_kind
 from jixiao.loading import Source, load
 from jixiao.messages import say
@@ -24,39 +25,6 @@ from jixiao.render.context import ContextBuilder
 from jixiao.render.document import render_docx
 from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
-
-UNIT_FILE = "unit.yaml"
-
-
-@dataclass(frozen=True)
-class Project:
-    """The folder holding content/<unit>/… and templates/<kind>/…"""
-
-    root: Path
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    def units(self) -> list[str]:
-        """Ids of every unit (a folder under content/ with a unit.yaml)."""
-        if not self.content.is_dir():
-            return []
-        return sorted(p.name for p in self.content.iterdir() if (p / UNIT_FILE).is_file())
-
-    def units_with(self, year: int) -> list[str]:
-        """Ids of the units that have a file for `year`."""
-        return [u for u in self.units() if self.year_file(u, year).is_file()]
-
-    def year_file(self, unit: str, year: int) -> Path:
-        return self.content / unit / f"{year}.yaml"
-
-    def unit_file(self, unit: str) -> Path:
-        return self.content / unit / UNIT_FILE
 
 
 @dataclass(frozen=True)

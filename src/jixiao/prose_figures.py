@@ -58,7 +58,7 @@ def literal(raw: str) -> str:
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field("", title="名称（提示中使用）")
     labels: list[str] = Field(default_factory=list, title="写法")
@@ -101,7 +101,7 @@ class FigureEntry(_Entry):
 class LabelTable(BaseModel):
     """The words of prose figures (labels/figures.yaml, and a kind's additions)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     units: dict[str, list[str]] = Field(default_factory=dict, title="计量单位")
     subjects: list[SubjectEntry] = Field(default_factory=list, title="主体")

@@ -12,12 +12,11 @@ import functools
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
-from jixiao.compute import EvaluationFigures, Figures, ThreePublicFigures
 from jixiao.consistency import statements
 from jixiao.errors import Finding
 from jixiao.formatting import num, pct
@@ -28,6 +27,9 @@ from jixiao.model.common import Model, Points
 from jixiao.model.indicators import Measure
 from jixiao.model.scores import RateKey
 from jixiao.validate import validate
+
+if TYPE_CHECKING:  # a kind's rules load without the pipeline (jixiao init)
+    from jixiao.compute import EvaluationFigures, Figures, ThreePublicFigures
 
 NATIONAL_FILE = "_review.yaml"
 """The national defaults, in the templates folder."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -27,8 +27,10 @@ from jixiao.model import Unit, Year
 from jixiao.model.common import TO_FILL
 from jixiao.model.indicators import FORM_COLUMNS
 from jixiao.output import NAME_BYTES, name_problem, write_atomic
-from jixiao.project import Project
 from jixiao.schema import modeline, schema
+
+if TYPE_CHECKING:  # init reads the kinds' settings, and imports nothing that renders
+    from jixiao.folder import Project
 
 UNIT_NAME = re.compile(r'[^\s./\\:*?"<>|][^\s/\\:*?"<>|]*')
 _PLAIN = re.compile(r"[\w\u3000-\u303f\u4e00-\u9fff\uff00-\uffef-]+")
@@ -425,7 +427,7 @@ def check_unit_name(unit: str) -> None:
 def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
     """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
     check_unit_name(unit)
-    kinds = [load_kind(project.templates, name) for name in kind_names]
+    kinds = [load_kind(project.templates, name, template=False) for name in kind_names]
     targets = {project.unit_file(unit): unit_text(kinds)}
     targets[project.year_file(unit, year)] = year_text(kinds, year)
     existing = [path for path in targets if path.exists()]

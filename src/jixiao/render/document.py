@@ -263,10 +263,14 @@ def _tag_broken(paragraph: str) -> bool:
 
 
 def _parse(name: str, source: str) -> TemplatePart:
-    """The part parsed and compiled (unknown filters and tests fail here, not in render)."""
+    """The part parsed and compiled (unknown filters and tests fail here, not in render).
+
+    Compiled as docxtpl will ask for it (`from_string` of the same source), so the
+    environment keeps the compiled template and the first render does not compile it again.
+    """
     env = _template_env()
     tree = env.parse(source)
-    env.compile(tree)
+    env.from_string(source)
     return TemplatePart(name, tuple(source.split("\n")), tree)
 
 

@@ -1,0 +1,43 @@
+"""A jixiao project folder: content/<unit>/… and templates/<kind>/…, nothing read yet.
+
+Apart from the pipeline (project.py), so that commands which only look at the folder
+(`jixiao init`) import nothing that validates, computes or renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+UNIT_FILE = "unit.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folder holding content/<unit>/… and templates/<kind>/…"""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    def units(self) -> list[str]:
+        """Ids of every unit (a folder under content/ with a unit.yaml)."""
+        if not self.content.is_dir():
+            return []
+        return sorted(p.name for p in self.content.iterdir() if (p / UNIT_FILE).is_file())
+
+    def units_with(self, year: int) -> list[str]:
+        """Ids of the units that have a file for `year`."""
+        return [u for u in self.units() if self.year_file(u, year).is_file()]
+
+    def year_file(self, unit: str, year: int) -> Path:
+        return self.content / unit / f"{year}.yaml"
+
+    def unit_file(self, unit: str) -> Path:
+        return self.content / unit / UNIT_FILE
