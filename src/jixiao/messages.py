@@ -8,12 +8,11 @@ current language: Chinese unless `--lang en` or an English locale chose otherwis
 from __future__ import annotations
 
 import functools
+import gettext
 import locale
 import os
 from collections.abc import Iterable
 from importlib import resources
-
-from babel.support import Translations
 
 LANGS = ("zh", "en")
 _current = "zh"
@@ -23,10 +22,11 @@ CATALOGS = {"zh": "zh_CN", "en": "en"}
 
 
 @functools.cache
-def _catalog(lang: str) -> Translations:
-    """The compiled message catalog of `lang`."""
+def _catalog(lang: str) -> gettext.NullTranslations:
+    """The compiled message catalog of `lang` (read by the standard library, as Babel's
+    Translations.load reads it, without importing Babel for --help)."""
     folder = resources.files("jixiao") / "locale"
-    return Translations.load(str(folder), [CATALOGS[lang]], domain="jixiao")
+    return gettext.translation("jixiao", str(folder), [CATALOGS[lang]], fallback=True)
 
 
 def set_language(lang: str | None) -> None:
