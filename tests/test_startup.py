@@ -6,6 +6,7 @@ it imported; render is the control that the listing sees the pipeline when it is
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
@@ -104,3 +105,24 @@ def test_render_imports_the_pipeline(project: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert list((project / "output" / "2023" / "lukou-zzb").glob("*.docx"))
     assert pipeline_in(modules) == list(PIPELINE)
+
+
+def test_collector_resumes_once_the_pipeline_starts() -> None:
+    """`main` pauses the collector for the start-up; the first command that loads the project
+    resumes it, so a batch's workers (forked after) collect their garbage. A process that
+    imports the commands with its collector running (these tests) keeps it as it was."""
+    from jixiao import cli
+
+    frozen = gc.get_freeze_count()
+    try:
+        cli._started()  # collector running: nothing changes
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen
+        gc.disable()
+        cli._started()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.enable()
+        if frozen == 0:
+            gc.unfreeze()
