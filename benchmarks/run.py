@@ -136,8 +136,8 @@ class Measured:
     max_rss: int
     tree_rss: int
     tree_pss: int
-    series: list[tuple[float, int]] = field(default_factory=list)
-    """(seconds since start, PSS of the tree) at each sample."""
+    series: list[tuple[float, int, int]] = field(default_factory=list)
+    """(seconds since start, PSS of the first process, PSS of its descendants) each sample."""
 
     def mb(self, kib: int) -> float:
         return kib / 1024
@@ -198,7 +198,7 @@ def _sample_tree(pid: int, into: Measured, start: float, stop: threading.Event) 
         sizes = [_memory_kib(p) for p in _tree(pid)]
         rss, pss = sum(r for r, _ in sizes), sum(p for _, p in sizes)
         into.tree_rss, into.tree_pss = max(into.tree_rss, rss), max(into.tree_pss, pss)
-        into.series.append((time.perf_counter() - start, pss))
+        into.series.append((time.perf_counter() - start, sizes[0][1], pss - sizes[0][1]))
         stop.wait(0.02)
 
 
@@ -658,42 +658,50 @@ def stage_figures(batch: Batch, scratch: Path) -> None:
     print("\n".join(profile.strip().splitlines()[:40]))
 
 
-def window_peak(series: list[tuple[float, int]], at: float, width: float = 0.1) -> int:
-    """The largest sample of `series` within `width` of the run around fraction `at` of it."""
+def window_peak(series: list[tuple[float, int, int]], at: float, width: float = 0.1) -> list[int]:
+    """The largest PSS of the parent and of its workers (KiB) in samples of `series` within
+    `width` of the run around fraction `at` of it."""
     end = series[-1][0] if series else 0.0
-    inside = [kib for t, kib in series if abs(t / end - at) <= width / 2] if end else []
-    return max(inside, default=0)
+    inside = [row for row in series if abs(row[0] / end - at) <= width / 2] if end else []
+    return [max((row[1] for row in inside), default=0), max((row[2] for row in inside), default=0)]
 
 
 def thousand(scratch: Path, units: int, base: int = 100) -> None:
-    """`jixiao render` of `base` and of `units` lukou clones: time a unit at the margin
-    against the small batch's, the tree's peak memory, and whether it grows with units."""
+    """`jixiao render` of `base`, twice `base` and `units` lukou clones: ms a unit at the
+    margin of the large batch against that of the small one (linear: the same), the tree's
+    peak memory, and whether the parent's or the workers' memory grows with units."""
     runs = {}
-    for count in (base, units):
+    for count in (base, 2 * base, units):
         root = scratch / f"linear-{count}"
         make_project(root, count)
         warm_up(root)
         command = jixiao_command(root, "render", str(YEAR), "--out", str(scratch / f"out-{count}"))
         runs[count] = run_measured(command)
-    small, large = runs[base], runs[units]
     print(f"\n{units} units against {base} (one `jixiao render` each, {os.cpu_count()} cores)")
-    line(f"{base} units", f"{small.seconds:7.2f} s  {small.seconds / base * 1000:6.1f} ms a unit")
-    line(f"{units} units", f"{large.seconds:7.2f} s  {large.seconds / units * 1000:6.1f} ms a unit")
-    margin = (large.seconds - small.seconds) / (units - base) * 1000
-    ratio = margin / (small.seconds / base * 1000)
-    shown = judged(ratio, "linear", f"{units} units: ms a unit at the margin / at {base}")
+    for count, run in runs.items():
+        each = run.seconds / count * 1000
+        line(f"{count} units", f"{run.seconds:7.2f} s  {each:6.1f} ms a unit")
+    seconds = {count: run.seconds for count, run in runs.items()}
+    small = (seconds[2 * base] - seconds[base]) / base * 1000
+    large = (seconds[units] - seconds[2 * base]) / (units - 2 * base) * 1000
+    line(f"at the margin, {base} → {2 * base}", f"{small:15.1f} ms a unit")
+    ratio = large / small
+    shown = judged(ratio, "linear", f"{units} units: ms a unit at the margin, large / small")
     line(
-        f"at the margin ({base} → {units})", f"{margin:15.1f} ms a unit   ratio {ratio:.2f} {shown}"
+        f"at the margin, {2 * base} → {units}",
+        f"{large:15.1f} ms a unit   ratio {ratio:.2f} {shown}",
     )
-    print(f"  (linear: each unit past the first {base} costs no more than one of them did)")
-    print_memory(large, f"{units} units")
-    early, late = window_peak(large.series, 0.2), window_peak(large.series, 0.9)
-    per_unit = (late - early) / (0.7 * units)
-    line(
-        "tree PSS at 20 % → 90 % of the run",
-        f"{early / 1024:7.0f} → {late / 1024:.0f} MB: {per_unit:+.1f} KiB a unit",
+    print("  (linear: a unit costs as much in the thousandth hundred as in the second)")
+    large_run = runs[units]
+    print_memory(large_run, f"{units} units")
+    (parent, workers), (parent_late, workers_late) = (
+        window_peak(large_run.series, at) for at in (0.25, 0.85)
     )
-    line(f"{base} units: peak of the tree (PSS)", f"{small.mb(small.tree_pss):7.0f} MB")
+    for label, early, late in (("parent", parent, parent_late), ("workers", workers, workers_late)):
+        per_unit = (late - early) / (0.6 * units)
+        shown = f"{early / 1024:7.1f} → {late / 1024:.1f} MB: {per_unit:+.2f} KiB a unit"
+        line(f"PSS of the {label}, 25 % → 85 %", shown)
+    line(f"{base} units: peak of the tree (PSS)", f"{runs[base].mb(runs[base].tree_pss):7.0f} MB")
 
 
 def check_figures(scratch: Path, units: int, repeat: int, revision: str | None) -> None:
