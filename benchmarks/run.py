@@ -691,16 +691,17 @@ def thousand(scratch: Path, units: int, base: int = 100) -> None:
         f"at the margin, {2 * base} → {units}",
         f"{large:15.1f} ms a unit   ratio {ratio:.2f} {shown}",
     )
-    print("  (linear: a unit costs as much in the thousandth hundred as in the second)")
+    print("  (linear: a unit costs as much late in the batch as in its second stretch)")
     large_run = runs[units]
     print_memory(large_run, f"{units} units")
-    (parent, workers), (parent_late, workers_late) = (
-        window_peak(large_run.series, at) for at in (0.25, 0.85)
+    early, middle, late = (sum(window_peak(large_run.series, at)) for at in (0.25, 0.55, 0.85))
+    first, second = ((b - a) / (0.3 * units) for a, b in ((early, middle), (middle, late)))
+    shown = f"{early / 1024:6.1f} → {middle / 1024:.1f} → {late / 1024:.1f} MB: "
+    line("PSS of the tree at 25/55/85 %", shown + f"{first:+.1f}, {second:+.1f} KiB a unit")
+    print(
+        "  (growth that falls from the first stretch to the second is the allocator and the "
+        "pages\n   shared with the parent settling; a leak keeps its KiB a unit)"
     )
-    for label, early, late in (("parent", parent, parent_late), ("workers", workers, workers_late)):
-        per_unit = (late - early) / (0.6 * units)
-        shown = f"{early / 1024:7.1f} → {late / 1024:.1f} MB: {per_unit:+.2f} KiB a unit"
-        line(f"PSS of the {label}, 25 % → 85 %", shown)
     line(f"{base} units: peak of the tree (PSS)", f"{runs[base].mb(runs[base].tree_pss):7.0f} MB")
 
 
