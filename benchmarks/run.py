@@ -740,10 +740,11 @@ assert not any(r.errors for r in run_jobs(jobs))
 LibreOffice started for each one (write_unit with pdf=True, as `render --pdf` did)."""
 
 
-def pdf_batch(units: int, revision: str | None) -> None:
+def pdf_batch(units: int, revision: str | None, repeat: int) -> None:
     """`render --pdf` over `units` clones (one LibreOffice for the batch) against the same
-    batch converted one LibreOffice per document, as before, and with `revision` against
-    that revision's `render --pdf` of its own clones."""
+    batch converted one LibreOffice per document, as before; with `revision`, the median of
+    `repeat` runs of this `render --pdf` and of that revision's on its own clones, taken in
+    turn so that both see the same load."""
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-") as temporary:
         scratch = Path(temporary)
         root = scratch / "project"
@@ -751,28 +752,39 @@ def pdf_batch(units: int, revision: str | None) -> None:
         os.environ.update(child_environment(scratch / "pycache"))
         warm_up(root)
         render = ("render", str(YEAR), "--pdf", "--out")
-        one = run_measured(jixiao_command(root, *render, temporary + "/one")).seconds
+        here = [run_measured(jixiao_command(root, *render, temporary + "/one")).seconds]
         script = PER_FILE_PDFS.format(year=YEAR)
         each = run_measured([sys.executable, "-c", script, str(root), temporary + "/each"])
         pdfs = len(list(Path(temporary, "one").rglob("*.pdf")))
         assert pdfs == len(list(Path(temporary, "each").rglob("*.pdf"))) > 0
+        before = []
         if revision:
             tree = export_revision(revision, scratch)
             env = revision_environment(tree)
             there = scratch / f"project-{tree.name}"
             make_project(there, units, source=tree)
             warm_up(there, env)
-            before = run_measured(jixiao_command(there, *render, temporary + "/rev"), env).seconds
+            rev_render = jixiao_command(there, *render, temporary + "/rev")
+            for turn in range(repeat):
+                before.append(run_measured(rev_render, env).seconds)
+                if turn:  # the first of this jixiao's is the run above
+                    here.append(
+                        run_measured(jixiao_command(root, *render, temporary + "/one")).seconds
+                    )
+    one = statistics.median(here)
     print(f"--pdf for {units} units ({pdfs} documents), {os.cpu_count()} cores:")
     line("one LibreOffice per document (old)", f"{each.seconds:6.1f} s")
-    line("one LibreOffice for the batch", f"{one:6.1f} s")
+    line("one LibreOffice for the batch", f"{one:6.1f} s   (median of {len(here)})")
     speed_up = each.seconds / one
     shown = judged(speed_up, "pdf_speed_up", "--pdf: per document / one LibreOffice", at_least=True)
     line("speed-up", f"{speed_up:6.2f}×   {shown}")
     if revision:
-        ratio = one / before
+        ratio = one / statistics.median(before)
         shown = judged(ratio, "pdf_vs_before", f"render --pdf of {units} units / {revision}")
-        line(f"render --pdf at {revision}", f"{before:6.1f} s   ratio {ratio:.2f}   {shown}")
+        line(
+            f"render --pdf at {revision}",
+            f"{statistics.median(before):6.1f} s   ratio {ratio:.2f}   {shown}",
+        )
 
 
 def main() -> None:
@@ -804,7 +816,7 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f} at start"
     )
     if args.pdf:
-        pdf_batch(args.pdf, args.against)
+        pdf_batch(args.pdf, args.against, min(args.repeat, 3))
     elif args.watch_only:
         report_watch()
     elif args.warm_only:
