@@ -688,12 +688,13 @@ def thousand(scratch: Path, units: int, base: int = 100) -> None:
     small = (seconds[2 * base] - seconds[base]) / base * 1000
     large = (seconds[units] - seconds[2 * base]) / (units - 2 * base) * 1000
     line(f"at the margin, {base} → {2 * base}", f"{small:15.1f} ms a unit")
-    ratio = large / small
-    shown = judged(ratio, "linear", f"{units} units: ms a unit at the margin, large / small")
-    line(
-        f"at the margin, {2 * base} → {units}",
-        f"{large:15.1f} ms a unit   ratio {ratio:.2f} {shown}",
-    )
+    if small > 0:
+        ratio = large / small
+        label = f"{units} units: ms a unit at the margin, large / small"
+        shown = f"ratio {ratio:.2f} {judged(ratio, 'linear', label)}"
+    else:  # the two small batches differ by less than their noise
+        shown = f"not judged: {base} → {2 * base} took no time (try more --units)"
+    line(f"at the margin, {2 * base} → {units}", f"{large:15.1f} ms a unit   {shown}")
     print("  (linear: a unit costs as much late in the batch as in its second stretch)")
     large_run = runs[units]
     print_memory(large_run, f"{units} units")
