@@ -568,8 +568,9 @@ def _yaml_problem(exc: MarkedYAMLError, text: str) -> _Refusal:
 def _parse(text: str) -> tuple[Any, _Found]:
     """The data and lines of YAML `text`, or a `_Refusal` saying what is wrong and where."""
     found = _Found(text=text)
+    reader = _yaml()
     try:
-        node = _yaml().compose(text)
+        node = reader.compose(text)
         if node is None:
             return {}, found
         if not isinstance(node, MappingNode):
@@ -589,6 +590,8 @@ def _parse(text: str) -> tuple[Any, _Found]:
         raise _Refusal(None, "", say("yaml_syntax", problem=exc), say("yaml_syntax_hint")) from None
     except RecursionError:  # a nesting the pre-scan did not see as deep
         raise _Refusal(None, "", say("too_deep", limit=MAX_DEPTH), say("too_deep_hint")) from None
+    finally:  # compose appends a record of each document to the shared reader: keep none
+        reader.doc_infos.clear()
 
 
 def load(file: Path) -> Source:
