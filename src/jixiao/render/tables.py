@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -46,29 +47,70 @@ def column_twips(widths: tuple[float, ...], total: int) -> list[int]:
     return out
 
 
+@dataclass(frozen=True)
+class TableStyles:
+    """The styles a document gives its tables: the cells' paragraph style (gongwen.TABLE_TEXT)
+    by id with its font size, and the table style's id (None: no w:tblStyle), or `borders`
+    written out where the document has no 'Table Grid'."""
+
+    paragraph_id: str
+    paragraph_size: Length | None
+    table_id: str | None
+    borders: bool
+
+
+def table_styles(document: Any) -> TableStyles:
+    """What `grid_table` styles its tables with in `document`, adding the cells' paragraph
+    style when the document lacks it. ValueError when 'Table Grid' is not a table style."""
+    gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
+    paragraph = document.styles[gongwen.TABLE_TEXT]
+    try:
+        style = document.styles[TABLE_STYLE]
+    except KeyError:
+        return TableStyles(paragraph.style_id, paragraph.font.size, None, borders=True)
+    if style.type == WD_STYLE_TYPE.TABLE and not style.element.default:
+        table_id = style.style_id  # without python-docx's look through every style
+    else:  # what `table.style = style` sets: None for the default table style
+        table_id = document.part.get_style_id(style, WD_STYLE_TYPE.TABLE)
+    return TableStyles(paragraph.style_id, paragraph.font.size, table_id, borders=False)
+
+
+def has_table_styles(document: Any) -> bool:
+    """Whether `table_styles` finds every style it needs in `document` without adding one."""
+    try:
+        document.styles[gongwen.TABLE_TEXT]
+    except KeyError:
+        return False
+    return True
+
+
 def grid_table(
     document: Any,
     grid: Grid,
     text_width: Length | int,
     placed: list[tuple[int, int, Cell]] | None = None,
+    styles: TableStyles | None = None,
 ) -> Table:
     """A new table for `grid`, `text_width` (EMU) wide, not yet placed in the document.
 
     Insert `table._tbl` where it belongs (e.g. `paragraph._p.addprevious(table._tbl)`).
     Raises ValueError (from Grid.placed) when the grid's spans do not tile it; `placed`
-    is `grid.placed()` when the caller has it already.
+    is `grid.placed()` and `styles` is `table_styles(document)` when the caller has them.
     """
     if placed is None:
         placed = grid.placed()
+    if styles is None:
+        styles = table_styles(document)
     widths = column_twips(grid.widths, Length(text_width).twips)
-    gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
-    style = document.styles[gongwen.TABLE_TEXT]
-    size = None if style.font.size == Pt(grid.font_pt) else Pt(grid.font_pt)
+    size = None if styles.paragraph_size == Pt(grid.font_pt) else Pt(grid.font_pt)
     half_points = None if size is None else int(ST_HpsMeasure.convert_to_xml(size))
-    rows = _rows(placed, len(grid.rows), widths, style.style_id, half_points, grid)
+    rows = _rows(placed, len(grid.rows), widths, styles.paragraph_id, half_points, grid)
     tbl = wordml.new_table(widths, rows)
     table = Table(tbl, document)
-    _set_style(document, table)
+    if styles.borders:
+        wordml.set_table_borders(tbl)
+    elif styles.table_id is not None:
+        tbl.tblStyle_val = styles.table_id
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False  # w:tblLayout fixed
     wordml.set_table_width(tbl, sum(widths))
@@ -132,21 +174,6 @@ def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | N
         run = wordml.run_xml(text, cell.bold, half_points) if text else ""
         out.append(wordml.paragraph_xml(style_id, keep_next, _ALIGN[align], run))
     return out
-
-
-def _set_style(document: Any, table: Table) -> None:
-    """'Table Grid' when the document has it, else the same borders written out."""
-    try:
-        style = document.styles[TABLE_STYLE]
-    except KeyError:
-        wordml.set_table_borders(table._tbl)
-        return
-    if style.type == WD_STYLE_TYPE.TABLE and not style.element.default:
-        # what `table.style = style` sets, without python-docx's look through every style
-        # of the document for the default table style, which this one is not
-        table._tbl.tblStyle_val = style.style_id
-    else:
-        table.style = style
 
 
 def _ems(text: str) -> float:
