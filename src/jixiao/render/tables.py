@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -134,6 +135,7 @@ def _rows(
         for dr in range(1, cell.rows):
             below[r + dr][c] = cell
     lines = row_lines(placed, count, widths, grid.font_pt)
+    empty = {keep: wordml.paragraph_xml(style_id, keep_next=keep) for keep in (False, True)}
     out = []
     for r in range(count):
         header = r < grid.header_rows
@@ -142,13 +144,13 @@ def _rows(
             if c in starts[r]:
                 cell = starts[r][c]
                 merge = "restart" if cell.rows > 1 else None
-                paragraphs = _paragraphs(cell, style_id, header, half_points)
+                content = _paragraphs(cell, style_id, header, half_points)
             else:
                 cell = below[r][c]
                 merge = "continue"
-                paragraphs = [wordml.paragraph_xml(style_id, keep_next=header)]
+                content = empty[header]
             twips = _span_twips(widths, c, cell.cols)
-            cells.append(wordml.cell_xml(twips, cell.cols, merge, paragraphs))
+            cells.append(wordml.cell_xml(twips, cell.cols, merge, [content]))
             c += cell.cols
         out.append(wordml.row_xml(cells, cant_split=lines[r] <= SHORT_ROW_LINES, header=header))
     return out
@@ -164,18 +166,35 @@ def _span_twips(widths: list[int], column: int, span: int) -> int:
     return total
 
 
-def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | None) -> list[str]:
+def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | None) -> str:
     """The cell's paragraphs, each aligned, its text in one run (bold, sized, as asked)."""
-    if not cell.paragraphs:
-        return [wordml.paragraph_xml(style_id, keep_next=keep_next)]
+    return _paragraphs_xml(
+        cell.paragraphs, cell.aligns, cell.align, cell.bold, style_id, keep_next, half_points
+    )
+
+
+@lru_cache(maxsize=8192)
+def _paragraphs_xml(
+    texts: tuple[str, ...],
+    aligns: tuple[Align, ...],
+    align: Align,
+    bold: bool,
+    style_id: str,
+    keep_next: bool,
+    half_points: int | None,
+) -> str:
+    """`_paragraphs`, remembered: a form's headings and figures repeat render after render."""
+    if not texts:
+        return wordml.paragraph_xml(style_id, keep_next=keep_next)
     out = []
-    for index, text in enumerate(cell.paragraphs):
-        align = cell.aligns[index] if index < len(cell.aligns) else cell.align
-        run = wordml.run_xml(text, cell.bold, half_points) if text else ""
-        out.append(wordml.paragraph_xml(style_id, keep_next, _ALIGN[align], run))
-    return out
+    for index, text in enumerate(texts):
+        run = wordml.run_xml(text, bold, half_points) if text else ""
+        shown = aligns[index] if index < len(aligns) else align
+        out.append(wordml.paragraph_xml(style_id, keep_next, _ALIGN[shown], run))
+    return "".join(out)
 
 
+@lru_cache(maxsize=8192)
 def _ems(text: str) -> float:
     """Width of `text` in ems: full-width (CJK) characters 1, others ½."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
