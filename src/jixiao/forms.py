@@ -119,6 +119,11 @@ def _split(path: str) -> tuple[str, ...]:
     return tuple(path.split("."))
 
 
+@cache
+def _is_mapping(kind: type) -> bool:
+    return issubclass(kind, Mapping)
+
+
 def resolve(path: str, scope: Scope) -> Any:
     """The value at a dotted `path`: its head a name of the scope, then the fields plain data
     shows (plain.py); a mapping is read by key; None once a step is None."""
@@ -129,7 +134,7 @@ def resolve(path: str, scope: Scope) -> Any:
     for part in rest:
         if value is None:
             return None
-        if isinstance(value, Mapping):
+        if _is_mapping(type(value)):
             value = value.get(part)
         elif part in data_fields(type(value)):
             value = getattr(value, part)
@@ -364,7 +369,7 @@ def _rows(spec: RowSpec, table: TableSpec, scope: Scope) -> list[Row]:
         return []
     if spec.labels:
         return [[Cell(_texts(c.label, scope)) for c in table.columns]]
-    cells = spec.cells if spec.cells is not None else [c.cell() for c in table.columns]
+    cells = spec.cells if spec.cells is not None else table.column_cells
     if spec.tree is not None:
         items = list(resolve(spec.tree, scope) or [])
         leaves = _leaves(items, spec.levels, 0, scope)
