@@ -76,9 +76,12 @@ class Placeholders:
         final = body.get_or_add_sectPr()
         landscape = wordml.is_landscape(final)
         sections = 0
+        widths: dict[bool, Any] = {}  # the text width of a page, portrait and landscape
         for p, kind, arg in markers:
             if kind == "table":
-                width = wordml.text_width(_oriented_copy(final, landscape))
+                if landscape not in widths:
+                    widths[landscape] = wordml.text_width(_oriented_copy(final, landscape))
+                width = widths[landscape]
                 grid = self.grids[int(arg) - 1]
                 table = grid_table(document, grid, width, placed[int(arg)], styles)
                 _place_table(p, table._tbl)

@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Length, Pt
@@ -106,16 +105,8 @@ def grid_table(
     size = None if styles.paragraph_size == Pt(grid.font_pt) else Pt(grid.font_pt)
     half_points = None if size is None else int(ST_HpsMeasure.convert_to_xml(size))
     rows = _rows(placed, len(grid.rows), widths, styles.paragraph_id, half_points, grid)
-    tbl = wordml.new_table(widths, rows)
-    table = Table(tbl, document)
-    if styles.borders:
-        wordml.set_table_borders(tbl)
-    elif styles.table_id is not None:
-        tbl.tblStyle_val = styles.table_id
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False  # w:tblLayout fixed
-    wordml.set_table_width(tbl, sum(widths))
-    return table
+    tbl = wordml.new_table(widths, rows, styles.table_id, styles.borders)
+    return Table(tbl, document)
 
 
 def _rows(
