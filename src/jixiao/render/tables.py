@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -185,10 +185,15 @@ def _paragraphs_xml(
     return "".join(out)
 
 
-@lru_cache(maxsize=8192)
 def _ems(text: str) -> float:
     """Width of `text` in ems: full-width (CJK) characters 1, others ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    return sum(map(_char_ems, text))
+
+
+@cache
+def _char_ems(char: str) -> float:
+    """Width of one character in ems, looked up once a character."""
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.5
 
 
 def row_lines(
