@@ -115,8 +115,10 @@ class Bound(Mapping[str, Any]):
 
 
 @cache
-def _split(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
+def _split(path: str) -> tuple[str, tuple[str, ...]]:
+    """A dotted path's head and the fields after it, split once a path."""
+    head, *rest = path.split(".")
+    return head, tuple(rest)
 
 
 @cache
@@ -127,7 +129,7 @@ def _is_mapping(kind: type) -> bool:
 def resolve(path: str, scope: Scope) -> Any:
     """The value at a dotted `path`: its head a name of the scope, then the fields plain data
     shows (plain.py); a mapping is read by key; None once a step is None."""
-    head, *rest = _split(path)
+    head, rest = _split(path)
     if head not in scope:
         raise PathError(path, head)
     value = scope[head]
@@ -253,12 +255,18 @@ def _content(spec: CellSpec, scope: Scope, first: bool) -> Content:
     return written, figure(value, spec.format)
 
 
+_FIGURES = frozenset((Format.AMOUNT, Format.SCORE, Format.RATE))
+"""The formats whose cells hold a number in a spreadsheet."""
+
+
 def figure(value: Any, fmt: Format) -> Figure | None:
     """The number a cell showing `value` as `fmt` holds in a spreadsheet: amounts and scores
     rounded as `num` writes them, rates as `pct` does; None for text and non-numbers."""
-    if fmt not in (Format.AMOUNT, Format.SCORE, Format.RATE) or isinstance(value, bool):
+    if fmt not in _FIGURES or isinstance(value, bool):
         return None
-    if not isinstance(value, Decimal | int) or not Decimal(value).is_finite():
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif not isinstance(value, Decimal) or not value.is_finite():
         return None
     if fmt is Format.RATE:
         return Figure(pct_value(value), percent=True)
