@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docx.oxml.ns import qn
 
 from jixiao.project import Project, build, load_unit_year
 from jixiao.render import document, wordml
@@ -69,3 +70,26 @@ def test_unchanged_parts_are_the_templates_compressed_bytes(repo_project: Projec
     assert "word/styles.xml" in copied
     assert changed == {"word/document.xml", "docProps/core.xml"}
     assert document.open_template(Path(kind.template)).entries.keys() == template.keys()
+
+
+def test_placing_tables_reads_the_templates_styles_once(
+    repo_project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """yunxi's forms are tables in the template's 'Table Text' style; the styles part (a third
+    of a megabyte) is parsed for the first render of the template only."""
+    unit_year = load_unit_year(repo_project, "yunxi-zzb", 2022)
+    build(unit_year)
+    parsed: list[str] = []
+    parse = wordml.parse_xml
+
+    def recording(xml: Any) -> Any:
+        element = parse(xml)
+        parsed.append(element.tag)
+        return element
+
+    monkeypatch.setattr(wordml, "parse_xml", recording)
+    again = build(unit_year)
+    assert parsed.count(qn("w:tbl")) >= 8  # the spy sees the tables being written
+    assert qn("w:styles") not in parsed
+    with zipfile.ZipFile(io.BytesIO(again[0].data)) as archive:
+        assert b"Table Text" in archive.read("word/styles.xml")

@@ -115,21 +115,28 @@ class Bound(Mapping[str, Any]):
 
 
 @cache
-def _split(path: str) -> tuple[str, ...]:
-    return tuple(path.split("."))
+def _split(path: str) -> tuple[str, tuple[str, ...]]:
+    """A dotted path's head and the fields after it, split once a path."""
+    head, *rest = path.split(".")
+    return head, tuple(rest)
+
+
+@cache
+def _is_mapping(kind: type) -> bool:
+    return issubclass(kind, Mapping)
 
 
 def resolve(path: str, scope: Scope) -> Any:
     """The value at a dotted `path`: its head a name of the scope, then the fields plain data
     shows (plain.py); a mapping is read by key; None once a step is None."""
-    head, *rest = _split(path)
+    head, rest = _split(path)
     if head not in scope:
         raise PathError(path, head)
     value = scope[head]
     for part in rest:
         if value is None:
             return None
-        if isinstance(value, Mapping):
+        if _is_mapping(type(value)):
             value = value.get(part)
         elif part in data_fields(type(value)):
             value = getattr(value, part)
@@ -248,12 +255,18 @@ def _content(spec: CellSpec, scope: Scope, first: bool) -> Content:
     return written, figure(value, spec.format)
 
 
+_FIGURES = frozenset((Format.AMOUNT, Format.SCORE, Format.RATE))
+"""The formats whose cells hold a number in a spreadsheet."""
+
+
 def figure(value: Any, fmt: Format) -> Figure | None:
     """The number a cell showing `value` as `fmt` holds in a spreadsheet: amounts and scores
     rounded as `num` writes them, rates as `pct` does; None for text and non-numbers."""
-    if fmt not in (Format.AMOUNT, Format.SCORE, Format.RATE) or isinstance(value, bool):
+    if fmt not in _FIGURES or isinstance(value, bool):
         return None
-    if not isinstance(value, Decimal | int) or not Decimal(value).is_finite():
+    if isinstance(value, int):
+        value = Decimal(value)
+    elif not isinstance(value, Decimal) or not value.is_finite():
         return None
     if fmt is Format.RATE:
         return Figure(pct_value(value), percent=True)
@@ -364,7 +377,7 @@ def _rows(spec: RowSpec, table: TableSpec, scope: Scope) -> list[Row]:
         return []
     if spec.labels:
         return [[Cell(_texts(c.label, scope)) for c in table.columns]]
-    cells = spec.cells if spec.cells is not None else [c.cell() for c in table.columns]
+    cells = spec.cells if spec.cells is not None else table.column_cells
     if spec.tree is not None:
         items = list(resolve(spec.tree, scope) or [])
         leaves = _leaves(items, spec.levels, 0, scope)

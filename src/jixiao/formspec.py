@@ -15,7 +15,7 @@ import difflib
 import string
 from collections.abc import Iterator
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -176,6 +176,11 @@ class TableSpec(Model):
     header_rows: int = Field(0, ge=0, title="跨页重复的表头行数")
     rows: list[RowSpec] = Field(default_factory=list, title="行")
     when: str | list[str] | None = Field(None, title="仅当路径有值")
+
+    @cached_property
+    def column_cells(self) -> list[CellSpec]:
+        """The cells a row without `cells` of its own writes, one a column (made once)."""
+        return [column.cell() for column in self.columns]
 
 
 class FormSpec(Model):

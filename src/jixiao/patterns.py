@@ -7,6 +7,7 @@ convert (`{n!r}`) or pad to any width (`{n:>999999999}`). `{{` and `}}` stand fo
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -30,8 +31,10 @@ class PatternError(ValueError):
     """A pattern that uses something other than its allowed placeholders."""
 
 
-def _parts(pattern: str) -> list[tuple[str, str | None]]:
-    """The pattern as (literal text, placeholder or None) pairs; PatternError if malformed."""
+@functools.lru_cache(maxsize=4096)
+def _parts(pattern: str) -> tuple[tuple[str, str | None], ...]:
+    """The pattern as (literal text, placeholder or None) pairs; PatternError if malformed.
+    Remembered: a form fills the same few patterns in every row."""
     try:
         parsed = list(string.Formatter().parse(pattern))
     except ValueError:
@@ -42,7 +45,7 @@ def _parts(pattern: str) -> list[tuple[str, str | None]]:
             written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
             raise PatternError(say("pattern_placeholder", found="{" + written + "}"))
         parts.append((literal, name))
-    return parts
+    return tuple(parts)
 
 
 def placeholders(pattern: str) -> list[str]:

@@ -18,7 +18,7 @@ from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jixiao.errors import ContentError, Finding, error
 from jixiao.formatting import MissingFigure
 from jixiao.messages import say
-from jixiao.render import wordml
+from jixiao.render import tables, wordml
 from jixiao.render.placeholders import Placeholders
 from jixiao.sandbox import Sandbox, plain_names, sandbox
 
@@ -57,7 +57,7 @@ def render_docx(
         document.render(plain_names(context), jinja_env=_template_env(), autoescape=True)
     except TEMPLATE_FAILURES as exc:  # an expression of the template failed on this content
         raise ContentError([_render_failure(template, exc)]) from None
-    placeholders.apply(document.docx)
+    placeholders.apply(document.docx, opened.table_styles)
     wordml.pin_core_properties(document.docx, title=title, author=author)
     return wordml.docx_bytes(document.docx, reuse=opened.entries)
 
@@ -127,6 +127,13 @@ class TemplateFile:
     def entries(self) -> wordml.RawEntries:
         """The template's zip entries with their compressed bytes, to copy unchanged parts."""
         return wordml.raw_entries(self.data)
+
+    @functools.cached_property
+    def table_styles(self) -> tables.TableStyles | None:
+        """The styles its tables take (tables.table_styles), read once so that a render need
+        not parse the styles part; None when a render must add a style to its own copy."""
+        document = open_docx(self.stream(), self.entries).docx
+        return tables.table_styles(document) if tables.has_table_styles(document) else None
 
     def stream(self) -> io.BytesIO:
         """The template's bytes as a file for DocxTemplate: what was checked is what renders."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 
 class Align(StrEnum):
@@ -72,26 +73,32 @@ class Grid:
 
         Raises GridError when a row does not fill the width or spans collide.
         """
-        taken: set[tuple[int, int]] = set()
+        return list(self._placements)
+
+    @cached_property
+    def _placements(self) -> tuple[tuple[int, int, Cell], ...]:
+        """`placed`, worked out once a grid (the builder checks it, the table writes it)."""
+        columns = self.columns
+        taken = [[False] * columns for _ in self.rows]  # by row, whether each column is
         out: list[tuple[int, int, Cell]] = []
         for r, row in enumerate(self.rows):
             c = 0
             for cell in row:
-                while (r, c) in taken:
+                while c < columns and taken[r][c]:
                     c += 1
-                if c + cell.cols > self.columns or r + cell.rows > len(self.rows):
-                    raise GridError(r, "overflow", _first(cell), c + cell.cols, self.columns)
+                if c + cell.cols > columns or r + cell.rows > len(self.rows):
+                    raise GridError(r, "overflow", _first(cell), c + cell.cols, columns)
                 for dr in range(cell.rows):
                     for dc in range(cell.cols):
-                        if (r + dr, c + dc) in taken:
-                            raise GridError(r, "overlap", _first(cell), c + dc, self.columns)
-                        taken.add((r + dr, c + dc))
+                        if taken[r + dr][c + dc]:
+                            raise GridError(r, "overlap", _first(cell), c + dc, columns)
+                        taken[r + dr][c + dc] = True
                 out.append((r, c, cell))
                 c += cell.cols
-            filled = sum(1 for (rr, _cc) in taken if rr == r)
-            if filled != self.columns:
-                raise GridError(r, "short", _first(row[-1]) if row else "", filled, self.columns)
-        return out
+            filled = sum(taken[r])
+            if filled != columns:
+                raise GridError(r, "short", _first(row[-1]) if row else "", filled, columns)
+        return tuple(out)
 
 
 def _first(cell: Cell) -> str:

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 
 from jixiao.render import wordml
 from jixiao.render.grid import Grid
-from jixiao.render.tables import grid_table
+from jixiao.render.tables import TableStyles, grid_table, table_styles
 
 PREFIX = "⟦jixiao:"
 MARKER = re.compile(r"⟦jixiao:(table|section):([a-z0-9]+)⟧")
@@ -57,11 +57,13 @@ class Placeholders:
         """A marker: a new section starts here on a new page, landscape or portrait."""
         return f"{PREFIX}section:{'landscape' if landscape else 'portrait'}⟧"
 
-    def apply(self, document: Any) -> None:
+    def apply(self, document: Any, styles: TableStyles | None = None) -> None:
         """Replace every marker paragraph in a rendered python-docx Document, in order.
 
-        Raises PlaceholderError, changing nothing, when a marker is unknown, not alone in
-        its paragraph, or not directly in the body (in a table cell, say).
+        `styles` is `tables.table_styles(document)` when the caller knows it (from the
+        template the document was rendered from). Raises PlaceholderError, changing nothing,
+        when a marker is unknown, not alone in its paragraph, or not directly in the body
+        (in a table cell, say).
         """
         body = document.element.body
         markers = _markers(body, len(self.grids))
@@ -69,14 +71,20 @@ class Placeholders:
             return
         tables = [int(arg) for _p, kind, arg in markers if kind == "table"]
         placed = {n: self.grids[n - 1].placed() for n in tables}  # a bad grid raises here
+        if tables and styles is None:
+            styles = table_styles(document)
         final = body.get_or_add_sectPr()
         landscape = wordml.is_landscape(final)
         sections = 0
+        widths: dict[bool, Any] = {}  # the text width of a page, portrait and landscape
         for p, kind, arg in markers:
             if kind == "table":
-                width = wordml.text_width(_oriented_copy(final, landscape))
+                if landscape not in widths:
+                    widths[landscape] = wordml.text_width(_oriented_copy(final, landscape))
+                width = widths[landscape]
                 grid = self.grids[int(arg) - 1]
-                _place_table(p, grid_table(document, grid, width, placed[int(arg)])._tbl)
+                table = grid_table(document, grid, width, placed[int(arg)], styles)
+                _place_table(p, table._tbl)
                 continue
             ending = _oriented_copy(final, landscape)
             if sections:

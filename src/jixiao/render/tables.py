@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Length, Pt
@@ -46,33 +47,66 @@ def column_twips(widths: tuple[float, ...], total: int) -> list[int]:
     return out
 
 
+@dataclass(frozen=True)
+class TableStyles:
+    """The styles a document gives its tables: the cells' paragraph style (gongwen.TABLE_TEXT)
+    by id with its font size, and the table style's id (None: no w:tblStyle), or `borders`
+    written out where the document has no 'Table Grid'."""
+
+    paragraph_id: str
+    paragraph_size: Length | None
+    table_id: str | None
+    borders: bool
+
+
+def table_styles(document: Any) -> TableStyles:
+    """What `grid_table` styles its tables with in `document`, adding the cells' paragraph
+    style when the document lacks it. ValueError when 'Table Grid' is not a table style."""
+    gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
+    paragraph = document.styles[gongwen.TABLE_TEXT]
+    try:
+        style = document.styles[TABLE_STYLE]
+    except KeyError:
+        return TableStyles(paragraph.style_id, paragraph.font.size, None, borders=True)
+    if style.type == WD_STYLE_TYPE.TABLE and not style.element.default:
+        table_id = style.style_id  # without python-docx's look through every style
+    else:  # what `table.style = style` sets: None for the default table style
+        table_id = document.part.get_style_id(style, WD_STYLE_TYPE.TABLE)
+    return TableStyles(paragraph.style_id, paragraph.font.size, table_id, borders=False)
+
+
+def has_table_styles(document: Any) -> bool:
+    """Whether `table_styles` finds every style it needs in `document` without adding one."""
+    try:
+        document.styles[gongwen.TABLE_TEXT]
+    except KeyError:
+        return False
+    return True
+
+
 def grid_table(
     document: Any,
     grid: Grid,
     text_width: Length | int,
     placed: list[tuple[int, int, Cell]] | None = None,
+    styles: TableStyles | None = None,
 ) -> Table:
     """A new table for `grid`, `text_width` (EMU) wide, not yet placed in the document.
 
     Insert `table._tbl` where it belongs (e.g. `paragraph._p.addprevious(table._tbl)`).
     Raises ValueError (from Grid.placed) when the grid's spans do not tile it; `placed`
-    is `grid.placed()` when the caller has it already.
+    is `grid.placed()` and `styles` is `table_styles(document)` when the caller has them.
     """
     if placed is None:
         placed = grid.placed()
+    if styles is None:
+        styles = table_styles(document)
     widths = column_twips(grid.widths, Length(text_width).twips)
-    gongwen.ensure_paragraph_style(document, gongwen.TABLE_TEXT)
-    style = document.styles[gongwen.TABLE_TEXT]
-    size = None if style.font.size == Pt(grid.font_pt) else Pt(grid.font_pt)
+    size = None if styles.paragraph_size == Pt(grid.font_pt) else Pt(grid.font_pt)
     half_points = None if size is None else int(ST_HpsMeasure.convert_to_xml(size))
-    rows = _rows(placed, len(grid.rows), widths, style.style_id, half_points, grid)
-    tbl = wordml.new_table(widths, rows)
-    table = Table(tbl, document)
-    _set_style(document, table)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False  # w:tblLayout fixed
-    wordml.set_table_width(tbl, sum(widths))
-    return table
+    rows = _rows(placed, len(grid.rows), widths, styles.paragraph_id, half_points, grid)
+    tbl = wordml.new_table(widths, rows, styles.table_id, styles.borders)
+    return Table(tbl, document)
 
 
 def _rows(
@@ -92,6 +126,7 @@ def _rows(
         for dr in range(1, cell.rows):
             below[r + dr][c] = cell
     lines = row_lines(placed, count, widths, grid.font_pt)
+    empty = {keep: wordml.paragraph_xml(style_id, keep_next=keep) for keep in (False, True)}
     out = []
     for r in range(count):
         header = r < grid.header_rows
@@ -100,13 +135,13 @@ def _rows(
             if c in starts[r]:
                 cell = starts[r][c]
                 merge = "restart" if cell.rows > 1 else None
-                paragraphs = _paragraphs(cell, style_id, header, half_points)
+                content = _paragraphs(cell, style_id, header, half_points)
             else:
                 cell = below[r][c]
                 merge = "continue"
-                paragraphs = [wordml.paragraph_xml(style_id, keep_next=header)]
+                content = empty[header]
             twips = _span_twips(widths, c, cell.cols)
-            cells.append(wordml.cell_xml(twips, cell.cols, merge, paragraphs))
+            cells.append(wordml.cell_xml(twips, cell.cols, merge, [content]))
             c += cell.cols
         out.append(wordml.row_xml(cells, cant_split=lines[r] <= SHORT_ROW_LINES, header=header))
     return out
@@ -122,36 +157,43 @@ def _span_twips(widths: list[int], column: int, span: int) -> int:
     return total
 
 
-def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | None) -> list[str]:
+def _paragraphs(cell: Cell, style_id: str, keep_next: bool, half_points: int | None) -> str:
     """The cell's paragraphs, each aligned, its text in one run (bold, sized, as asked)."""
-    if not cell.paragraphs:
-        return [wordml.paragraph_xml(style_id, keep_next=keep_next)]
+    return _paragraphs_xml(
+        cell.paragraphs, cell.aligns, cell.align, cell.bold, style_id, keep_next, half_points
+    )
+
+
+@lru_cache(maxsize=8192)
+def _paragraphs_xml(
+    texts: tuple[str, ...],
+    aligns: tuple[Align, ...],
+    align: Align,
+    bold: bool,
+    style_id: str,
+    keep_next: bool,
+    half_points: int | None,
+) -> str:
+    """`_paragraphs`, remembered: a form's headings and figures repeat render after render."""
+    if not texts:
+        return wordml.paragraph_xml(style_id, keep_next=keep_next)
     out = []
-    for index, text in enumerate(cell.paragraphs):
-        align = cell.aligns[index] if index < len(cell.aligns) else cell.align
-        run = wordml.run_xml(text, cell.bold, half_points) if text else ""
-        out.append(wordml.paragraph_xml(style_id, keep_next, _ALIGN[align], run))
-    return out
-
-
-def _set_style(document: Any, table: Table) -> None:
-    """'Table Grid' when the document has it, else the same borders written out."""
-    try:
-        style = document.styles[TABLE_STYLE]
-    except KeyError:
-        wordml.set_table_borders(table._tbl)
-        return
-    if style.type == WD_STYLE_TYPE.TABLE and not style.element.default:
-        # what `table.style = style` sets, without python-docx's look through every style
-        # of the document for the default table style, which this one is not
-        table._tbl.tblStyle_val = style.style_id
-    else:
-        table.style = style
+    for index, text in enumerate(texts):
+        run = wordml.run_xml(text, bold, half_points) if text else ""
+        shown = aligns[index] if index < len(aligns) else align
+        out.append(wordml.paragraph_xml(style_id, keep_next, _ALIGN[shown], run))
+    return "".join(out)
 
 
 def _ems(text: str) -> float:
     """Width of `text` in ems: full-width (CJK) characters 1, others ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    return sum(map(_char_ems, text))
+
+
+@cache
+def _char_ems(char: str) -> float:
+    """Width of one character in ems, looked up once a character."""
+    return 1.0 if unicodedata.east_asian_width(char) in "WF" else 0.5
 
 
 def row_lines(

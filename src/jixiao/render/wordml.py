@@ -167,52 +167,20 @@ def paragraph_after(element: Any) -> Any:
     return p
 
 
-_TBL_PR_AFTER_BORDERS = (
-    "w:shd",
-    "w:tblLayout",
-    "w:tblCellMar",
-    "w:tblLook",
-    "w:tblCaption",
-    "w:tblDescription",
-    "w:tblPrChange",
-)
-
-
-def set_table_width(tbl: Any, twips: int) -> None:
-    """Give a table a fixed total width in twips (w:tblW w:type="dxa")."""
-    width = tbl.tblPr.find(qn("w:tblW"))
-    if width is None:
-        width = OxmlElement("w:tblW")
-        tbl.tblPr.insert_element_before(
-            width, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", *_TBL_PR_AFTER_BORDERS
-        )
-    width.set(qn("w:w"), str(twips))
-    width.set(qn("w:type"), "dxa")
-
-
-def set_table_borders(tbl: Any, size_eighths: int = 4) -> None:
-    """Single black lines round and between all cells (w:tblBorders), as 'Table Grid' has."""
-    tbl_pr = tbl.tblPr
-    old = tbl_pr.find(qn("w:tblBorders"))
-    if old is not None:
-        tbl_pr.remove(old)
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(size_eighths))
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "auto")
-        borders.append(line)
-    tbl_pr.insert_element_before(borders, *_TBL_PR_AFTER_BORDERS)
-
-
 # Tables written as XML text: one parse for a whole table instead of an element per call.
 # Each function gives the markup python-docx would build (elements in schema order), so a
 # table written here serialises the same as one built cell by cell with python-docx.
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RUN_BREAKS = re.compile(r"(\t|\r|\n)")
+_TBL_BORDERS = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders>"
+)
 _TBL_LOOK = (
     '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0"'
     ' w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
@@ -277,12 +245,19 @@ def row_xml(cells: list[str], cant_split: bool = False, header: bool = False) ->
     return f"<w:tr>{f'<w:trPr>{props}</w:trPr>' if props else ''}{''.join(cells)}</w:tr>"
 
 
-def new_table(column_twips: list[int], rows: list[str]) -> Any:
-    """A w:tbl element with these grid columns and rows (from row_xml), as CT_Tbl.new_tbl
-    makes it: w:tblW auto and python-docx's w:tblLook, for the caller to style."""
+def new_table(
+    column_twips: list[int], rows: list[str], style_id: str | None = None, borders: bool = False
+) -> Any:
+    """A w:tbl element with these grid columns and rows (from row_xml): centred, of fixed
+    layout and as wide as its columns, in table style `style_id` or with `borders` (single
+    lines round and between all cells, as 'Table Grid' has) — the markup python-docx's
+    CT_Tbl.new_tbl, table.style, alignment, autofit and w:tblW give, elements in schema order."""
+    style = f'<w:tblStyle w:val="{_attr(style_id)}"/>' if style_id is not None else ""
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in column_twips)
     return parse_xml(
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:type="auto" w:w="0"/>{_TBL_LOOK}</w:tblPr>'
+        f"<w:tbl {nsdecls('w')}><w:tblPr>{style}"
+        f'<w:tblW w:type="dxa" w:w="{sum(column_twips)}"/><w:jc w:val="center"/>'
+        f'{_TBL_BORDERS if borders else ""}<w:tblLayout w:type="fixed"/>{_TBL_LOOK}</w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
     )
 
