@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
+from jixiao.importing.cells import form_tables, lift_cells
 from jixiao.importing.choose import choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
@@ -136,6 +137,25 @@ def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
     return found
 
 
+def _put_cells(
+    fields: CommentedMap, values: dict[tuple[str, ...], object], lists: dict[tuple[str, ...], list]
+) -> list[tuple[str, str, str]]:
+    """Store the values read from form cells; (field, kept, other) where one was there."""
+    twice = []
+    for path, value in [*values.items(), *lists.items()]:
+        target = fields
+        for part in path[:-1]:
+            target = target.setdefault(part, CommentedMap())
+        if isinstance(value, list):
+            value = [_escaped(i) if isinstance(i, dict) else escape(str(i)) for i in value]
+        elif isinstance(value, str):
+            value = escape(value)
+        kept = target.setdefault(path[-1], value)
+        if kept != value:
+            twice.append((".".join(path), str(kept), str(value)))
+    return twice
+
+
 def import_report(
     project: Project,
     source: Path,
@@ -196,7 +216,10 @@ def import_report(
     rows, used = lift_rows(tables, declared)
     for name, items in rows.items.items():
         fields[name] = [_escaped(item) for item in items]
+    cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
+    twice = _put_cells(fields, cells.values, cells.lists) + cells.twice
     read = {id(tables[index]): name for index, name in used.items()}
+    read |= {id(tables[index]): name for index, name in cells.used.items()}
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
     matches = match_sections(kind, outline.root.children)
     forms = {spec.field: spec.form for spec in declared}
@@ -220,6 +243,7 @@ def import_report(
         write_atomic(path, content.encode("utf-8"))
     checks = written.checks + lifted.conflicts
     checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
+    checks += [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
     lifted_count = len(lifted.staffing) + sum(len(items) for items in rows.items.values())
     return Summary(
         kind.name,
