@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -240,3 +241,50 @@ def test_every_package_problem_has_an_import_message() -> None:
     for code in codes:
         assert messages.say(f"import_{code}", size=1, part="p", line=1, count=1)
         assert messages.say(f"import_{code}_hint")
+
+
+def _rendered_kaifu(tmp_path: Path) -> tuple[bytes, Project]:
+    unit_year = load_unit_year(Project(REPO), "kaifu-zzb", 2022)
+    kind = next(k for k in unit_year.kinds if k.name == "hunan-overall")
+    (document,) = build_kind(unit_year, kind)
+    return document.data, _empty_project(tmp_path / "p")
+
+
+def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
+    """The 基础数据表 of the rendered kaifu report gives back the sample's own figures."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "kaifu.docx"
+    source.write_bytes(data)
+    import_report(project, source, "kaifu-zzb", 2022)
+    want = load_unit_year(Project(REPO), "kaifu-zzb", 2022).year
+    got = load_unit_year(project, "kaifu-zzb", 2022).year
+    assert got.basic_data is not None and want.basic_data is not None
+    assert got.basic_data.three_public == want.basic_data.three_public
+    assert got.basic_data.procurement == want.basic_data.procurement
+    assert got.basic_data.buildings == want.basic_data.buildings
+    assert got.staffing is not None and want.staffing is not None
+    assert (got.staffing.authorized, got.staffing.in_service) == (29, 30)
+    assert got.evaluation is not None and want.evaluation is not None
+    assert got.evaluation.budget_points == want.evaluation.budget_points
+
+
+def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
+    """A control rate typed differently from 在职 ÷ 编制 is not stored but listed as 待核对."""
+    data, project = _rendered_kaifu(tmp_path)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    assert body.count(">103.45%<") == 1  # 30 ÷ 29, the 基础数据表's 控制率
+    parts["word/document.xml"] = body.replace(">103.45%<", ">99.5%<").encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    source = tmp_path / "altered.docx"
+    source.write_bytes(buffer.getvalue())
+    summary = import_report(project, source, "kaifu-zzb", 2022)
+    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
+    listed = [line for line in written.splitlines() if "staffing.control_rate" in line]
+    assert listed and "待核对" in listed[0] and "99.5%" in listed[0] and "103.45%" in listed[0]
+    assert any("staffing.control_rate" in check for check in summary.checks)
+    assert "control_rate" not in written.split("staffing:", 1)[1].split("\n\n", 1)[0]

@@ -233,6 +233,13 @@ def _item_field(each: list[str], path: str, name: str) -> tuple[str, Any] | None
     return (rest[0], info.annotation) if info is not None else None
 
 
+def _complete(each: list[str], item: dict[str, Any]) -> bool:
+    """Whether `item` has every field an item of the list at `each` must have."""
+    model = _model_of(_walk(Year, each))
+    required = [n for n, f in model.model_fields.items() if f.is_required()] if model else []
+    return all(name in item for name in required)
+
+
 def _value(text: str, slot: Slot, annotation: Any) -> Any:
     """The document text as the field's value (the cell format's inverse); None if unreadable."""
     if text == "" or (slot.blank and text == _squeeze(slot.blank)):
@@ -343,7 +350,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
             kept = lifted.values.setdefault(key, value)
             if kept != value:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
-        if each is not None and item:
+        if each is not None and item and _complete(each[0], item):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
 
 
@@ -355,23 +362,24 @@ def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -
     """The year-file values of the declared form tables found among `tables`.
 
     A table is a declaration's when it holds most of its fixed texts; a table right after
-    one of a declaration, holding some of its texts, is its continuation on the next page."""
+    one of a declaration, half of whose texts are its fixed texts, is its continuation on the
+    next page."""
     lifted = LiftedCells()
     previous: int | None = None
+    done: set[int] = set()
     for index, table in enumerate(tables):
-        if index in skip:
-            previous = None
-            continue
         cells = {_squeeze(c) for c in table.cells()}
         counts = [_found(spec, cells) for spec in declared]
-        best = max(
-            range(len(declared)), key=lambda n: counts[n] / len(declared[n].labels), default=None
-        )
+        free = [n for n in range(len(declared)) if n not in done]
+        best = max(free, key=lambda n: counts[n] / len(declared[n].labels), default=None)
         if best is not None and counts[best] < LABELS_FOUND * len(declared[best].labels):
-            best = previous if previous is not None and counts[previous] else None
-        if best is None:
+            best = None
+        if best is None and previous is not None and counts[previous] * 2 >= len(cells - {""}):
+            best = previous
+        if best is None or index in skip:
             previous = None
             continue
+        done.add(best)
         _read(declared[best], table, lifted)
         lifted.used[index] = declared[best].form
         previous = best

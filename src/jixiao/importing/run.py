@@ -17,9 +17,18 @@ from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
 from jixiao.importing.outline import NotReadable, Table, read_outline
+from jixiao.importing.recheck import differences
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
-from jixiao.importing.writing import Writer, document, dump, table_comments, unit_map, year_map
-from jixiao.kinds import Kind, available, load_kind
+from jixiao.importing.writing import (
+    CHECK,
+    Writer,
+    document,
+    dump,
+    table_comments,
+    unit_map,
+    year_map,
+)
+from jixiao.kinds import FORM_LAYOUTS, LAYOUT_READS, Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
 from jixiao.project import Project
@@ -137,6 +146,17 @@ def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
     return found
 
 
+def _laid_out(kind: Kind) -> set[str]:
+    """Year-file fields a section of the kind lays out as prose (not as a form): figures
+    read into them from a form would print in place of the text the import kept."""
+    return {
+        name
+        for spec in kind.settings.sections
+        if spec.layout not in FORM_LAYOUTS
+        for name in LAYOUT_READS[spec.layout]
+    }
+
+
 def _put_cells(
     fields: CommentedMap, values: dict[tuple[str, ...], object], lists: dict[tuple[str, ...], list]
 ) -> list[tuple[str, str, str]]:
@@ -217,7 +237,16 @@ def import_report(
     for name, items in rows.items.items():
         fields[name] = [_escaped(item) for item in items]
     cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
-    twice = _put_cells(fields, cells.values, cells.lists) + cells.twice
+    held = _laid_out(kind)  # stored, they would print in place of the writer's text
+    values = {k: v for k, v in cells.values.items() if k[0] not in held}
+    lists = {k: v for k, v in cells.lists.items() if k[0] not in held}
+    kept_back = CommentedMap()
+    _put_cells(
+        kept_back,
+        {k: v for k, v in cells.values.items() if k[0] in held},
+        {k: v for k, v in cells.lists.items() if k[0] in held},
+    )
+    twice = _put_cells(fields, values, lists) + cells.twice
     read = {id(tables[index]): name for index, name in used.items()}
     read |= {id(tables[index]): name for index, name in cells.used.items()}
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
@@ -230,7 +259,10 @@ def import_report(
                 _give_to_layout(match.node, tables[index])
     written = year_map(outline, kind, matches, how, fields)
     header = [say("import_header", file=source.name, kind=kind.name)]
-    tail = "".join(f"# {line}\n" for shown in written.unprinted for line in shown.splitlines())
+    unprinted = [*written.unprinted, *([dump(kept_back).rstrip("\n")] if kept_back else [])]
+    if kept_back:
+        written.checks.append(say("import_note_held", fields=", ".join(kept_back)))
+    tail = "".join(f"# {line}\n" for shown in unprinted for line in shown.splitlines())
     year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
     files = {target: year_text}
     unit_file = project.unit_file(unit)
@@ -241,9 +273,14 @@ def import_report(
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
+    twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
+    read_back = twice_notes + differences(project, unit, year, kind, cells.shown)
+    if read_back:  # the figures to check, at the end of the file with the tables' text
+        lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
+        write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))
     checks = written.checks + lifted.conflicts
     checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
-    checks += [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
+    checks += read_back
     lifted_count = len(lifted.staffing) + sum(len(items) for items in rows.items.values())
     return Summary(
         kind.name,
