@@ -48,8 +48,9 @@ SEED_FIDELITY = {
     "004_985977561d84f4a6": 0.995,
 }
 """Seeds import reproduces at or above the issue's 0.90 (measured: 0.971, 0.998, 1.000).
-Seeds 000 (0.80) and 001 (0.55) are mostly attached forms, whose figures import does not read
-yet, so their tables do not render again; docs/import.md says so."""
+Seeds 000 (0.77) and 001 (0.58) are mostly attached forms: their fixed-layout figures are read
+now (importing/cells.py), but the indicator trees and the `budget` a prose layout prints are not
+stored, so their tables do not render again in full; docs/import.md says so."""
 
 
 def _empty_project(root: Path) -> Project:
