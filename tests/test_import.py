@@ -252,7 +252,8 @@ def _rendered_kaifu(tmp_path: Path) -> tuple[bytes, Project]:
 
 
 def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
-    """The 基础数据表 of the rendered kaifu report gives back the sample's own figures."""
+    """The 基础数据表 and the 绩效指标 tree of the rendered kaifu report give back the
+    sample's own figures."""
     data, project = _rendered_kaifu(tmp_path)
     source = tmp_path / "kaifu.docx"
     source.write_bytes(data)
@@ -267,6 +268,7 @@ def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
     assert (got.staffing.authorized, got.staffing.in_service) == (29, 30)
     assert got.evaluation is not None and want.evaluation is not None
     assert got.evaluation.budget_points == want.evaluation.budget_points
+    assert got.evaluation.indicators == want.evaluation.indicators  # the 绩效指标 tree
 
 
 def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:

@@ -9,6 +9,10 @@ compared with what jixiao computes from the stored fields (importing/recheck.py)
 
 The rows of a document table are matched in order to the declared rows: a row whose fixed
 texts are the declaration's is that row; an `each` row repeats, each document row an item.
+A `tree` row repeats too, one document row a leaf: the cells merged over a level's rows
+appear only on its first row, so the cells a row lacks say which levels go on from the row
+above. The tree's computed names are the year file's by the model (`_list_field`,
+`_TreeLevel.field`): evaluation.groups → evaluation.indicators, `rows` → `indicators`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from jixiao.errors import ContentError
-from jixiao.formspec import ROOTS, CellSpec, Format, TableSpec, load_form, placeholders
+from jixiao.formspec import (
+    ROOTS,
+    CellSpec,
+    Format,
+    RowSpec,
+    TableSpec,
+    load_form,
+    placeholders,
+)
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
@@ -51,10 +63,31 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class TreeCell:
+    """One column of a tree row: its texts (a `when`/`unless` pair gives two), as patterns
+    whose groups v0, v1 … are its paths."""
+
+    patterns: list[tuple[re.Pattern[str], list[str]]]
+    merge: str | None
+    fmt: Format
+    blank: str
+
+
+@dataclass(frozen=True)
+class Tree:
+    path: str
+    levels: list[str]
+    eaches: list[str]
+    """Each level's `each` (the field of the level above listing it; "" for the first)."""
+    cells: list[TreeCell]
+
+
+@dataclass(frozen=True)
 class Row:
     slots: list[Slot]
     each: str | None = None
     name: str = "row"
+    tree: Tree | None = None
 
     @property
     def labelled(self) -> bool:
@@ -97,28 +130,39 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def _compiled(
+    text: str | list[str], year: int, many: bool = False
+) -> tuple[re.Pattern[str], list[str]]:
+    """A cell text as a pattern: fixed names filled, its path placeholders as groups (`v`
+    for a single one; v0, v1 … for each of several when `many`), and those paths."""
+    joined = _squeeze("".join(text) if isinstance(text, list) else text)
+    paths = [n for n in placeholders(joined) if "." in n]
+    out, found = "", []
+    for literal, name, _spec, _conv in string.Formatter().parse(joined):
+        out += re.escape(literal)
+        if name is None:
+            continue
+        if name == "year":
+            out += str(year)
+        elif name == "prior_year":
+            out += str(year - 1)
+        elif "." in name and many:
+            out += f"(?P<v{len(found)}>.*?)"
+            found.append(name)
+        elif "." in name and len(paths) == 1:
+            out += "(?P<v>.*?)"
+            found.append(name)
+        else:
+            out += ".*?"
+    return re.compile("^" + out + "$", re.S), found
+
+
 def _slot(cell: CellSpec, year: int) -> Slot:
     """A cell's text as a pattern: fixed names filled, a single path placeholder as `v`."""
 
     def compile_(text: str | list[str]) -> tuple[re.Pattern[str], str | None]:
-        joined = _squeeze("".join(text) if isinstance(text, list) else text)
-        names = placeholders(joined)
-        paths = [n for n in names if "." in n]
-        out, path = "", None
-        for literal, name, _spec, _conv in string.Formatter().parse(joined):
-            out += re.escape(literal)
-            if name is None:
-                continue
-            if name == "year":
-                out += str(year)
-            elif name == "prior_year":
-                out += str(year - 1)
-            elif "." in name and len(paths) == 1:
-                out += "(?P<v>.*?)"
-                path = name
-            else:
-                out += ".*?"
-        return re.compile("^" + out + "$", re.S), path
+        pattern, paths = _compiled(text, year)
+        return pattern, paths[0] if paths else None
 
     if cell.value is not None:
         whole = re.compile("^(?P<v>.*)$", re.S)
@@ -131,11 +175,33 @@ def _slot(cell: CellSpec, year: int) -> Slot:
     return Slot(pattern, path, Format.TEXT, "", path is None and fixed, first, cell.cols)
 
 
+def _tree(spec: RowSpec, year: int) -> Tree:
+    """A tree row's columns: a `when` cell and the `unless` cell after it are one column."""
+    columns: list[TreeCell] = []
+    previous: CellSpec | None = None
+    for cell in spec.cells or []:
+        if cell.value is not None:
+            whole = re.compile("^(?P<v0>.*)$", re.S)
+            pattern = (whole, [cell.value])
+        else:
+            pattern = _compiled(cell.text, year, many=True)
+        if previous is not None and cell.unless and cell.unless == previous.when:
+            columns[-1].patterns.append(pattern)
+        else:
+            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank))
+        previous = cell
+    levels = [level.name for level in spec.levels]
+    return Tree(spec.tree or "", levels, [level.each for level in spec.levels], columns)
+
+
 def _rows(table: TableSpec, year: int) -> list[Row] | None:
-    """The declared rows as slots; None for a table of columns or trees (not read here)."""
+    """The declared rows as slots; None for a table of columns (not read here)."""
     rows = []
     for spec in table.rows:
-        if spec.cells is None or spec.tree is not None or spec.labels:
+        if spec.tree is not None and spec.levels:
+            rows.append(Row([], None, spec.name, _tree(spec, year)))
+            continue
+        if spec.cells is None or spec.labels:
             return None
         cells = [c for c in spec.cells if isinstance(c, CellSpec)]
         each = spec.each if isinstance(spec.each, str) else None
@@ -240,7 +306,77 @@ def _complete(each: list[str], item: dict[str, Any]) -> bool:
     return all(name in item for name in required)
 
 
-def _value(text: str, slot: Slot, annotation: Any) -> Any:
+SHOWN_AS = {"shown_points": "points"}
+"""Computed names that print a field of the year file when the writer set it (a group's
+declared points, else the sum of its indicators'): the shown figure is that field's value."""
+
+
+def _list_field(model: type[BaseModel], name: str) -> tuple[str, type[BaseModel]] | None:
+    """The field of `model` listing items that the computed list `name` walks: `name` itself,
+    else the model's one list of items (the figures' `groups` of an Evaluation is its
+    `indicators`, a category's `rows` its `indicators`)."""
+    lists = {
+        n: inner
+        for n, info in model.model_fields.items()
+        if _is_list(info.annotation) and (inner := _model_of(info.annotation)) is not None
+    }
+    if name in lists:
+        return name, lists[name]
+    return next(iter(lists.items())) if len(lists) == 1 else None
+
+
+@dataclass(frozen=True)
+class _TreeLevel:
+    """One level of a tree as the year file stores it: the key its parent lists it under."""
+
+    name: str
+    key: str
+    model: type[BaseModel]
+    wrappers: frozenset[str]
+    """First parts of its paths that are no field (row.indicator.name: the computed row
+    wraps the indicator); a path not through one is a figure computed on the wrapper."""
+
+    def field(self, path: str) -> tuple[str, Any] | None:
+        """The field a path of this level shows; None for a computed figure."""
+        head, *rest = path.split(".")[1:]
+        if head in self.wrappers and len(rest) == 1:
+            head, rest = rest[0], []
+        elif self.wrappers or rest:
+            return None
+        head = SHOWN_AS.get(head, head)
+        info = self.model.model_fields.get(head)
+        return (head, info.annotation) if info is not None else None
+
+
+def tree_levels(tree: Tree) -> tuple[list[str], list[_TreeLevel]] | None:
+    """Where the year file stores the tree, and each level's key and model; None if nowhere."""
+    head, *rest = tree.path.split(".")
+    paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
+    for root in ROOTS.get(head, ()):
+        parts = [root, *rest] if root == head else [root, head, *rest]
+        parent = _model_of(_walk(Year, parts[:-1])) if len(parts) > 1 else Year
+        found = _list_field(parent, parts[-1]) if parent is not None else None
+        if found is None:
+            continue
+        where, levels = [*parts[:-1], found[0]], []
+        model, key = found[1], found[0]
+        for index, name in enumerate(tree.levels):
+            if index:
+                listed = _list_field(model, tree.eaches[index])
+                if listed is None:
+                    break
+                key, model = listed
+            mine = [p.split(".")[1:] for p in paths if p.split(".")[0] == name]
+            wrappers = frozenset(
+                p[0] for p in mine if len(p) > 1 and p[0] not in model.model_fields
+            )
+            levels.append(_TreeLevel(name, key, model, wrappers))
+        if len(levels) == len(tree.levels):
+            return where, levels
+    return None
+
+
+def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
     """The document text as the field's value (the cell format's inverse); None if unreadable."""
     if text == "" or (slot.blank and text == _squeeze(slot.blank)):
         return None
@@ -283,7 +419,27 @@ def _spread(row: Row, cells: list[str]) -> list[str]:
     return out
 
 
+def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | None:
+    """The first level a document row of the tree starts (the levels above go on from the
+    row above: their merged cells are not repeated) and the text of each of the tree's
+    columns, None for those the row lacks; None when the row is no leaf of the tree."""
+    for start in range(len(tree.levels)):
+        going_on = set(tree.levels[:start])
+        if sum(c.merge not in going_on for c in tree.cells) != len(cells):
+            continue
+        given = iter(cells)
+        texts = [None if c.merge in going_on else next(given) for c in tree.cells]
+        if all(
+            t is None or any(p.match(t) for p, _paths in c.patterns)
+            for c, t in zip(tree.cells, texts, strict=True)
+        ):
+            return start, texts
+    return None
+
+
 def _matches(row: Row, cells: list[str], first: bool) -> bool:
+    if row.tree is not None:
+        return _tree_start(row.tree, cells) is not None
     cells = _spread(row, cells)
     if len(row.slots) != len(cells):
         return False
@@ -314,12 +470,76 @@ def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
         row = spec.rows[chosen]
         out.append((row, _spread(row, cells), counts.get(chosen, 0)))
         counts[chosen] = counts.get(chosen, 0) + 1
-        at = chosen if row.each is not None else chosen + 1
+        at = chosen if row.each is not None or row.tree is not None else chosen + 1
     return out
 
 
+def _pruned(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[str, Any]]:
+    """The items with every field their model requires, their lists pruned likewise."""
+    level, kept = levels[0], []
+    for item in items:
+        if len(levels) > 1 and levels[1].key in item:
+            item[levels[1].key] = _pruned(item[levels[1].key], levels[1:])
+        required = [n for n, f in level.model.model_fields.items() if f.is_required()]
+        if all(item.get(name) not in (None, []) for name in required):
+            kept.append({n: item[n] for n in level.model.model_fields if n in item})
+    return kept
+
+
+def _matched(column: TreeCell, text: str | None) -> tuple[re.Match[str], list[str]] | None:
+    """The first of a column's texts the document's text is, and that text's paths."""
+    for pattern, paths in column.patterns:
+        if text is not None and (match := pattern.match(text)):
+            return match, paths
+    return None
+
+
+def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells) -> None:
+    """The leaves of a tree row, one a document row, as the nested items of its list."""
+    found = tree_levels(tree)
+    if found is None:
+        return
+    where, levels = found
+    depths = {level.name: depth for depth, level in enumerate(levels)}
+    top: list[dict[str, Any]] = []
+    path: list[dict[str, Any]] = []
+    counts = [0] * len(levels)
+    for cells in rows:
+        start, texts = _tree_start(tree, cells) or (0, [])
+        del path[min(start, len(path)) :]
+        for depth in range(len(path), len(levels)):
+            node: dict[str, Any] = {}
+            (path[-1].setdefault(levels[depth].key, []) if path else top).append(node)
+            path.append(node)
+            counts[depth] += 1
+        for column, text in zip(tree.cells, texts, strict=True):
+            if (matched := _matched(column, text)) is None:
+                continue
+            match, paths = matched
+            for number, shown_path in enumerate(paths):
+                depth = depths.get(shown_path.split(".")[0])
+                if depth is None:
+                    continue
+                shown = match[f"v{number}"]
+                stored_as = levels[depth].field(shown_path)
+                if stored_as is None:
+                    scope = {levels[depth].name: counts[depth] - 1}
+                    lifted.shown.append(Shown(form, shown_path, column.fmt, shown, scope))
+                    continue
+                value = _value(shown, column, stored_as[1])
+                if value is not None:
+                    path[depth][stored_as[0]] = value
+    items = _pruned(top, levels)
+    if items:
+        lifted.lists.setdefault(tuple(where), items)
+
+
 def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
+    trees: dict[int, tuple[Tree, list[list[str]]]] = {}
     for row, cells, index in _align(spec, table):
+        if row.tree is not None:
+            trees.setdefault(id(row), (row.tree, []))[1].append(cells)
+            continue
         each = stored(row.each) if row.each else None
         item: dict[str, Any] = {}
         for slot, text in zip(row.slots, cells, strict=True):
@@ -352,6 +572,8 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
         if each is not None and item and _complete(each[0], item):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
+    for tree, rows in trees.values():
+        _read_tree(spec.form, tree, rows, lifted)
 
 
 def _found(spec: FormTable, cells: set[str]) -> int:

@@ -110,19 +110,15 @@ def _give_to_layout(section: Node, table: Table) -> None:
         section.notes.append(say("import_note_layout", printed=say("list_separator").join(printed)))
 
 
-def _escaped(item: dict[str, object]) -> CommentedMap:
-    """A lifted item with its texts made literal for the sandbox."""
-    return CommentedMap(
-        (
-            key,
-            escape(value)
-            if isinstance(value, str)
-            else _escaped(value)
-            if isinstance(value, dict)
-            else value,
-        )
-        for key, value in item.items()
-    )
+def _escaped(value: object) -> object:
+    """A lifted value with its texts made literal for the sandbox, items and lists within."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return CommentedMap((key, _escaped(inner)) for key, inner in value.items())
+    if isinstance(value, list):
+        return [_escaped(inner) for inner in value]
+    return value
 
 
 def _names(title: list[str]) -> tuple[str, str]:
@@ -166,10 +162,11 @@ def _put_cells(
         target = fields
         for part in path[:-1]:
             target = target.setdefault(part, CommentedMap())
-        if isinstance(value, list):
-            value = [_escaped(i) if isinstance(i, dict) else escape(str(i)) for i in value]
-        elif isinstance(value, str):
-            value = escape(value)
+        value = _escaped(
+            value
+            if not isinstance(value, list)
+            else [i if isinstance(i, dict) else str(i) for i in value]
+        )
         kept = target.setdefault(path[-1], value)
         if kept != value:
             twice.append((".".join(path), str(kept), str(value)))
