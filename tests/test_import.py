@@ -291,3 +291,17 @@ def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path
     assert listed and "待核对" in listed[0] and "99.5%" in listed[0] and "103.45%" in listed[0]
     assert any("staffing.control_rate" in check for check in summary.checks)
     assert "control_rate" not in written.split("staffing:", 1)[1].split("\n\n", 1)[0]
+
+
+def test_the_titles_a_kind_prints_with_its_forms_are_not_kept_as_text(tmp_path: Path) -> None:
+    """附件2 and the 基础数据表's title and note, read as paragraphs, are the kind's to print:
+    rendered again they appear once, as in the document; the year file says so."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "kaifu.docx"
+    source.write_bytes(data)
+    import_report(project, source, "kaifu-zzb", 2022)
+    (again,) = build(load_unit_year(project, "kaifu-zzb", 2022))
+    for printed in ("附件2", "2022年度部门整体支出绩效评价基础数据表", "说明：“项目支出”"):
+        assert text(again.data).count(printed) == text(data).count(printed) == 1, printed
+    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
+    assert any("附件2" in line and "待核对" in line for line in written.splitlines())

@@ -11,6 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
+from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.cells import form_tables, lift_cells
 from jixiao.importing.choose import choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
@@ -247,6 +248,7 @@ def import_report(
     read = {id(tables[index]): name for index, name in used.items()}
     read |= {id(tables[index]): name for index, name in cells.used.items()}
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
+    drop_printed(outline.root, printed_texts(project.templates, kind, year, fields))
     matches = match_sections(kind, outline.root.children)
     forms = {spec.field: spec.form for spec in declared}
     layouts = {spec.key: spec.layout.value for spec in kind.settings.sections}
