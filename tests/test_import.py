@@ -269,6 +269,11 @@ def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
     assert got.evaluation is not None and want.evaluation is not None
     assert got.evaluation.budget_points == want.evaluation.budget_points
     assert got.evaluation.indicators == want.evaluation.indicators  # the 绩效指标 tree
+    written = [t.replace("{{ year }}", "2022") for t in [*want.goals, *want.results]]
+    assert [*got.goals, *got.results] == written  # numbered items in one cell each
+    assert len(got.goals) == 5
+    unit = load_unit_year(project, "kaifu-zzb", 2022).unit  # {level}预算部门名称, {unit_name}
+    assert (unit.budget_level, unit.full_name) == ("区级", "中共长沙市开福区委员会组织部")
 
 
 def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:

@@ -37,12 +37,14 @@ from jixiao.formspec import (
     load_form,
     placeholders,
 )
+from jixiao.importing.forms import UNIT_PLACEHOLDERS
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
 
-_READ = (Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT, Format.LINES)
-"""Formats whose text gives the value back (a rate is a computed figure; lists are joined)."""
+_READ = (Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT, Format.LINES, Format.NUMBERED)
+"""Formats whose text gives the value back (a rate is a computed figure; a list of lines is
+one item, a numbered list is split at its numbers)."""
 LABELS_FOUND = 0.6
 """Share of a declaration's fixed texts a document table must hold to be that table."""
 
@@ -60,6 +62,8 @@ class Slot:
     """Whether the cell is fixed text only (a label)."""
     first: re.Pattern[str] | None = None
     cols: int = 1
+    item: str = "{n}.{text}"
+    """The pattern of a numbered list's items."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,8 @@ class LiftedCells:
     """(field, value kept, other value) of a field a document shows twice, differently."""
     used: dict[int, str] = field(default_factory=dict)
     """Index of each document table read → the declaration."""
+    unit: dict[str, str] = field(default_factory=dict)
+    """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name)."""
 
 
 def _squeeze(text: str) -> str:
@@ -134,7 +140,8 @@ def _compiled(
     text: str | list[str], year: int, many: bool = False
 ) -> tuple[re.Pattern[str], list[str]]:
     """A cell text as a pattern: fixed names filled, its path placeholders as groups (`v`
-    for a single one; v0, v1 … for each of several when `many`), and those paths."""
+    for a single one; v0, v1 … for each of several when `many`), and those paths; a unit.yaml
+    placeholder ({level}) as group u_<name>."""
     joined = _squeeze("".join(text) if isinstance(text, list) else text)
     paths = [n for n in placeholders(joined) if "." in n]
     out, found = "", []
@@ -146,6 +153,9 @@ def _compiled(
             out += str(year)
         elif name == "prior_year":
             out += str(year - 1)
+        elif name in UNIT_PLACEHOLDERS and not many:
+            group = f"u_{name}"
+            out += f"(?P={group})" if f"(?P<{group}>" in out else f"(?P<{group}>.+?)"
         elif "." in name and many:
             out += f"(?P<v{len(found)}>.*?)"
             found.append(name)
@@ -166,7 +176,7 @@ def _slot(cell: CellSpec, year: int) -> Slot:
 
     if cell.value is not None:
         whole = re.compile("^(?P<v>.*)$", re.S)
-        return Slot(whole, cell.value, cell.format, cell.blank, False, None, cell.cols)
+        return Slot(whole, cell.value, cell.format, cell.blank, False, None, cell.cols, cell.item)
     pattern, path = compile_(cell.text)
     first = compile_(cell.first)[0] if cell.first is not None else None
     fixed = not placeholders(
@@ -283,6 +293,8 @@ def stored(path: str) -> tuple[list[str], Any] | None:
     head, *rest = path.split(".")
     for name in ROOTS.get(head, ()):
         parts = [name, *rest] if name == head else [name, head, *rest]
+        if rest == [name]:
+            parts = [name]  # the name is the field (evaluation.goals: the year's goals)
         annotation = _walk(Year, parts)
         if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
             return parts, annotation
@@ -382,6 +394,8 @@ def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
         return None
     if slot.fmt is Format.LINES:
         return [text]
+    if slot.fmt is Format.NUMBERED:
+        return _numbered(text, slot.item)
     numeric = slot.fmt in (Format.AMOUNT, Format.SCORE, Format.PERCENT) or _numeric(annotation)
     if not numeric:
         return text
@@ -389,6 +403,33 @@ def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
         return Decimal(text.removesuffix("%").replace(",", ""))
     except InvalidOperation:
         return None if slot.fmt is not Format.TEXT else text
+
+
+def _numbered(text: str, item: str) -> list[str] | None:
+    """A numbered list written in one cell (1.甲2.乙) as its items; None if not numbered so.
+
+    An item's number is the next one in turn where it is no part of a figure (12.5)."""
+    before, _sep, after = item.partition("{text}")
+    if "{n}" not in before:
+        return None
+
+    def marker(n: int) -> re.Pattern[str]:
+        return re.compile(r"(?<!\d)" + re.escape(before.replace("{n}", str(n))) + r"(?!\d)")
+
+    if not marker(1).match(text):
+        return None
+    items, at, n = [], 0, 1
+    while True:
+        start = marker(n).match(text, at)
+        assert start is not None
+        following = marker(n + 1).search(text, start.end())
+        end = following.start() if following else len(text)
+        items.append(
+            text[start.end() : end].removesuffix(after) if after else text[start.end() : end]
+        )
+        if following is None:
+            return items
+        at, n = following.start(), n + 1
 
 
 def _numeric(annotation: Any) -> bool:
@@ -543,11 +584,14 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
         each = stored(row.each) if row.each else None
         item: dict[str, Any] = {}
         for slot, text in zip(row.slots, cells, strict=True):
-            if slot.path is None:
-                continue
             pattern = slot.first if index == 0 and slot.first is not None else slot.pattern
             match = pattern.match(text)
             if match is None:
+                continue
+            for group, shown in match.groupdict().items():
+                if group.startswith("u_") and shown:
+                    lifted.unit.setdefault(UNIT_PLACEHOLDERS[group[2:]], shown)
+            if slot.path is None:
                 continue
             shown = match["v"]
             if each is not None and slot.path.startswith(row.name + "."):

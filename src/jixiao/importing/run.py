@@ -131,6 +131,15 @@ def _names(title: list[str]) -> tuple[str, str]:
     return full, short.strip()
 
 
+def _sender_in_title(outline: Outline) -> None:
+    """The line under the title that repeats the unit's name the title gives (the sender,
+    开福区委组织部 under 2022年度开福区委组织部 / 整体支出绩效自评报告) is the title's last line."""
+    lines = [_YEAR_PREFIX.sub("", line).strip() for line in outline.title]
+    names = {line for line in lines if line and not any(w in line for w in TITLE_WORDS)}
+    if outline.root.text and outline.root.text[0].strip() in names:
+        outline.title.append(outline.root.text.pop(0))
+
+
 def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
     """Levels whose typed numbers differ from the kind's style: the style the document used."""
     styles = Levels(kind.settings.numbering).styles
@@ -208,6 +217,7 @@ def import_report(
         return any(similarity(title, known, loose=False) >= PROMOTE for known in titles)
 
     outline = read_structure(blocks, Levels(kind.settings.numbering), top)
+    _sender_in_title(outline)
     if year is None:
         found = _YEAR.search(" ".join(outline.title)) or _YEAR.search(
             " ".join(_texts(outline.root))
@@ -268,7 +278,9 @@ def import_report(
     if unit_file.exists() and kind.name not in _unit_kinds(unit_file):
         written.checks.append(say("import_note_unit_kinds", kind=kind.name, file=unit_file.name))
     if not unit_file.exists():
-        unit_data = unit_map(full, short, kind.name, _numbering(outline, kind), rows.unit)
+        unit_data = unit_map(
+            full, short, kind.name, _numbering(outline, kind), {**cells.unit, **rows.unit}
+        )
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
