@@ -132,8 +132,12 @@ class LiftedCells:
     """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name)."""
 
 
+_FULL_WIDTH = str.maketrans("():", "（）：")
+
+
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """A text without whitespace, its brackets and colons full-width (as the forms write them)."""
+    return re.sub(r"\s+", "", text).translate(_FULL_WIDTH)
 
 
 def _compiled(
@@ -462,14 +466,28 @@ def _spread(row: Row, cells: list[str]) -> list[str]:
 
 def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | None:
     """The first level a document row of the tree starts (the levels above go on from the
-    row above: their merged cells are not repeated) and the text of each of the tree's
-    columns, None for those the row lacks; None when the row is no leaf of the tree."""
+    row above: their merged cells are not repeated, or written empty) and the text of each
+    of the tree's columns, None for those going on; None when the row is no leaf of the tree.
+    Empty cells beyond the tree's columns (a spanning column's, padding) are left out."""
+    while len(cells) > len(tree.cells) and cells[0] == "":
+        cells = cells[1:]
+    while len(cells) > len(tree.cells) and cells[-1] == "":
+        cells = cells[:-1]
     for start in range(len(tree.levels)):
         going_on = set(tree.levels[:start])
-        if sum(c.merge not in going_on for c in tree.cells) != len(cells):
-            continue
         given = iter(cells)
-        texts = [None if c.merge in going_on else next(given) for c in tree.cells]
+        if sum(c.merge not in going_on for c in tree.cells) == len(cells):
+            texts = [None if c.merge in going_on else next(given) for c in tree.cells]
+        elif len(cells) == len(tree.cells) and all(
+            t == "" for c, t in zip(tree.cells, cells, strict=True) if c.merge in going_on
+        ):
+            texts = [
+                None if c.merge in going_on else t for c, t in zip(tree.cells, cells, strict=True)
+            ]
+        else:
+            continue
+        if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
+            continue  # a level's cell left empty goes on from the row above
         if all(
             t is None or any(p.match(t) for p, _paths in c.patterns)
             for c, t in zip(tree.cells, texts, strict=True)
@@ -493,19 +511,42 @@ def _matches(row: Row, cells: list[str], first: bool) -> bool:
     return True
 
 
+def _readings(cells: list[str]) -> list[list[str]]:
+    """A document row as written, then without the empty cells after its last text, then also
+    without those before its first (a table written without merged cells, padded)."""
+    out = [cells]
+    end = max((i + 1 for i, c in enumerate(cells) if c), default=0)
+    start = next((i for i, c in enumerate(cells) if c), end)
+    for shorter in (cells[:end], cells[start:end]):
+        if shorter and shorter not in out:
+            out.append(shorter)
+    return out
+
+
+def _fitting(readings: list[list[str]], row: Row) -> list[list[str]]:
+    """The readings of a document row, those with a cell for each of `row`'s first (a padded
+    row is not a merged cell written as several)."""
+    return sorted(readings, key=lambda cells: len(cells) != len(row.slots))
+
+
 def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
     """Each document row with the declared row it is, and its item number in an `each` row."""
     out: list[tuple[Row, list[str], int]] = []
     at, counts = 0, dict[int, int]()
     for raw in table.rows:
-        cells = [_squeeze(c) for c in raw]
         order = list(range(at, len(spec.rows)))
         labelled = [j for j in order if spec.rows[j].labelled and spec.rows[j].each is None]
-        chosen = next((j for j in labelled if _matches(spec.rows[j], cells, False)), None)
-        if chosen is None:
-            chosen = next(
-                (j for j in order if _matches(spec.rows[j], cells, counts.get(j, 0) == 0)), None
-            )
+        readings = _readings([_squeeze(c) for c in raw])
+        tries = [(j, cells, False) for j in labelled for cells in _fitting(readings, spec.rows[j])]
+        tries += [
+            (j, cells, counts.get(j, 0) == 0)
+            for j in order
+            for cells in _fitting(readings, spec.rows[j])
+        ]
+        chosen, cells = next(
+            ((j, cells) for j, cells, first in tries if _matches(spec.rows[j], cells, first)),
+            (None, []),
+        )
         if chosen is None:
             continue
         row = spec.rows[chosen]
