@@ -420,20 +420,15 @@ def _numbered(text: str, item: str) -> list[str] | None:
     def marker(n: int) -> re.Pattern[str]:
         return re.compile(r"(?<!\d)" + re.escape(before.replace("{n}", str(n))) + r"(?!\d)")
 
-    if not marker(1).match(text):
+    first = marker(1).match(text)
+    if first is None:
         return None
-    items, at, n = [], 0, 1
-    while True:
-        start = marker(n).match(text, at)
-        assert start is not None
-        following = marker(n + 1).search(text, start.end())
-        end = following.start() if following else len(text)
-        items.append(
-            text[start.end() : end].removesuffix(after) if after else text[start.end() : end]
-        )
-        if following is None:
-            return items
-        at, n = following.start(), n + 1
+    starts = [first]  # each item's number, in turn
+    while (following := marker(len(starts) + 1).search(text, starts[-1].end())) is not None:
+        starts.append(following)
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    texts = [text[m.end() : end] for m, end in zip(starts, ends, strict=True)]
+    return [t.removesuffix(after) if after else t for t in texts]
 
 
 def _numeric(annotation: Any) -> bool:
