@@ -278,20 +278,25 @@ def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
     assert (unit.budget_level, unit.full_name) == ("区级", "中共长沙市开福区委员会组织部")
 
 
-def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
-    """A control rate typed differently from 在职 ÷ 编制 is not stored but listed as 待核对."""
-    data, project = _rendered_kaifu(tmp_path)
+def _altered(data: bytes, old: str, new: str) -> bytes:
+    """The .docx `data` with its one run text `old` replaced by `new`."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     body = parts["word/document.xml"].decode("utf-8")
-    assert body.count(">103.45%<") == 1  # 30 ÷ 29, the 基础数据表's 控制率
-    parts["word/document.xml"] = body.replace(">103.45%<", ">99.5%<").encode("utf-8")
+    assert body.count(f">{old}<") == 1
+    parts["word/document.xml"] = body.replace(f">{old}<", f">{new}<").encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, blob in parts.items():
             archive.writestr(name, blob)
+    return buffer.getvalue()
+
+
+def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
+    """A control rate typed differently from 在职 ÷ 编制 is not stored but listed as 待核对."""
+    data, project = _rendered_kaifu(tmp_path)
     source = tmp_path / "altered.docx"
-    source.write_bytes(buffer.getvalue())
+    source.write_bytes(_altered(data, "103.45%", "99.5%"))  # 30 ÷ 29, the 基础数据表's 控制率
     summary = import_report(project, source, "kaifu-zzb", 2022)
     written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
     listed = [line for line in written.splitlines() if "staffing.control_rate" in line]
@@ -312,3 +317,17 @@ def test_the_titles_a_kind_prints_with_its_forms_are_not_kept_as_text(tmp_path: 
         assert text(again.data).count(printed) == text(data).count(printed) == 1, printed
     written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
     assert any("附件2" in line and "待核对" in line for line in written.splitlines())
+
+
+def test_an_indicator_score_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
+    """A 得分 in the 绩效指标 tree typed differently from the rule's (70% of 90%, 3 points →
+    2.33) is not stored but listed as 待核对, naming the indicator."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "altered.docx"
+    source.write_bytes(_altered(data, "2.33", "2.5"))
+    summary = import_report(project, source, "kaifu-zzb", 2022)
+    listed = [check for check in summary.checks if "row.score" in check]
+    assert len(listed) == 1, listed
+    assert "老年活动开展及时性" in listed[0] and "2.5" in listed[0] and "2.33" in listed[0]
+    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
+    assert "score:" not in written.split("evaluation:", 1)[1].split("\n\n", 1)[0]

@@ -32,6 +32,7 @@ from jixiao.formspec import (
     ROOTS,
     CellSpec,
     Format,
+    Level,
     RowSpec,
     TableSpec,
     load_form,
@@ -85,6 +86,11 @@ class Tree:
     """Each level's `each` (the field of the level above listing it; "" for the first)."""
     cells: list[TreeCell]
 
+    @property
+    def declared(self) -> tuple[Level, ...]:
+        """The levels as the declaration writes them."""
+        return tuple(Level(name=n, each=e) for n, e in zip(self.levels, self.eaches, strict=True))
+
 
 @dataclass(frozen=True)
 class Row:
@@ -115,6 +121,10 @@ class Shown:
     text: str
     scope: dict[str, int] = field(default_factory=dict)
     """The `each` items the path is read within: name → index."""
+    tree: tuple[str, tuple[Level, ...]] | None = None
+    """For a figure of a tree's leaf: the tree's path and levels (scope: leaf name → index)."""
+    label: str = ""
+    """The row's first text of its own (the indicator's name), to say which row it is."""
 
 
 @dataclass
@@ -601,7 +611,11 @@ def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells
                 stored_as = levels[depth].field(shown_path)
                 if stored_as is None:
                     scope = {levels[depth].name: counts[depth] - 1}
-                    lifted.shown.append(Shown(form, shown_path, column.fmt, shown, scope))
+                    leaf = (tree.path, tree.declared) if depth == len(levels) - 1 else None
+                    own = [t for c, t in zip(tree.cells, texts, strict=True) if not c.merge and t]
+                    label = own[0] if own else ""
+                    found = Shown(form, shown_path, column.fmt, shown, scope, leaf, label)
+                    lifted.shown.append(found)
                     continue
                 value = _value(shown, column, stored_as[1])
                 if value is not None:

@@ -38,11 +38,23 @@ def differences(
     except (ContentError, StopIteration):
         return []
     found = []
+    leaves: dict[str, list[forms.Scope]] = {}
     for cell in shown:
-        if cell.scope:
+        within: forms.Scope = scope
+        if cell.tree is not None:  # a figure of a tree's leaf: the leaf's scope
+            path, levels = cell.tree
+            try:
+                bound = leaves.setdefault(path, forms.tree_leaves(path, list(levels), scope))
+            except (forms.PathError, LookupError, TypeError):
+                continue
+            index = next(iter(cell.scope.values()))
+            if index >= len(bound):
+                continue
+            within = bound[index]
+        elif cell.scope:
             continue  # a figure of one listed item: read with its row, not here
         try:
-            value = forms.resolve(cell.path, scope)
+            value = forms.resolve(cell.path, within)
         except (forms.PathError, LookupError, TypeError):
             continue
         if value is None or value == "":
@@ -53,6 +65,7 @@ def differences(
             continue
         text = computed if isinstance(computed, str) else "".join(computed)
         if text and _squeeze(text) != cell.text:
-            fields = {"form": cell.form, "path": cell.path, "shown": cell.text, "computed": text}
+            path = f"{cell.path}（{cell.label}）" if cell.label else cell.path
+            fields = {"form": cell.form, "path": path, "shown": cell.text, "computed": text}
             found.append(say("import_note_computed", **fields))
     return list(dict.fromkeys(found))
