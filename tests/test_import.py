@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -29,7 +30,8 @@ SAMPLES = {
     "yunxi-zzb": 2022,
 }
 FORMS_NOT_LIFTED = {"kaifu-zzb:hunan-overall", "yunxi-zzb:yueyang-form"}
-"""Documents made mostly of attached forms whose figures import does not read yet."""
+"""Documents made mostly of attached forms import does not read in full yet: kaifu's `budget`
+cells (held back for the prose layout) and per-project forms; yunxi's 收支 and 评分表 forms."""
 
 
 def _documents() -> list[object]:
@@ -45,13 +47,15 @@ def _documents() -> list[object]:
 
 
 SEED_FIDELITY = {
+    "000_5cf7b8404a976659": 0.83,
     "002_fd1e12f585c45b10": 0.97,
     "003_6a5162211be4bb34": 0.99,
     "004_985977561d84f4a6": 0.995,
 }
-"""Seeds import reproduces at or above the issue's 0.90 (measured: 0.971, 0.998, 1.000).
-Seeds 000 (0.80) and 001 (0.55) are mostly attached forms, whose figures import does not read
-yet, so their tables do not render again; docs/import.md says so."""
+"""Seeds import reproduces at the measured level (0.844, 0.971, 0.998, 1.000; the issue asks
+0.90). Seed 000 is short of it because the `budget` its 基础数据表 shows is held back (a prose
+layout prints it) and its project forms are not read; seed 001 (0.595) is mostly the 岳阳 forms
+(收支 by institution, 评分表), not read yet; docs/import.md says so."""
 
 
 def _empty_project(root: Path) -> Project:
@@ -332,3 +336,90 @@ def test_a_money_figure_stated_twice_differently_is_kept_and_listed(tmp_path: Pa
     checks = [line for line in written.splitlines() if line.startswith("# 待核对：")]
     assert any("budget.basic.personnel.actual" in c and "761.52" in c for c in checks), checks
     assert any("基本支出1272.00万元" in c and "1272.75" in c for c in checks), checks
+
+
+def _rendered_kaifu(tmp_path: Path) -> tuple[bytes, Project]:
+    unit_year = load_unit_year(Project(REPO), "kaifu-zzb", 2022)
+    kind = next(k for k in unit_year.kinds if k.name == "hunan-overall")
+    (document,) = build_kind(unit_year, kind)
+    return document.data, _empty_project(tmp_path / "p")
+
+
+def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
+    """The 基础数据表 and the 绩效指标 tree of the rendered kaifu report give back the
+    sample's own figures."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "kaifu.docx"
+    source.write_bytes(data)
+    import_report(project, source, "kaifu-zzb", 2022)
+    want = load_unit_year(Project(REPO), "kaifu-zzb", 2022).year
+    got = load_unit_year(project, "kaifu-zzb", 2022).year
+    assert got.basic_data is not None and want.basic_data is not None
+    assert got.basic_data.three_public == want.basic_data.three_public
+    assert got.basic_data.procurement == want.basic_data.procurement
+    assert got.basic_data.buildings == want.basic_data.buildings
+    assert got.staffing is not None and want.staffing is not None
+    assert (got.staffing.authorized, got.staffing.in_service) == (29, 30)
+    assert got.evaluation is not None and want.evaluation is not None
+    assert got.evaluation.budget_points == want.evaluation.budget_points
+    assert got.evaluation.indicators == want.evaluation.indicators  # the 绩效指标 tree
+    written = [t.replace("{{ year }}", "2022") for t in [*want.goals, *want.results]]
+    assert [*got.goals, *got.results] == written  # numbered items in one cell each
+    assert len(got.goals) == 5
+    unit = load_unit_year(project, "kaifu-zzb", 2022).unit  # {level}预算部门名称, {unit_name}
+    assert (unit.budget_level, unit.full_name) == ("区级", "中共长沙市开福区委员会组织部")
+
+
+def _altered(data: bytes, old: str, new: str) -> bytes:
+    """The .docx `data` with its one run text `old` replaced by `new`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    assert body.count(f">{old}<") == 1
+    parts["word/document.xml"] = body.replace(f">{old}<", f">{new}<").encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    return buffer.getvalue()
+
+
+def test_a_computed_figure_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
+    """A control rate typed differently from 在职 ÷ 编制 is not stored but listed as 待核对."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "altered.docx"
+    source.write_bytes(_altered(data, "103.45%", "99.5%"))  # 30 ÷ 29, the 基础数据表's 控制率
+    summary = import_report(project, source, "kaifu-zzb", 2022)
+    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
+    listed = [line for line in written.splitlines() if "staffing.control_rate" in line]
+    assert listed and "待核对" in listed[0] and "99.5%" in listed[0] and "103.45%" in listed[0]
+    assert any("staffing.control_rate" in check for check in summary.checks)
+    assert "control_rate" not in written.split("staffing:", 1)[1].split("\n\n", 1)[0]
+
+
+def test_the_titles_a_kind_prints_with_its_forms_are_not_kept_as_text(tmp_path: Path) -> None:
+    """附件2 and the 基础数据表's title and note, read as paragraphs, are the kind's to print:
+    rendered again they appear once, as in the document; the year file says so."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "kaifu.docx"
+    source.write_bytes(data)
+    import_report(project, source, "kaifu-zzb", 2022)
+    (again,) = build(load_unit_year(project, "kaifu-zzb", 2022))
+    for printed in ("附件2", "2022年度部门整体支出绩效评价基础数据表", "说明：“项目支出”"):
+        assert text(again.data).count(printed) == text(data).count(printed) == 1, printed
+    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
+    assert any("附件2" in line and "待核对" in line for line in written.splitlines())
+
+
+def test_an_indicator_score_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
+    """A 得分 in the 绩效指标 tree typed differently from the rule's (70% of 90%, 3 points →
+    2.33) is not stored but listed as 待核对, naming the indicator."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "altered.docx"
+    source.write_bytes(_altered(data, "2.33", "2.5"))
+    summary = import_report(project, source, "kaifu-zzb", 2022)
+    listed = [check for check in summary.checks if "row.score" in check]
+    assert len(listed) == 1, listed
+    assert "老年活动开展及时性" in listed[0] and "2.5" in listed[0] and "2.33" in listed[0]
+    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
+    assert "score:" not in written.split("evaluation:", 1)[1].split("\n\n", 1)[0]

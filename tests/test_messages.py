@@ -79,3 +79,13 @@ def test_say_uses_the_chosen_language() -> None:
             messages.say("no_such_message")
     finally:
         messages.set_language("zh")
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_no_message_code_is_defined_twice(lang: str) -> None:
+    """Two branches adding the same code merge into a catalog where one text silently wins
+    (its fields may not be the ones the code passes)."""
+    text = tool.catalogs()[lang].read_text(encoding="utf-8")
+    codes = re.findall(r'^msgid "(.+)"$', text, flags=re.MULTILINE)
+    assert len(codes) > 50
+    assert [c for c in set(codes) if codes.count(c) > 1] == []

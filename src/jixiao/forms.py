@@ -371,6 +371,12 @@ def _leaves(
     return out
 
 
+def tree_leaves(path: str, levels: list[Level], scope: Scope) -> list[Scope]:
+    """The scopes of a tree's leaves in table order, every level's item bound (what an
+    import compares a leaf's computed figures in)."""
+    return [bound for bound, _marks in _leaves(list(resolve(path, scope) or []), levels, 0, scope)]
+
+
 def _rows(spec: RowSpec, table: TableSpec, scope: Scope) -> list[Row]:
     """The grid rows one row declaration gives."""
     if not any_of(spec.when, scope):

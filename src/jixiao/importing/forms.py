@@ -190,8 +190,9 @@ def lift_rows(tables: list[Table], declared: list[ListTable]) -> tuple[LiftedRow
     return lifted, used
 
 
-UNIT_PLACEHOLDERS = {"level": "level"}
-"""Placeholders of form header texts that are unit.yaml fields."""
+UNIT_PLACEHOLDERS = {"level": "level", "unit_name": "full_name"}
+"""Placeholders of form texts that are unit.yaml fields (区级 of {level}预算部门名称, the unit's
+full name); importing/cells.py reads them from fixed cells too."""
 
 
 def _unit_fields(spec: ListTable, cells: set[str], lifted: LiftedRows) -> None:

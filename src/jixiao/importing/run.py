@@ -12,15 +12,19 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
+from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
+from jixiao.importing.cells import form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Table, read_outline
+from jixiao.importing.recheck import differences
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.writing import (
+    CHECK,
     Writer,
     document,
     dump,
@@ -30,7 +34,7 @@ from jixiao.importing.writing import (
     unit_map,
     year_map,
 )
-from jixiao.kinds import Kind, available, load_kind
+from jixiao.kinds import FORM_LAYOUTS, LAYOUT_READS, Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
 from jixiao.project import Project
@@ -112,19 +116,15 @@ def _give_to_layout(section: Node, table: Table) -> None:
         section.notes.append(say("import_note_layout", printed=say("list_separator").join(printed)))
 
 
-def _escaped(item: dict[str, object]) -> CommentedMap:
-    """A lifted item with its texts made literal for the sandbox."""
-    return CommentedMap(
-        (
-            key,
-            escape(value)
-            if isinstance(value, str)
-            else _escaped(value)
-            if isinstance(value, dict)
-            else value,
-        )
-        for key, value in item.items()
-    )
+def _escaped(value: object) -> object:
+    """A lifted value with its texts made literal for the sandbox, items and lists within."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return CommentedMap((key, _escaped(inner)) for key, inner in value.items())
+    if isinstance(value, list):
+        return [_escaped(inner) for inner in value]
+    return value
 
 
 def _names(title: list[str]) -> tuple[str, str]:
@@ -134,6 +134,15 @@ def _names(title: list[str]) -> tuple[str, str]:
     full = named[0] if named else re.split(r"20\d{2}", title[0] if title else "")[0].strip()
     short = full.removeprefix("中共").replace("委员会", "委")
     return full, short.strip()
+
+
+def _sender_in_title(outline: Outline) -> None:
+    """The line under the title that repeats the unit's name the title gives (the sender,
+    开福区委组织部 under 2022年度开福区委组织部 / 整体支出绩效自评报告) is the title's last line."""
+    lines = [_YEAR_PREFIX.sub("", line).strip() for line in outline.title]
+    names = {line for line in lines if line and not any(w in line for w in TITLE_WORDS)}
+    if outline.root.text and outline.root.text[0].strip() in names:
+        outline.title.append(outline.root.text.pop(0))
 
 
 def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
@@ -182,6 +191,37 @@ def _commented(value: object) -> object:
     return value
 
 
+def _laid_out(kind: Kind) -> set[str]:
+    """Year-file fields a section of the kind lays out as prose (not as a form): figures
+    read into them from a form would print in place of the text the import kept."""
+    return {
+        name
+        for spec in kind.settings.sections
+        if spec.layout not in FORM_LAYOUTS
+        for name in LAYOUT_READS[spec.layout]
+    }
+
+
+def _put_cells(
+    fields: CommentedMap, values: dict[tuple[str, ...], object], lists: dict[tuple[str, ...], list]
+) -> list[tuple[str, str, str]]:
+    """Store the values read from form cells; (field, kept, other) where one was there."""
+    twice = []
+    for path, value in [*values.items(), *lists.items()]:
+        target = fields
+        for part in path[:-1]:
+            target = target.setdefault(part, CommentedMap())
+        value = _escaped(
+            value
+            if not isinstance(value, list)
+            else [i if isinstance(i, dict) else str(i) for i in value]
+        )
+        kept = target.setdefault(path[-1], value)
+        if kept != value:
+            twice.append((".".join(path), str(kept), str(value)))
+    return twice
+
+
 def import_report(
     project: Project,
     source: Path,
@@ -216,6 +256,7 @@ def import_report(
         return any(similarity(title, known, loose=False) >= PROMOTE for known in titles)
 
     outline = read_structure(blocks, Levels(kind.settings.numbering), top)
+    _sender_in_title(outline)
     if year is None:
         found = _YEAR.search(" ".join(outline.title)) or _YEAR.search(
             " ".join(_texts(outline.root))
@@ -230,23 +271,37 @@ def import_report(
     texts = _texts(outline.root)
     if "staffing" in kind.reads:  # a kind that does not print it cannot refer to it either
         lift_staffing(texts, lifted)
+    full, short = _names(outline.title)
+    fields = CommentedMap(year=year)
+    if lifted.staffing.keys() >= {"authorized", "in_service"}:
+        fields["staffing"] = CommentedMap(lifted.staffing)
+    tables = _tables(outline.root)
+    declared = list_tables(project.templates, kind)
+    rows, used = lift_rows(tables, declared)
+    for name, items in rows.items.items():
+        fields[name] = [_escaped(item) for item in items]
+    cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
+    held = _laid_out(kind)  # stored, they would print in place of the writer's text
+    values = {k: v for k, v in cells.values.items() if k[0] not in held}
+    lists = {k: v for k, v in cells.lists.items() if k[0] not in held}
+    kept_back = CommentedMap()
+    _put_cells(
+        kept_back,
+        {k: v for k, v in cells.values.items() if k[0] in held},
+        {k: v for k, v in cells.lists.items() if k[0] in held},
+    )
+    twice = _put_cells(fields, values, lists) + cells.twice
+    read = {id(tables[index]): name for index, name in used.items()}
+    read |= {id(tables[index]): name for index, name in cells.used.items()}
+    drop_printed(outline.root, printed_texts(project.templates, kind, year, fields))
     matches = match_sections(kind, outline.root.children)
     money = _money(kind, matches, texts)
 
     def text(value: str) -> str:
         return link_money(link(escape(value), year, lifted), money)
 
-    full, short = _names(outline.title)
-    fields = CommentedMap(year=year)
-    if lifted.staffing.keys() >= {"authorized", "in_service"}:
-        fields["staffing"] = CommentedMap(lifted.staffing)
-    fields.update(_money_fields(kind, matches, money, text))
-    tables = _tables(outline.root)
-    declared = list_tables(project.templates, kind)
-    rows, used = lift_rows(tables, declared)
-    for name, items in rows.items.items():
-        fields[name] = [_escaped(item) for item in items]
-    read = {id(tables[index]): name for index, name in used.items()}
+    for key, value in _money_fields(kind, matches, money, text).items():
+        fields.setdefault(key, value)  # a figure a form showed too: the form's stays
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
     forms = {spec.field: spec.form for spec in declared}
     layouts = {spec.key: spec.layout.value for spec in kind.settings.sections}
@@ -258,20 +313,31 @@ def import_report(
     note_field(written, "staffing", lifted.conflicts)
     note_field(written, next(iter(money.fields()), "year"), money.conflicts)
     header = [say("import_header", file=source.name, kind=kind.name)]
-    tail = "".join(f"# {line}\n" for shown in written.unprinted for line in shown.splitlines())
+    unprinted = [*written.unprinted, *([dump(kept_back).rstrip("\n")] if kept_back else [])]
+    if kept_back:
+        written.checks.append(say("import_note_held", fields=", ".join(kept_back)))
+    tail = "".join(f"# {line}\n" for shown in unprinted for line in shown.splitlines())
     year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
     files = {target: year_text}
     unit_file = project.unit_file(unit)
     if unit_file.exists() and kind.name not in _unit_kinds(unit_file):
         written.checks.append(say("import_note_unit_kinds", kind=kind.name, file=unit_file.name))
     if not unit_file.exists():
-        unit_data = unit_map(full, short, kind.name, _numbering(outline, kind), rows.unit)
+        unit_data = unit_map(
+            full, short, kind.name, _numbering(outline, kind), {**cells.unit, **rows.unit}
+        )
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
-    checks = list(written.checks)
+    twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
+    read_back = twice_notes + differences(project, unit, year, kind, cells.shown)
+    if read_back:  # the figures to check, at the end of the file with the tables' text
+        lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
+        write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))
+    checks = list(written.checks)  # the staffing and money conflicts among them
     checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
-    lifted_count = len(lifted.staffing) + len(money.values)
+    checks += read_back
+    lifted_count = len(lifted.staffing) + len(money.values) + len(values) + len(lists)
     lifted_count += sum(len(items) for items in rows.items.values())
     return Summary(
         kind.name,

@@ -408,6 +408,11 @@ class ContextBuilder:
         grids = forms.declared(templates, self.kind.name, name, scope or self._scope)
         return [self.placeholders.table(g) for g in grids]
 
+    @property
+    def form_scope(self) -> forms.LazyScope:
+        """The names a form declaration reads (import compares its figures with them)."""
+        return self._scope
+
     @functools.cached_property
     def _scope(self) -> forms.LazyScope:
         """The names a form declaration may read: the figures, the unit, rendered texts."""

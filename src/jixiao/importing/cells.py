@@ -1,0 +1,702 @@
+"""Figures of fixed-layout forms read back: the inverse of a form declaration's cells.
+
+A declared cell whose text is one reference to a path (`value:` or a text with one dotted
+placeholder, 其中：{row.name}) shows a figure. When the path, taken through formspec.ROOTS,
+names a field of the year file (basic.public.prior → budget.basic.public.prior), the
+document's text is that field's value: it is read back and stored. When it names a figure
+jixiao computes (control_rate, totals, scores), nothing is stored: the cell is kept, to be
+compared with what jixiao computes from the stored fields (importing/recheck.py).
+
+The rows of a document table are matched in order to the declared rows: a row whose fixed
+texts are the declaration's is that row; an `each` row repeats, each document row an item.
+A `tree` row repeats too, one document row a leaf: the cells merged over a level's rows
+appear only on its first row, so the cells a row lacks say which levels go on from the row
+above. The tree's computed names are the year file's by the model (`_list_field`,
+`_TreeLevel.field`): evaluation.groups → evaluation.indicators, `rows` → `indicators`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import typing
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from jixiao.errors import ContentError
+from jixiao.formspec import (
+    ROOTS,
+    CellSpec,
+    Format,
+    Level,
+    RowSpec,
+    TableSpec,
+    load_form,
+    placeholders,
+)
+from jixiao.importing.forms import UNIT_PLACEHOLDERS
+from jixiao.importing.outline import Table
+from jixiao.kinds import Kind
+from jixiao.model import Year
+
+_READ = (Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT, Format.LINES, Format.NUMBERED)
+"""Formats whose text gives the value back (a rate is a computed figure; a list of lines is
+one item, a numbered list is split at its numbers)."""
+LABELS_FOUND = 0.6
+"""Share of a declaration's fixed texts a document table must hold to be that table."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One declared cell as the document shows it."""
+
+    pattern: re.Pattern[str]
+    """The cell's text; group `v` the figure when it shows one."""
+    path: str | None
+    fmt: Format
+    blank: str
+    literal: bool
+    """Whether the cell is fixed text only (a label)."""
+    first: re.Pattern[str] | None = None
+    cols: int = 1
+    item: str = "{n}.{text}"
+    """The pattern of a numbered list's items."""
+
+
+@dataclass(frozen=True)
+class TreeCell:
+    """One column of a tree row: its texts (a `when`/`unless` pair gives two), as patterns
+    whose groups v0, v1 … are its paths."""
+
+    patterns: list[tuple[re.Pattern[str], list[str]]]
+    merge: str | None
+    fmt: Format
+    blank: str
+
+
+@dataclass(frozen=True)
+class Tree:
+    path: str
+    levels: list[str]
+    eaches: list[str]
+    """Each level's `each` (the field of the level above listing it; "" for the first)."""
+    cells: list[TreeCell]
+
+    @property
+    def declared(self) -> tuple[Level, ...]:
+        """The levels as the declaration writes them."""
+        return tuple(Level(name=n, each=e) for n, e in zip(self.levels, self.eaches, strict=True))
+
+
+@dataclass(frozen=True)
+class Row:
+    slots: list[Slot]
+    each: str | None = None
+    name: str = "row"
+    tree: Tree | None = None
+
+    @property
+    def labelled(self) -> bool:
+        return any(s.literal and s.pattern.pattern != "^$" for s in self.slots)
+
+
+@dataclass(frozen=True)
+class FormTable:
+    form: str
+    rows: list[Row]
+    labels: frozenset[str]
+
+
+@dataclass
+class Shown:
+    """A computed figure as the document shows it, to compare with jixiao's."""
+
+    form: str
+    path: str
+    fmt: Format
+    text: str
+    scope: dict[str, int] = field(default_factory=dict)
+    """The `each` items the path is read within: name → index."""
+    tree: tuple[str, tuple[Level, ...]] | None = None
+    """For a figure of a tree's leaf: the tree's path and levels (scope: leaf name → index)."""
+    label: str = ""
+    """The row's first text of its own (the indicator's name), to say which row it is."""
+
+
+@dataclass
+class LiftedCells:
+    """Year-file values read from form cells, computed figures shown, values read twice."""
+
+    values: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    lists: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+    shown: list[Shown] = field(default_factory=list)
+    twice: list[tuple[str, str, str]] = field(default_factory=list)
+    """(field, value kept, other value) of a field a document shows twice, differently."""
+    used: dict[int, str] = field(default_factory=dict)
+    """Index of each document table read → the declaration."""
+    unit: dict[str, str] = field(default_factory=dict)
+    """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name)."""
+
+
+_FULL_WIDTH = str.maketrans("():", "（）：")
+
+
+def _squeeze(text: str) -> str:
+    """A text without whitespace, its brackets and colons full-width (as the forms write them)."""
+    return re.sub(r"\s+", "", text).translate(_FULL_WIDTH)
+
+
+def _compiled(
+    text: str | list[str], year: int, many: bool = False
+) -> tuple[re.Pattern[str], list[str]]:
+    """A cell text as a pattern: fixed names filled, its path placeholders as groups (`v`
+    for a single one; v0, v1 … for each of several when `many`), and those paths; a unit.yaml
+    placeholder ({level}) as group u_<name>."""
+    joined = _squeeze("".join(text) if isinstance(text, list) else text)
+    paths = [n for n in placeholders(joined) if "." in n]
+    out, found = "", []
+    for literal, name, _spec, _conv in string.Formatter().parse(joined):
+        out += re.escape(literal)
+        if name is None:
+            continue
+        if name == "year":
+            out += str(year)
+        elif name == "prior_year":
+            out += str(year - 1)
+        elif name in UNIT_PLACEHOLDERS and not many:
+            group = f"u_{name}"
+            out += f"(?P={group})" if f"(?P<{group}>" in out else f"(?P<{group}>.+?)"
+        elif "." in name and many:
+            out += f"(?P<v{len(found)}>.*?)"
+            found.append(name)
+        elif "." in name and len(paths) == 1:
+            out += "(?P<v>.*?)"
+            found.append(name)
+        else:
+            out += ".*?"
+    return re.compile("^" + out + "$", re.S), found
+
+
+def _slot(cell: CellSpec, year: int) -> Slot:
+    """A cell's text as a pattern: fixed names filled, a single path placeholder as `v`."""
+
+    def compile_(text: str | list[str]) -> tuple[re.Pattern[str], str | None]:
+        pattern, paths = _compiled(text, year)
+        return pattern, paths[0] if paths else None
+
+    if cell.value is not None:
+        whole = re.compile("^(?P<v>.*)$", re.S)
+        return Slot(whole, cell.value, cell.format, cell.blank, False, None, cell.cols, cell.item)
+    pattern, path = compile_(cell.text)
+    first = compile_(cell.first)[0] if cell.first is not None else None
+    fixed = not placeholders(
+        _squeeze("".join(cell.text) if isinstance(cell.text, list) else cell.text)
+    )
+    return Slot(pattern, path, Format.TEXT, "", path is None and fixed, first, cell.cols)
+
+
+def _tree(spec: RowSpec, year: int) -> Tree:
+    """A tree row's columns: a `when` cell and the `unless` cell after it are one column."""
+    columns: list[TreeCell] = []
+    previous: CellSpec | None = None
+    for cell in spec.cells or []:
+        if cell.value is not None:
+            whole = re.compile("^(?P<v0>.*)$", re.S)
+            pattern = (whole, [cell.value])
+        else:
+            pattern = _compiled(cell.text, year, many=True)
+        if previous is not None and cell.unless and cell.unless == previous.when:
+            columns[-1].patterns.append(pattern)
+        else:
+            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank))
+        previous = cell
+    levels = [level.name for level in spec.levels]
+    return Tree(spec.tree or "", levels, [level.each for level in spec.levels], columns)
+
+
+def _rows(table: TableSpec, year: int) -> list[Row] | None:
+    """The declared rows as slots; None for a table of columns (not read here)."""
+    rows = []
+    for spec in table.rows:
+        if spec.tree is not None and spec.levels:
+            rows.append(Row([], None, spec.name, _tree(spec, year)))
+            continue
+        if spec.cells is None or spec.labels:
+            return None
+        cells = [c for c in spec.cells if isinstance(c, CellSpec)]
+        each = spec.each if isinstance(spec.each, str) else None
+        if spec.each is not None and each is None:
+            return None
+        rows.append(Row([_slot(c, year) for c in cells], each, spec.name))
+    return rows
+
+
+def form_tables(templates: Path, kind: Kind, year: int) -> list[FormTable]:
+    """The fixed-layout tables of the kind's attachments and laid-out sections."""
+    names = [spec.layout.value for spec in kind.settings.sections]
+    names += [attachment.form for attachment in kind.settings.attachments]
+    found: list[FormTable] = []
+    seen: set[str] = set()
+    while names:
+        name = names.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            spec, _source = load_form(templates, kind.name, name)
+        except ContentError:
+            continue
+        if spec.each is not None:
+            continue  # one form per item: the list tables' (importing/forms.py)
+        for table in spec.tables:
+            if table.include:
+                names.append(table.include)
+                continue
+            rows = _rows(table, year)
+            if rows is None:
+                continue
+            labels = frozenset(
+                s.pattern.pattern
+                for r in rows
+                for s in r.slots
+                if s.literal and s.pattern.pattern != "^$"
+            )
+            if len(labels) >= 2 and any(s.path for r in rows for s in r.slots):
+                found.append(FormTable(name, rows, labels))
+    return found
+
+
+# Where a path of the figures is stored in the year file ---------------------------------------
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if (found := _model_of(arg)) is not None:
+            return found
+    return None
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(_is_list(a) for a in typing.get_args(annotation))
+
+
+def _walk(model: type[BaseModel], parts: list[str]) -> Any | None:
+    """The annotation of the field at `parts` of `model`, None when there is none."""
+    annotation: Any = model
+    for index, part in enumerate(parts):
+        inner = _model_of(annotation)
+        if inner is None or (index and _is_list(annotation)):
+            return None
+        info = inner.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+    return annotation
+
+
+def stored(path: str) -> tuple[list[str], Any] | None:
+    """Where the year file stores the figure at `path` (formspec.ROOTS), and its type."""
+    head, *rest = path.split(".")
+    for name in ROOTS.get(head, ()):
+        parts = [name, *rest] if name == head else [name, head, *rest]
+        if rest == [name]:
+            parts = [name]  # the name is the field (evaluation.goals: the year's goals)
+        annotation = _walk(Year, parts)
+        if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
+            return parts, annotation
+    return None
+
+
+def _item_field(each: list[str], path: str, name: str) -> tuple[str, Any] | None:
+    """The field of an item of the list at `each` that `name.field` reads."""
+    head, *rest = path.split(".")
+    if head != name or len(rest) != 1:
+        return None
+    item = _model_of(_walk(Year, each))
+    info = item.model_fields.get(rest[0]) if item is not None else None
+    return (rest[0], info.annotation) if info is not None else None
+
+
+def _complete(each: list[str], item: dict[str, Any]) -> bool:
+    """Whether `item` has every field an item of the list at `each` must have."""
+    model = _model_of(_walk(Year, each))
+    required = [n for n, f in model.model_fields.items() if f.is_required()] if model else []
+    return all(name in item for name in required)
+
+
+SHOWN_AS = {"shown_points": "points"}
+"""Computed names that print a field of the year file when the writer set it (a group's
+declared points, else the sum of its indicators'): the shown figure is that field's value."""
+
+
+def _list_field(model: type[BaseModel], name: str) -> tuple[str, type[BaseModel]] | None:
+    """The field of `model` listing items that the computed list `name` walks: `name` itself,
+    else the model's one list of items (the figures' `groups` of an Evaluation is its
+    `indicators`, a category's `rows` its `indicators`)."""
+    lists = {
+        n: inner
+        for n, info in model.model_fields.items()
+        if _is_list(info.annotation) and (inner := _model_of(info.annotation)) is not None
+    }
+    if name in lists:
+        return name, lists[name]
+    return next(iter(lists.items())) if len(lists) == 1 else None
+
+
+@dataclass(frozen=True)
+class _TreeLevel:
+    """One level of a tree as the year file stores it: the key its parent lists it under."""
+
+    name: str
+    key: str
+    model: type[BaseModel]
+    wrappers: frozenset[str]
+    """First parts of its paths that are no field (row.indicator.name: the computed row
+    wraps the indicator); a path not through one is a figure computed on the wrapper."""
+
+    def field(self, path: str) -> tuple[str, Any] | None:
+        """The field a path of this level shows; None for a computed figure."""
+        head, *rest = path.split(".")[1:]
+        if head in self.wrappers and len(rest) == 1:
+            head, rest = rest[0], []
+        elif self.wrappers or rest:
+            return None
+        head = SHOWN_AS.get(head, head)
+        info = self.model.model_fields.get(head)
+        return (head, info.annotation) if info is not None else None
+
+
+def tree_levels(tree: Tree) -> tuple[list[str], list[_TreeLevel]] | None:
+    """Where the year file stores the tree, and each level's key and model; None if nowhere."""
+    head, *rest = tree.path.split(".")
+    paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
+    for root in ROOTS.get(head, ()):
+        parts = [root, *rest] if root == head else [root, head, *rest]
+        parent = _model_of(_walk(Year, parts[:-1])) if len(parts) > 1 else Year
+        found = _list_field(parent, parts[-1]) if parent is not None else None
+        if found is None:
+            continue
+        where, levels = [*parts[:-1], found[0]], []
+        model, key = found[1], found[0]
+        for index, name in enumerate(tree.levels):
+            if index:
+                listed = _list_field(model, tree.eaches[index])
+                if listed is None:
+                    break
+                key, model = listed
+            mine = [p.split(".")[1:] for p in paths if p.split(".")[0] == name]
+            wrappers = frozenset(
+                p[0] for p in mine if len(p) > 1 and p[0] not in model.model_fields
+            )
+            levels.append(_TreeLevel(name, key, model, wrappers))
+        if len(levels) == len(tree.levels):
+            return where, levels
+    return None
+
+
+def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
+    """The document text as the field's value (the cell format's inverse); None if unreadable."""
+    if text == "" or (slot.blank and text == _squeeze(slot.blank)):
+        return None
+    if slot.fmt is Format.LINES:
+        return [text]
+    if slot.fmt is Format.NUMBERED:
+        return _numbered(text, slot.item)
+    numeric = slot.fmt in (Format.AMOUNT, Format.SCORE, Format.PERCENT) or _numeric(annotation)
+    if not numeric:
+        return text
+    try:
+        return Decimal(text.removesuffix("%").replace(",", ""))
+    except InvalidOperation:
+        return None if slot.fmt is not Format.TEXT else text
+
+
+def _numbered(text: str, item: str) -> list[str] | None:
+    """A numbered list written in one cell (1.甲2.乙) as its items; None if not numbered so.
+
+    An item's number is the next one in turn where it is no part of a figure (12.5)."""
+    before, _sep, after = item.partition("{text}")
+    if "{n}" not in before:
+        return None
+
+    def marker(n: int) -> re.Pattern[str]:
+        return re.compile(r"(?<!\d)" + re.escape(before.replace("{n}", str(n))) + r"(?!\d)")
+
+    first = marker(1).match(text)
+    if first is None:
+        return None
+    starts = [first]  # each item's number, in turn
+    while (following := marker(len(starts) + 1).search(text, starts[-1].end())) is not None:
+        starts.append(following)
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    texts = [text[m.end() : end] for m, end in zip(starts, ends, strict=True)]
+    return [t.removesuffix(after) if after else t for t in texts]
+
+
+def _numeric(annotation: Any) -> bool:
+    if annotation in (int, Decimal):
+        return True
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _numeric(typing.get_args(annotation)[0])
+    args = typing.get_args(annotation)
+    return (
+        bool(args)
+        and all(_numeric(a) or a is type(None) for a in args)
+        and any(_numeric(a) for a in args)
+    )
+
+
+# Reading a document table --------------------------------------------------------------------
+
+
+def _spread(row: Row, cells: list[str]) -> list[str]:
+    """A document row as one text a declared cell: a merged cell written as several cells
+    (the first holding the text) taken as one."""
+    if len(cells) == len(row.slots) or len(cells) != sum(s.cols for s in row.slots):
+        return cells
+    out, at = [], 0
+    for slot in row.slots:
+        out.append("".join(cells[at : at + slot.cols]))
+        at += slot.cols
+    return out
+
+
+def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | None:
+    """The first level a document row of the tree starts (the levels above go on from the
+    row above: their merged cells are not repeated, or written empty) and the text of each
+    of the tree's columns, None for those going on; None when the row is no leaf of the tree.
+    Empty cells beyond the tree's columns (a spanning column's, padding) are left out."""
+    while len(cells) > len(tree.cells) and cells[0] == "":
+        cells = cells[1:]
+    while len(cells) > len(tree.cells) and cells[-1] == "":
+        cells = cells[:-1]
+    for start in range(len(tree.levels)):
+        going_on = set(tree.levels[:start])
+        given = iter(cells)
+        if sum(c.merge not in going_on for c in tree.cells) == len(cells):
+            texts = [None if c.merge in going_on else next(given) for c in tree.cells]
+        elif len(cells) == len(tree.cells) and all(
+            t == "" for c, t in zip(tree.cells, cells, strict=True) if c.merge in going_on
+        ):
+            texts = [
+                None if c.merge in going_on else t for c, t in zip(tree.cells, cells, strict=True)
+            ]
+        else:
+            continue
+        if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
+            continue  # a level's cell left empty goes on from the row above
+        if all(
+            t is None or any(p.match(t) for p, _paths in c.patterns)
+            for c, t in zip(tree.cells, texts, strict=True)
+        ):
+            return start, texts
+    return None
+
+
+def _matches(row: Row, cells: list[str], first: bool) -> bool:
+    if row.tree is not None:
+        return _tree_start(row.tree, cells) is not None
+    cells = _spread(row, cells)
+    if len(row.slots) != len(cells):
+        return False
+    for slot, text in zip(row.slots, cells, strict=True):
+        pattern = slot.first if first and slot.first is not None else slot.pattern
+        if slot.literal and not pattern.match(text):
+            return False
+        if not slot.literal and slot.path is None and not pattern.match(text):
+            return False
+    return True
+
+
+def _readings(cells: list[str]) -> list[list[str]]:
+    """A document row as written, then without the empty cells after its last text, then also
+    without those before its first (a table written without merged cells, padded)."""
+    out = [cells]
+    end = max((i + 1 for i, c in enumerate(cells) if c), default=0)
+    start = next((i for i, c in enumerate(cells) if c), end)
+    for shorter in (cells[:end], cells[start:end]):
+        if shorter and shorter not in out:
+            out.append(shorter)
+    return out
+
+
+def _fitting(readings: list[list[str]], row: Row) -> list[list[str]]:
+    """The readings of a document row, those with a cell for each of `row`'s first (a padded
+    row is not a merged cell written as several)."""
+    return sorted(readings, key=lambda cells: len(cells) != len(row.slots))
+
+
+def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
+    """Each document row with the declared row it is, and its item number in an `each` row."""
+    out: list[tuple[Row, list[str], int]] = []
+    at, counts = 0, dict[int, int]()
+    for raw in table.rows:
+        order = list(range(at, len(spec.rows)))
+        labelled = [j for j in order if spec.rows[j].labelled and spec.rows[j].each is None]
+        readings = _readings([_squeeze(c) for c in raw])
+        tries = [(j, cells, False) for j in labelled for cells in _fitting(readings, spec.rows[j])]
+        tries += [
+            (j, cells, counts.get(j, 0) == 0)
+            for j in order
+            for cells in _fitting(readings, spec.rows[j])
+        ]
+        chosen, cells = next(
+            ((j, cells) for j, cells, first in tries if _matches(spec.rows[j], cells, first)),
+            (None, []),
+        )
+        if chosen is None:
+            continue
+        row = spec.rows[chosen]
+        out.append((row, _spread(row, cells), counts.get(chosen, 0)))
+        counts[chosen] = counts.get(chosen, 0) + 1
+        at = chosen if row.each is not None or row.tree is not None else chosen + 1
+    return out
+
+
+def _pruned(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[str, Any]]:
+    """The items with every field their model requires, their lists pruned likewise."""
+    level, kept = levels[0], []
+    for item in items:
+        if len(levels) > 1 and levels[1].key in item:
+            item[levels[1].key] = _pruned(item[levels[1].key], levels[1:])
+        required = [n for n, f in level.model.model_fields.items() if f.is_required()]
+        if all(item.get(name) not in (None, []) for name in required):
+            kept.append({n: item[n] for n in level.model.model_fields if n in item})
+    return kept
+
+
+def _matched(column: TreeCell, text: str | None) -> tuple[re.Match[str], list[str]] | None:
+    """The first of a column's texts the document's text is, and that text's paths."""
+    for pattern, paths in column.patterns:
+        if text is not None and (match := pattern.match(text)):
+            return match, paths
+    return None
+
+
+def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells) -> None:
+    """The leaves of a tree row, one a document row, as the nested items of its list."""
+    found = tree_levels(tree)
+    if found is None:
+        return
+    where, levels = found
+    depths = {level.name: depth for depth, level in enumerate(levels)}
+    top: list[dict[str, Any]] = []
+    path: list[dict[str, Any]] = []
+    counts = [0] * len(levels)
+    for cells in rows:
+        start, texts = _tree_start(tree, cells) or (0, [])
+        del path[min(start, len(path)) :]
+        for depth in range(len(path), len(levels)):
+            node: dict[str, Any] = {}
+            (path[-1].setdefault(levels[depth].key, []) if path else top).append(node)
+            path.append(node)
+            counts[depth] += 1
+        for column, text in zip(tree.cells, texts, strict=True):
+            if (matched := _matched(column, text)) is None:
+                continue
+            match, paths = matched
+            for number, shown_path in enumerate(paths):
+                depth = depths.get(shown_path.split(".")[0])
+                if depth is None:
+                    continue
+                shown = match[f"v{number}"]
+                stored_as = levels[depth].field(shown_path)
+                if stored_as is None:
+                    scope = {levels[depth].name: counts[depth] - 1}
+                    leaf = (tree.path, tree.declared) if depth == len(levels) - 1 else None
+                    own = [t for c, t in zip(tree.cells, texts, strict=True) if not c.merge and t]
+                    label = own[0] if own else ""
+                    found = Shown(form, shown_path, column.fmt, shown, scope, leaf, label)
+                    lifted.shown.append(found)
+                    continue
+                value = _value(shown, column, stored_as[1])
+                if value is not None:
+                    path[depth][stored_as[0]] = value
+    items = _pruned(top, levels)
+    if items:
+        lifted.lists.setdefault(tuple(where), items)
+
+
+def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
+    trees: dict[int, tuple[Tree, list[list[str]]]] = {}
+    for row, cells, index in _align(spec, table):
+        if row.tree is not None:
+            trees.setdefault(id(row), (row.tree, []))[1].append(cells)
+            continue
+        each = stored(row.each) if row.each else None
+        item: dict[str, Any] = {}
+        for slot, text in zip(row.slots, cells, strict=True):
+            pattern = slot.first if index == 0 and slot.first is not None else slot.pattern
+            match = pattern.match(text)
+            if match is None:
+                continue
+            for group, shown in match.groupdict().items():
+                if group.startswith("u_") and shown:
+                    lifted.unit.setdefault(UNIT_PLACEHOLDERS[group[2:]], shown)
+            if slot.path is None:
+                continue
+            shown = match["v"]
+            if each is not None and slot.path.startswith(row.name + "."):
+                found = _item_field(each[0], slot.path, row.name)
+                if found is not None:
+                    value = _value(shown, slot, found[1])
+                    if value is not None:
+                        item[found[0]] = value
+                    continue
+                lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown, {row.name: index}))
+                continue
+            where = stored(slot.path)
+            if where is None or (slot.fmt not in _READ):
+                lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown))
+                continue
+            value = _value(shown, slot, where[1])
+            if value is None:
+                continue
+            key = tuple(where[0])
+            kept = lifted.values.setdefault(key, value)
+            if kept != value:
+                lifted.twice.append((".".join(key), str(kept), str(value)))
+        if each is not None and item and _complete(each[0], item):
+            lifted.lists.setdefault(tuple(each[0]), []).append(item)
+    for tree, rows in trees.values():
+        _read_tree(spec.form, tree, rows, lifted)
+
+
+def _found(spec: FormTable, cells: set[str]) -> int:
+    return sum(any(re.match(p, c) for c in cells) for p in spec.labels)
+
+
+def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -> LiftedCells:
+    """The year-file values of the declared form tables found among `tables`.
+
+    A table is a declaration's when it holds most of its fixed texts; a table right after
+    one of a declaration, half of whose texts are its fixed texts, is its continuation on the
+    next page."""
+    lifted = LiftedCells()
+    previous: int | None = None
+    done: set[int] = set()
+    for index, table in enumerate(tables):
+        cells = {_squeeze(c) for c in table.cells()}
+        counts = [_found(spec, cells) for spec in declared]
+        free = [n for n in range(len(declared)) if n not in done]
+        best = max(free, key=lambda n: counts[n] / len(declared[n].labels), default=None)
+        if best is not None and counts[best] < LABELS_FOUND * len(declared[best].labels):
+            best = None
+        if best is None and previous is not None and counts[previous] * 2 >= len(cells - {""}):
+            best = previous
+        if best is None or index in skip:
+            previous = None
+            continue
+        done.add(best)
+        _read(declared[best], table, lifted)
+        lifted.used[index] = declared[best].form
+        previous = best
+    return lifted
