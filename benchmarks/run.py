@@ -468,14 +468,15 @@ def print_warm(figures: dict[str, float], before: dict[str, float], revision: st
         line("warm lukou report (ms)", f"{lukou:6.1f}   {shown}")
 
 
-def child_environment(cache: Path) -> dict[str, str]:
-    """The environment for measured commands: bytecode cached, as after a normal install.
+def use_child_environment(cache: Path) -> None:
+    """Set this process's environment for the measured commands: bytecode cached, as after a
+    normal install.
 
-    Some machines set PYTHONDONTWRITEBYTECODE, which makes every fresh process compile
-    jixiao's modules again; a private PYTHONPYCACHEPREFIX keeps the repository clean.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return {**env, "PYTHONPYCACHEPREFIX": str(cache), "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    Some machines set PYTHONDONTWRITEBYTECODE, which makes every fresh process compile every
+    module again (the libraries too: with a private PYTHONPYCACHEPREFIX, which keeps the
+    repository clean, the installed bytecode is not read), so it is removed, not kept."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ.update(PYTHONPYCACHEPREFIX=str(cache), LC_ALL="C.UTF-8", LANG="C.UTF-8")
 
 
 def line(label: str, value: str, target: str = "") -> None:
@@ -753,7 +754,7 @@ def pdf_batch(units: int, revision: str | None, repeat: int) -> None:
         scratch = Path(temporary)
         root = scratch / "project"
         make_project(root, units)
-        os.environ.update(child_environment(scratch / "pycache"))
+        use_child_environment(scratch / "pycache")
         warm_up(root)
         render = ("render", str(YEAR), "--pdf", "--out")
         here = [run_measured(jixiao_command(root, *render, temporary + "/one")).seconds]
@@ -843,7 +844,7 @@ def measure(args: argparse.Namespace) -> None:
         print(f"baseline: {version.stdout.splitlines()[0]}")
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as temporary:
         scratch = Path(temporary)
-        os.environ.update(child_environment(scratch / "pycache"))
+        use_child_environment(scratch / "pycache")
         if everything:
             batch = batch_against_pandoc(scratch, "project", args.units, SAMPLES)
             cold_figures(batch, args.repeat)
