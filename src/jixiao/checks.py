@@ -779,6 +779,22 @@ def _member_env() -> Sandbox:
     return sandbox(autoescape=True)
 
 
+_MEMBER_NODES = (nodes.Getattr, nodes.Getitem, nodes.Assign, nodes.AssignBlock)
+"""What the walker must visit: members read, and names bound for what comes after."""
+
+
+def _reads_no_member(node: nodes.Node) -> bool:
+    """Whether nothing in `node` reads a member or binds a name (most of a template's tree:
+    its text and plain names), worked out once for each node of a (cached) template."""
+    known = node.__dict__.get("_jixiao_no_member")
+    if known is None:
+        known = (
+            not isinstance(node, _MEMBER_NODES) and next(node.find_all(_MEMBER_NODES), None) is None
+        )
+        node.__dict__["_jixiao_no_member"] = known
+    return known
+
+
 class _MemberWalker:
     """Walks a template's tree with the values each name can stand for (the context's, the
     items of what a `for` loops over, what `set` assigns), noting members none of them has.
@@ -793,6 +809,8 @@ class _MemberWalker:
 
     def walk(self, node: nodes.Node, scope: dict[str, tuple[Any, ...]]) -> None:
         """Visit `node` and what is below it; `scope` holds the names bound so far."""
+        if _reads_no_member(node):
+            return
         if isinstance(node, nodes.For):
             self._loop(node, scope)
         elif isinstance(node, nodes.Assign):
