@@ -23,6 +23,7 @@ from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_mone
 from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.recheck import differences
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
+from jixiao.importing.table_headings import split_heading_rows
 from jixiao.importing.writing import (
     CHECK,
     Writer,
@@ -241,7 +242,7 @@ def import_report(
     if source.suffix.lower() == ".doc":
         raise _fail(source, "import_legacy")
     try:
-        blocks = read_outline(data)
+        blocks = split_heading_rows(read_outline(data))
     except NotReadable as problem:
         raise _fail(source, problem.code, **problem.fields) from None
     names = [kind_name] if kind_name else available(project.templates)
