@@ -15,6 +15,7 @@ from jixiao.errors import ContentError, error
 from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
 from jixiao.importing.cells import form_tables, lift_cells
+from jixiao.importing.columns import column_tables, lift_columns
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
@@ -282,6 +283,8 @@ def import_report(
     for name, items in rows.items.items():
         fields[name] = [_escaped(item) for item in items]
     cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
+    columns = column_tables(project.templates, kind)
+    lift_columns(tables, columns, year, {*used, *cells.used}, cells)
     held = _laid_out(kind)  # stored, they would print in place of the writer's text
     values = {k: v for k, v in cells.values.items() if k[0] not in held}
     lists = {k: v for k, v in cells.lists.items() if k[0] not in held}
