@@ -15,8 +15,8 @@ from jixiao.errors import ContentError, error
 from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
 from jixiao.importing.cells import form_tables, lift_cells
-from jixiao.importing.columns import column_tables, lift_columns
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
+from jixiao.importing.columns import column_tables, lift_columns
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
