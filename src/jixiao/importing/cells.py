@@ -43,7 +43,10 @@ from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
 
-_READ = (Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT, Format.LINES, Format.NUMBERED)
+_READ = (
+    *(Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT),
+    *(Format.LINES, Format.NUMBERED, Format.ITEMS),
+)
 """Formats whose text gives the value back (a rate is a computed figure; a list of lines is
 one item, a numbered list is split at its numbers)."""
 LABELS_FOUND = 0.6
@@ -410,6 +413,8 @@ def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
         return [text]
     if slot.fmt is Format.NUMBERED:
         return _numbered(text, slot.item)
+    if slot.fmt is Format.ITEMS:  # one item as written, several numbered
+        return _numbered(text, slot.item) or [text]
     numeric = slot.fmt in (Format.AMOUNT, Format.SCORE, Format.PERCENT) or _numeric(annotation)
     if not numeric:
         return text
