@@ -424,3 +424,30 @@ def test_an_indicator_score_the_document_shows_otherwise_is_listed(tmp_path: Pat
     assert "老年活动开展及时性" in listed[0] and "2.5" in listed[0] and "2.33" in listed[0]
     written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
     assert "score:" not in written.split("evaluation:", 1)[1].split("\n\n", 1)[0]
+
+
+def test_a_score_table_read_wrong_is_kept_as_text_not_written_broken(tmp_path: Path) -> None:
+    """A 评分表 whose 分值 cannot be read gives no invalid 三级指标: the year file loads, the
+    table is not in it as data, and its text is kept at the end of the file."""
+    unit_year = load_unit_year(Project(REPO), "yunxi-zzb", 2022)
+    chosen = next(k for k in unit_year.kinds if k.name == "yueyang-form")
+    (document,) = build_kind(unit_year, chosen)
+    with zipfile.ZipFile(io.BytesIO(document.data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    standard = ">以100%为标准。在职人员控制率≦100%，计5分；每超过一个百分点扣0.5分，扣完为止。<"
+    at = body.index(">5<", body.index(standard))  # its 分值
+    parts["word/document.xml"] = (body[:at] + ">五<" + body[at + 3 :]).encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, blob in parts.items():
+            archive.writestr(name, blob)
+    source = tmp_path / "altered.docx"
+    source.write_bytes(buffer.getvalue())
+    project = _empty_project(tmp_path / "p")
+    import_report(project, source, "yunxi-zzb", 2022)
+    got = load_unit_year(project, "yunxi-zzb", 2022).year  # validates
+    assert got.scores is None or not got.scores.groups
+    written = project.year_file("yunxi-zzb", 2022).read_text(encoding="utf-8")
+    kept = [line for line in written.splitlines() if line.startswith("#")]
+    assert any("财政供养人员控制率" in line for line in kept)

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from jixiao.errors import ContentError
 from jixiao.formspec import (
@@ -79,6 +79,21 @@ class TreeCell:
     merge: str | None
     fmt: Format
     blank: str
+    merges: list[str | None] = field(default_factory=list)
+    """Each text's `merge`: a column merged only when a condition holds (分值: each row's,
+    or the item's merged over its rows when shared) has two."""
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the column is merged only when a condition holds."""
+        return len(set(self.merges)) > 1
+
+    def absent(self, going_on: set[str]) -> bool | None:
+        """Whether a row whose levels `going_on` go on lacks the column: True, False, or None
+        when it depends on which of its texts the row shows."""
+        merges = self.merges or [self.merge]
+        gone = [m is not None and m in going_on for m in merges]
+        return gone[0] if all(g == gone[0] for g in gone) else None
 
 
 @dataclass(frozen=True)
@@ -212,11 +227,17 @@ def _tree(spec: RowSpec, year: int) -> Tree:
             pattern = (whole, [cell.value])
         else:
             pattern = _compiled(cell.text, year, many=True)
-        if previous is not None and cell.unless and cell.unless == previous.when:
+        paired = previous is not None and (
+            (cell.unless and cell.unless == previous.when)
+            or (cell.when and cell.when == previous.unless)
+        )
+        if paired:
             columns[-1].patterns.append(pattern)
+            columns[-1].merges.append(cell.merge)
+            previous = None
         else:
-            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank))
-        previous = cell
+            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank, [cell.merge]))
+            previous = cell
     levels = [level.name for level in spec.levels]
     return Tree(spec.tree or "", levels, [level.each for level in spec.levels], columns)
 
@@ -485,24 +506,41 @@ def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | 
         cells = cells[:-1]
     for start in range(len(tree.levels)):
         going_on = set(tree.levels[:start])
+        for gone in _absences(tree, going_on):
+            texts = _texts_of(tree, cells, gone)
+            if texts is None:
+                continue
+            if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
+                continue  # a level's cell left empty goes on from the row above
+            if all(
+                t is None or any(p.match(t) for p, _paths in c.patterns)
+                for c, t in zip(tree.cells, texts, strict=True)
+            ):
+                return start, texts
+    return None
+
+
+def _absences(tree: Tree, going_on: set[str]) -> list[list[bool]]:
+    """Which columns a row lacks when the levels `going_on` go on: each way the columns
+    merged only under a condition may be shown (present first)."""
+    ways: list[list[bool]] = [[]]
+    for column in tree.cells:
+        absent = column.absent(going_on)
+        options = [False, True] if absent is None else [absent]
+        ways = [[*way, option] for way in ways for option in options]
+    return ways
+
+
+def _texts_of(tree: Tree, cells: list[str], gone: list[bool]) -> list[str | None] | None:
+    """The text of each column, None for those `gone`: the row written without them, or
+    written with them empty; None when the row is neither."""
+    if gone.count(False) == len(cells):
         given = iter(cells)
-        if sum(c.merge not in going_on for c in tree.cells) == len(cells):
-            texts = [None if c.merge in going_on else next(given) for c in tree.cells]
-        elif len(cells) == len(tree.cells) and all(
-            t == "" for c, t in zip(tree.cells, cells, strict=True) if c.merge in going_on
-        ):
-            texts = [
-                None if c.merge in going_on else t for c, t in zip(tree.cells, cells, strict=True)
-            ]
-        else:
-            continue
-        if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
-            continue  # a level's cell left empty goes on from the row above
-        if all(
-            t is None or any(p.match(t) for p, _paths in c.patterns)
-            for c, t in zip(tree.cells, texts, strict=True)
-        ):
-            return start, texts
+        return [None if absent else next(given) for absent in gone]
+    if len(cells) == len(tree.cells) and all(
+        t == "" for absent, t in zip(gone, cells, strict=True) if absent
+    ):
+        return [None if absent else t for absent, t in zip(gone, cells, strict=True)]
     return None
 
 
@@ -586,16 +624,22 @@ def _matched(column: TreeCell, text: str | None) -> tuple[re.Match[str], list[st
     return None
 
 
-def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells) -> None:
-    """The leaves of a tree row, one a document row, as the nested items of its list."""
+def _read_tree(
+    form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells, raw: dict[str, str]
+) -> bool:
+    """The leaves of a tree row, one a document row, as the nested items of its list; False
+    when what was read is no valid list (nothing is stored). `raw`: each squeezed cell text
+    of the table as written."""
     found = tree_levels(tree)
     if found is None:
-        return
+        return True
     where, levels = found
     depths = {level.name: depth for depth, level in enumerate(levels)}
     top: list[dict[str, Any]] = []
     path: list[dict[str, Any]] = []
     counts = [0] * len(levels)
+    last: dict[int, tuple[dict[str, Any], str, str]] = {}
+    """A column merged under a condition: the node, field and text it was last read into."""
     for cells in rows:
         start, texts = _tree_start(tree, cells) or (0, [])
         del path[min(start, len(path)) :]
@@ -604,7 +648,9 @@ def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells
             (path[-1].setdefault(levels[depth].key, []) if path else top).append(node)
             path.append(node)
             counts[depth] += 1
-        for column, text in zip(tree.cells, texts, strict=True):
+        for at, (column, text) in enumerate(zip(tree.cells, texts, strict=True)):
+            if text is None and at in last and column.conditional:
+                _shared(column, last.pop(at), levels, depths, path)
             if (matched := _matched(column, text)) is None:
                 continue
             match, paths = matched
@@ -622,15 +668,73 @@ def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells
                     found = Shown(form, shown_path, column.fmt, shown, scope, leaf, label)
                     lifted.shown.append(found)
                     continue
+                if len(paths) == 1 and column.fmt in (Format.TEXT, Format.LINES):
+                    shown = raw.get(shown, shown)  # a whole cell's text as written
                 value = _value(shown, column, stored_as[1])
                 if value is not None:
                     path[depth][stored_as[0]] = value
-    items = _pruned(top, levels)
-    if items:
-        lifted.lists.setdefault(tuple(where), items)
+                    if column.conditional:
+                        last[at] = (path[depth], stored_as[0], shown)
+    items = [_collapsed(item, levels) for item in _pruned(top, levels)]
+    if not items:
+        return True
+    try:
+        for item in items:
+            levels[0].model.model_validate(item)
+    except ValidationError:
+        return False  # read wrong: the table stays as the text at the end of the file
+    lifted.lists.setdefault(tuple(where), items)
+    return True
 
 
-def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
+def _shared(
+    column: TreeCell,
+    read: tuple[dict[str, Any], str, str],
+    levels: list[_TreeLevel],
+    depths: dict[str, int],
+    path: list[dict[str, Any]],
+) -> None:
+    """A column merged under a condition that a row lacks: the text read on the row above
+    was the merged one's (the item's shared 分值, not the row's), stored where it says."""
+    node, key, shown = read
+    node.pop(key, None)
+    for pattern, paths in column.patterns[1:]:
+        match = pattern.match(shown)
+        if match is None:
+            continue
+        for number, shown_path in enumerate(paths):
+            depth = depths.get(shown_path.split(".")[0])
+            stored_as = levels[depth].field(shown_path) if depth is not None else None
+            if stored_as is None:
+                continue
+            value = _value(match[f"v{number}"], column, stored_as[1])
+            if value is not None:
+                path[depth][stored_as[0]] = value
+        return
+
+
+def _collapsed(item: dict[str, Any], levels: list[_TreeLevel]) -> dict[str, Any]:
+    """The item with a one-leaf list folded into it when the leaf's fields are its own (a
+    三级指标 of one row is the item itself, not one of its parts)."""
+    if len(levels) < 2:
+        return item
+    key = levels[1].key
+    children = [_collapsed(child, levels[1:]) for child in item.get(key, [])]
+    if not children:
+        return item
+    item = {**item, key: children}
+    (child,) = children if len(children) == 1 else (None,)
+    if len(levels) == 2 and child is not None:
+        fields = levels[0].model.model_fields
+        if all(n in fields and n not in item for n in child):
+            item.pop(key)
+            item.update(child)
+    return item
+
+
+def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
+    """Read the document table as the declared one; False when a tree of it read no valid
+    list (the table is then kept as text)."""
     trees: dict[int, tuple[Tree, list[list[str]]]] = {}
     for row, cells, index in _align(spec, table):
         if row.tree is not None:
@@ -671,8 +775,9 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
         if each is not None and item and _complete(each[0], item):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
-    for tree, rows in trees.values():
-        _read_tree(spec.form, tree, rows, lifted)
+    raw = {_squeeze(c): c.strip() for c in table.cells()}
+    valid = [_read_tree(spec.form, tree, rows, lifted, raw) for tree, rows in trees.values()]
+    return all(valid)
 
 
 def _found(spec: FormTable, cells: set[str]) -> int:
@@ -701,7 +806,7 @@ def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -
             previous = None
             continue
         done.add(best)
-        _read(declared[best], table, lifted)
-        lifted.used[index] = declared[best].form
+        if _read(declared[best], table, lifted):
+            lifted.used[index] = declared[best].form
         previous = best
     return lifted
