@@ -42,6 +42,7 @@ from jixiao.importing.forms import UNIT_PLACEHOLDERS
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
+from jixiao.model.unit import Unit
 
 _READ = (
     *(Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT),
@@ -156,8 +157,9 @@ class LiftedCells:
     """(field, value kept, other value) of a field a document shows twice, differently."""
     used: dict[int, str] = field(default_factory=dict)
     """Index of each document table read → the declaration."""
-    unit: dict[str, str] = field(default_factory=dict)
-    """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name)."""
+    unit: dict[str, Any] = field(default_factory=dict)
+    """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name),
+    and those a cell's value shows (contact.name: contact → name)."""
 
 
 _FULL_WIDTH = str.maketrans("():", "（）：")
@@ -337,6 +339,16 @@ def stored(path: str) -> tuple[list[str], Any] | None:
         if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
             return parts, annotation
     return None
+
+
+def unit_field(path: str) -> tuple[str, str] | None:
+    """The unit.yaml field and its part that `path` names (contact.phone), None if none."""
+    head, *rest = path.split(".")
+    info = Unit.model_fields.get(head)
+    model = _model_of(info.annotation) if info is not None else None
+    if model is None or len(rest) != 1 or rest[0] not in model.model_fields:
+        return None
+    return head, rest[0]
 
 
 def _item_field(each: list[str], path: str, name: str) -> tuple[str, Any] | None:
@@ -763,6 +775,9 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown, {row.name: index}))
                 continue
             where = stored(slot.path)
+            if where is None and (mine := unit_field(slot.path)) is not None and shown:
+                lifted.unit.setdefault(mine[0], {}).setdefault(mine[1], shown)
+                continue
             if where is None or (slot.fmt not in _READ):
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown))
                 continue
