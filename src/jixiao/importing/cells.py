@@ -83,6 +83,9 @@ class TreeCell:
     merges: list[str | None] = field(default_factory=list)
     """Each text's `merge`: a column merged only when a condition holds (分值: each row's,
     or the item's merged over its rows when shared) has two."""
+    paragraphs: list[list[tuple[re.Pattern[str], list[str]]]] = field(default_factory=list)
+    """Each text's paragraphs as patterns when it is several ({group.name} over
+    {group.note}), else an empty list: such a text is read paragraph by paragraph."""
 
     @property
     def conditional(self) -> bool:
@@ -224,11 +227,14 @@ def _tree(spec: RowSpec, year: int) -> Tree:
     columns: list[TreeCell] = []
     previous: CellSpec | None = None
     for cell in spec.cells or []:
+        parts: list[tuple[re.Pattern[str], list[str]]] = []
         if cell.value is not None:
             whole = re.compile("^(?P<v0>.*)$", re.S)
             pattern = (whole, [cell.value])
         else:
             pattern = _compiled(cell.text, year, many=True)
+            if isinstance(cell.text, list) and len(cell.text) > 1:
+                parts = [_compiled(text, year, many=True) for text in cell.text]
         paired = previous is not None and (
             (cell.unless and cell.unless == previous.when)
             or (cell.when and cell.when == previous.unless)
@@ -236,9 +242,11 @@ def _tree(spec: RowSpec, year: int) -> Tree:
         if paired:
             columns[-1].patterns.append(pattern)
             columns[-1].merges.append(cell.merge)
+            columns[-1].paragraphs.append(parts)
             previous = None
         else:
-            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank, [cell.merge]))
+            column = TreeCell([pattern], cell.merge, cell.format, cell.blank, [cell.merge], [parts])
+            columns.append(column)
             previous = cell
     levels = [level.name for level in spec.levels]
     return Tree(spec.tree or "", levels, [level.each for level in spec.levels], columns)
@@ -628,20 +636,64 @@ def _pruned(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[
     return kept
 
 
-def _matched(column: TreeCell, text: str | None) -> tuple[re.Match[str], list[str]] | None:
-    """The first of a column's texts the document's text is, and that text's paths."""
-    for pattern, paths in column.patterns:
-        if text is not None and (match := pattern.match(text)):
-            return match, paths
+def _matched(
+    column: TreeCell, text: str | None, read: _Written
+) -> tuple[dict[str, str], list[str]] | None:
+    """The first of a column's texts the document's text is: the text shown for each of its
+    paths (v0, v1 …), and those paths. A text of several paragraphs is the document's only
+    when the cell has as many, each matching its own (so a name and the note under it are
+    told apart); a paragraph that is one path is kept as written."""
+    if text is None:
+        return None
+    for (pattern, paths), parts in zip(column.patterns, column.paragraphs, strict=True):
+        if not parts:
+            if match := pattern.match(text):
+                return match.groupdict(), paths
+            continue
+        written = read.paragraphs.get(text, (text,))
+        if len(written) != len(parts):
+            continue
+        shown: dict[str, str] = {}
+        for (part, own), paragraph in zip(parts, written, strict=True):
+            match = part.match(paragraph)
+            if match is None:
+                break
+            for number in range(len(own)):
+                value = match[f"v{number}"]
+                whole = len(own) == 1 and value == paragraph
+                shown[f"v{len(shown)}"] = read.raw.get(value, value) if whole else value
+        else:
+            return shown, paths
     return None
 
 
+@dataclass(frozen=True)
+class _Written:
+    """A document table's cells as written, by their squeezed text."""
+
+    raw: dict[str, str]
+    """Each squeezed cell (and paragraph) text → the text as written."""
+    paragraphs: dict[str, tuple[str, ...]]
+    """Each squeezed cell text → its squeezed paragraphs that hold text."""
+
+    @classmethod
+    def of(cls, table: Table) -> _Written:
+        raw = {_squeeze(cell): cell.strip() for cell in table.cells()}
+        paragraphs: dict[str, tuple[str, ...]] = {}
+        for cell, parts in zip(table.cells(), table.cell_paragraphs(), strict=True):
+            kept = [p for p in parts if _squeeze(p)]
+            paragraphs.setdefault(_squeeze(cell), tuple(_squeeze(p) for p in kept))
+            for part in kept:
+                raw.setdefault(_squeeze(part), part.strip())
+        return cls(raw, paragraphs)
+
+
 def _read_tree(
-    form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells, raw: dict[str, str]
+    form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells, read: _Written
 ) -> bool:
     """The leaves of a tree row, one a document row, as the nested items of its list; False
-    when what was read is no valid list (nothing is stored). `raw`: each squeezed cell text
-    of the table as written."""
+    when what was read is no valid list (nothing is stored). `read`: the table's cells as
+    written."""
     found = tree_levels(tree)
     if found is None:
         return True
@@ -663,7 +715,7 @@ def _read_tree(
         for at, (column, text) in enumerate(zip(tree.cells, texts, strict=True)):
             if text is None and at in last and column.conditional:
                 _shared(column, last.pop(at), levels, depths, path)
-            if (matched := _matched(column, text)) is None:
+            if (matched := _matched(column, text, read)) is None:
                 continue
             match, paths = matched
             for number, shown_path in enumerate(paths):
@@ -681,7 +733,7 @@ def _read_tree(
                     lifted.shown.append(found)
                     continue
                 if len(paths) == 1 and column.fmt in (Format.TEXT, Format.LINES):
-                    shown = raw.get(shown, shown)  # a whole cell's text as written
+                    shown = read.raw.get(shown, shown)  # a whole cell's text as written
                 value = _value(shown, column, stored_as[1])
                 if value is not None:
                     path[depth][stored_as[0]] = value
@@ -790,8 +842,8 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
         if each is not None and item and _complete(each[0], item):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
-    raw = {_squeeze(c): c.strip() for c in table.cells()}
-    valid = [_read_tree(spec.form, tree, rows, lifted, raw) for tree, rows in trees.values()]
+    read = _Written.of(table)
+    valid = [_read_tree(spec.form, tree, rows, lifted, read) for tree, rows in trees.values()]
     return all(valid)
 
 

@@ -27,10 +27,19 @@ class Table:
     """One table: rows of cell texts, a merged cell once (where it starts)."""
 
     rows: list[list[str]] = field(default_factory=list)
+    """Each cell's text: its paragraphs joined, as docxtext reads it."""
+    paragraphs: list[list[tuple[str, ...]]] = field(default_factory=list)
+    """Each cell's paragraphs, the rows' shape (empty when not known: one paragraph a cell)."""
 
     def cells(self) -> list[str]:
         """Every cell text in reading order."""
         return [cell for row in self.rows for cell in row]
+
+    def cell_paragraphs(self) -> list[tuple[str, ...]]:
+        """Every cell's paragraphs in reading order, as `cells()`."""
+        if not self.paragraphs:
+            return [(cell,) for cell in self.cells()]
+        return [cell for row in self.paragraphs for cell in row]
 
 
 Block = Paragraph | Table
@@ -82,15 +91,18 @@ def _list_level(p: object) -> int | None:
 def _table(tbl: object) -> Table:
     """The rows of `tbl`; a vertically continued cell is left out, as docxtext does."""
     rows: list[list[str]] = []
+    paragraphs: list[list[tuple[str, ...]]] = []
     for tr in tbl.iter(qn("w:tr")):  # type: ignore[attr-defined]
-        row = []
+        row, parts = [], []
         for tc in tr.iter(qn("w:tc")):
             merge = tc.find(qn("w:tcPr") + "/" + qn("w:vMerge"))
             if merge is not None and merge.get(qn("w:val")) in (None, "continue"):
                 continue
             row.append(_text(tc))
+            parts.append(tuple(_text(p) for p in tc.iter(qn("w:p"))))
         rows.append(row)
-    return Table(rows)
+        paragraphs.append(parts)
+    return Table(rows, paragraphs)
 
 
 def read_outline(data: bytes) -> list[Block]:

@@ -30,15 +30,18 @@ def split_heading_rows(blocks: list[Block]) -> list[Block]:
             out.append(block)
             continue
         rows: list[list[str]] = []
-        for row in block.rows:
+        parts: list[list[tuple[str, ...]]] = []
+        paragraphs = block.paragraphs or [[(cell,) for cell in row] for row in block.rows]
+        for row, paragraphed in zip(block.rows, paragraphs, strict=True):
             text = _heading(row)
             if text is None:
                 rows.append(row)
+                parts.append(paragraphed)
                 continue
             if rows:
-                out.append(Table(rows))
+                out.append(Table(rows, parts))
             out.append(Paragraph(text))
-            rows = []
+            rows, parts = [], []
         if rows:
-            out.append(Table(rows))
+            out.append(Table(rows, parts))
     return out
