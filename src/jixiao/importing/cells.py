@@ -530,8 +530,11 @@ def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | 
             texts = _texts_of(tree, cells, gone)
             if texts is None:
                 continue
-            if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
-                continue  # a level's cell left empty goes on from the row above
+            if any(
+                t == "" and (c.merge or c.absent(going_on) is None)
+                for c, t in zip(tree.cells, texts, strict=True)
+            ):
+                continue  # a level's cell (or one merged when shared) left empty goes on
             if all(
                 t is None or any(p.match(t) for p, _paths in c.patterns)
                 for c, t in zip(tree.cells, texts, strict=True)
@@ -598,30 +601,66 @@ def _fitting(readings: list[list[str]], row: Row) -> list[list[str]]:
 
 
 def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
-    """Each document row with the declared row it is, and its item number in an `each` row."""
+    """Each document row with the declared row it is, and its item number in an `each` row.
+
+    A tree's row typed over two lines (a blank line in a cell ends the row, its last texts
+    left to a row of their own) is one: a row of texts only fills the empty cells the row
+    above ends with, when one of the two is no row by itself and together they are a row of
+    the tree."""
     out: list[tuple[Row, list[str], int]] = []
     at, counts = 0, dict[int, int]()
-    for raw in table.rows:
-        order = list(range(at, len(spec.rows)))
-        labelled = [j for j in order if spec.rows[j].labelled and spec.rows[j].each is None]
-        readings = _readings([_squeeze(c) for c in raw])
-        tries = [(j, cells, False) for j in labelled for cells in _fitting(readings, spec.rows[j])]
-        tries += [
-            (j, cells, counts.get(j, 0) == 0)
-            for j in order
-            for cells in _fitting(readings, spec.rows[j])
-        ]
-        chosen, cells = next(
-            ((j, cells) for j, cells, first in tries if _matches(spec.rows[j], cells, first)),
-            (None, []),
-        )
-        if chosen is None:
+    rows = [[_squeeze(c) for c in raw] for raw in table.rows]
+    index = 0
+    while index < len(rows):
+        found = _chosen(spec, rows[index], at, counts)
+        if index + 1 < len(rows) and (
+            found is None or _chosen(spec, rows[index + 1], at, counts) is None
+        ):
+            joined = _joined(rows[index], rows[index + 1])
+            whole = _chosen(spec, joined, at, counts) if joined is not None else None
+            if whole is not None and spec.rows[whole[0]].tree is not None:
+                found = whole
+                index += 1
+        index += 1
+        if found is None:
             continue
+        chosen, cells = found
         row = spec.rows[chosen]
         out.append((row, _spread(row, cells), counts.get(chosen, 0)))
         counts[chosen] = counts.get(chosen, 0) + 1
         at = chosen if row.each is not None or row.tree is not None else chosen + 1
     return out
+
+
+def _chosen(
+    spec: FormTable, squeezed: list[str], at: int, counts: dict[int, int]
+) -> tuple[int, list[str]] | None:
+    """The declared row (from `at` on) a document row is, and the reading of it that is."""
+    order = list(range(at, len(spec.rows)))
+    labelled = [j for j in order if spec.rows[j].labelled and spec.rows[j].each is None]
+    readings = _readings(squeezed)
+    tries = [(j, cells, False) for j in labelled for cells in _fitting(readings, spec.rows[j])]
+    tries += [
+        (j, cells, counts.get(j, 0) == 0)
+        for j in order
+        for cells in _fitting(readings, spec.rows[j])
+    ]
+    return next(
+        ((j, cells) for j, cells, first in tries if _matches(spec.rows[j], cells, first)), None
+    )
+
+
+def _joined(row: list[str], below: list[str]) -> list[str] | None:
+    """`row` with its last empty cells filled by the texts `below` begins with (and holds
+    nothing after); None when `below` does not fit there so."""
+    texts = [c for c in below if c]
+    if not texts or below[: len(texts)] != texts:
+        return None
+    empty = len(row) - max((i + 1 for i, c in enumerate(row) if c), default=0)
+    if empty < len(texts):
+        return None
+    kept = len(row) - empty
+    return [*row[:kept], *texts, *[""] * (empty - len(texts))]
 
 
 def _pruned(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[str, Any]]:
@@ -640,18 +679,18 @@ def _matched(
     column: TreeCell, text: str | None, read: _Written
 ) -> tuple[dict[str, str], list[str]] | None:
     """The first of a column's texts the document's text is: the text shown for each of its
-    paths (v0, v1 …), and those paths. A text of several paragraphs is the document's only
-    when the cell has as many, each matching its own (so a name and the note under it are
-    told apart); a paragraph that is one path is kept as written."""
+    paths (v0, v1 …), and those paths. A text of several paragraphs is matched paragraph by
+    paragraph when the cell has as many (so a name and the note under it are told apart; a
+    paragraph that is one path is kept as written), else as one text showing each of its
+    paths (投入（15分） typed in one paragraph; not 产出目标（…） read as an empty name)."""
     if text is None:
         return None
     for (pattern, paths), parts in zip(column.patterns, column.paragraphs, strict=True):
-        if not parts:
-            if match := pattern.match(text):
-                return match.groupdict(), paths
-            continue
         written = read.paragraphs.get(text, (text,))
-        if len(written) != len(parts):
+        if not parts or len(written) != len(parts):
+            match = pattern.match(text)
+            if match and (not parts or all(match.groupdict().values())):
+                return match.groupdict(), paths
             continue
         shown: dict[str, str] = {}
         for (part, own), paragraph in zip(parts, written, strict=True):
@@ -739,7 +778,7 @@ def _read_tree(
                     path[depth][stored_as[0]] = value
                     if column.conditional:
                         last[at] = (path[depth], stored_as[0], shown)
-    items = [_collapsed(item, levels) for item in _pruned(top, levels)]
+    items = [_collapsed(item, levels) for item in _pruned(_rejoined(top, levels), levels)]
     if not items:
         return True
     try:
@@ -749,6 +788,33 @@ def _read_tree(
         return False  # read wrong: the table stays as the text at the end of the file
     lifted.lists.setdefault(tuple(where), items)
     return True
+
+
+def _rejoined(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[str, Any]]:
+    """The items with a level's node written again under the one it goes on from taken as
+    that one: a table broken over pages repeats its merged cells (过程（40分）) on the next
+    page's first row; two nodes in turn with the same name and fields are one, their lists
+    joined."""
+    if len(levels) < 2:
+        return items
+    key, out = levels[1].key, list[dict[str, Any]]()
+    for item in items:
+        previous = out[-1] if out else None
+        own = {n: v for n, v in item.items() if n != key}
+        if (
+            previous is not None
+            and key in item
+            and key in previous
+            and own.get("name")
+            and own == {n: v for n, v in previous.items() if n != key}
+        ):
+            previous[key] = previous[key] + item[key]
+        else:
+            out.append(dict(item))
+    for item in out:
+        if key in item:
+            item[key] = _rejoined(item[key], levels[1:])
+    return out
 
 
 def _shared(
