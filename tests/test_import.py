@@ -533,3 +533,20 @@ def test_a_score_table_typed_over_two_pages_with_empty_merged_cells_is_read(
     assert [g.name for g in targets] == ["产出目标", "效益目标"]
     first = targets[0].categories[0]
     assert (first.name, [t.name for t in first.targets]) == ("质量指标", ["不断加强党的理论武装。"])
+
+
+def test_a_score_tables_standards_are_read_a_paragraph_a_line(tmp_path: Path) -> None:
+    """The 评分标准 of yunxi's 评分表, written a line a paragraph, is read back line by line:
+    every item's standard is the sample's (a `measure` item's score is jixiao's, not read)."""
+    source = tmp_path / "yunxi.docx"
+    source.write_bytes(_rendered_yunxi())
+    project = _empty_project(tmp_path / "p")
+    import_report(project, source, "yunxi-zzb", 2022)
+
+    def standards(unit_year: object) -> list[list[str]]:
+        groups = unit_year.year.scores.groups  # type: ignore[attr-defined]
+        return [i.standard for g in groups for c in g.categories for i in c.items]
+
+    want = standards(load_unit_year(Project(REPO), "yunxi-zzb", 2022))
+    assert standards(load_unit_year(project, "yunxi-zzb", 2022)) == want
+    assert any(len(lines) > 1 for lines in want)

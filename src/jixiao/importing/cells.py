@@ -714,17 +714,21 @@ class _Written:
     """Each squeezed cell (and paragraph) text → the text as written."""
     paragraphs: dict[str, tuple[str, ...]]
     """Each squeezed cell text → its squeezed paragraphs that hold text."""
+    lines: dict[str, list[str]]
+    """Each squeezed cell text → its paragraphs that hold text, as written."""
 
     @classmethod
     def of(cls, table: Table) -> _Written:
         raw = {_squeeze(cell): cell.strip() for cell in table.cells()}
         paragraphs: dict[str, tuple[str, ...]] = {}
+        lines: dict[str, list[str]] = {}
         for cell, parts in zip(table.cells(), table.cell_paragraphs(), strict=True):
             kept = [p for p in parts if _squeeze(p)]
             paragraphs.setdefault(_squeeze(cell), tuple(_squeeze(p) for p in kept))
+            lines.setdefault(_squeeze(cell), [p.strip() for p in kept])
             for part in kept:
                 raw.setdefault(_squeeze(part), part.strip())
-        return cls(raw, paragraphs)
+        return cls(raw, paragraphs, lines)
 
 
 def _read_tree(
@@ -771,9 +775,13 @@ def _read_tree(
                     found = Shown(form, shown_path, column.fmt, shown, scope, leaf, label)
                     lifted.shown.append(found)
                     continue
+                lines = read.lines.get(shown, []) if len(paths) == 1 else []
                 if len(paths) == 1 and column.fmt in (Format.TEXT, Format.LINES):
                     shown = read.raw.get(shown, shown)  # a whole cell's text as written
-                value = _value(shown, column, stored_as[1])
+                if column.fmt is Format.LINES and len(lines) > 1:
+                    value: Any = lines  # a paragraph a line
+                else:
+                    value = _value(shown, column, stored_as[1])
                 if value is not None:
                     path[depth][stored_as[0]] = value
                     if column.conditional:
