@@ -14,11 +14,12 @@ from ruamel.yaml.comments import CommentedMap
 from jixiao.errors import ContentError, error
 from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
-from jixiao.importing.cells import form_tables, lift_cells
+from jixiao.importing.cells import Shown, form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
+from jixiao.importing.laid_budget import fill_budget
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.recheck import differences
@@ -29,7 +30,6 @@ from jixiao.importing.writing import (
     document,
     dump,
     note_field,
-    paragraphs,
     table_comments,
     unit_map,
     year_map,
@@ -168,20 +168,23 @@ def _money(kind: Kind, matches: list[Match], texts: list[str]) -> Money:
 
 
 def _money_fields(
-    kind: Kind, matches: list[Match], money: Money, text: Callable[[str], str]
-) -> CommentedMap:
-    """The year-file fields the money gives; budget takes the laid-out sub-sections' text."""
+    kind: Kind,
+    matches: list[Match],
+    money: Money,
+    text: Callable[[str], str],
+    fields: CommentedMap,
+    shown: list[Shown],
+) -> tuple[CommentedMap, list[str]]:
+    """The year-file fields the money gives, and what to check; budget, where the layout
+    prints it, completed in `fields` from the forms' cells, the prose and the section's text."""
     data = CommentedMap(_commented(money.fields()))
     section = budget_section(kind, matches)
-    if "budget" not in data or section is None:
-        return data
-    basic = data["budget"]["basic"]
-    if texts := section.texts(section.basic):
-        basic["text"] = paragraphs([text(t) for t in texts])
-    if texts := section.texts(section.projects):
-        data["budget"]["projects"] = CommentedMap(text=paragraphs([text(t) for t in texts]))
+    if section is None or ("budget" not in data and "budget" not in fields):
+        return data, []
+    budget = fields.setdefault("budget", CommentedMap())
+    notes = fill_budget(budget, data.pop("budget", {}), section, shown, text)
     section.give_to_layout()
-    return data
+    return data, notes
 
 
 def _commented(value: object) -> object:
@@ -282,6 +285,8 @@ def import_report(
         fields[name] = [_escaped(item) for item in items]
     cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
     held = _laid_out(kind)  # stored, they would print in place of the writer's text
+    if budget_section(kind, match_sections(kind, outline.root.children)) is not None:
+        held.discard("budget")  # the section fits the layout: budget takes its text too
     values = {k: v for k, v in cells.values.items() if k[0] not in held}
     lists = {k: v for k, v in cells.lists.items() if k[0] not in held}
     kept_back = CommentedMap()
@@ -300,7 +305,8 @@ def import_report(
     def text(value: str) -> str:
         return link_money(link(escape(value), year, lifted), money)
 
-    for key, value in _money_fields(kind, matches, money, text).items():
+    lifted_money, budget_notes = _money_fields(kind, matches, money, text, fields, cells.shown)
+    for key, value in lifted_money.items():
         fields.setdefault(key, value)  # a figure a form showed too: the form's stays
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
     forms = {spec.field: spec.form for spec in declared}
@@ -330,7 +336,7 @@ def import_report(
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
     twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
-    read_back = twice_notes + differences(project, unit, year, kind, cells.shown)
+    read_back = budget_notes + twice_notes + differences(project, unit, year, kind, cells.shown)
     if read_back:  # the figures to check, at the end of the file with the tables' text
         lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
         write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))
