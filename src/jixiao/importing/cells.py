@@ -105,10 +105,30 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a form's paths are read into: the year file (ROOTS), or one listed item of it
+    (importing/each_forms.py); `renames` give a path the item's name for it."""
+
+    model: type[BaseModel]
+    roots: dict[str, tuple[str, ...]]
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def renamed(self, path: str) -> str:
+        for old, new in self.renames.items():
+            if path == old or path.startswith(old + "."):
+                return new + path[len(old) :]
+        return path
+
+
+YEAR = Scope(Year, ROOTS)
+
+
+@dataclass(frozen=True)
 class FormTable:
     form: str
     rows: list[Row]
     labels: frozenset[str]
+    scope: Scope = YEAR
 
 
 @dataclass
@@ -256,18 +276,22 @@ def form_tables(templates: Path, kind: Kind, year: int) -> list[FormTable]:
             if table.include:
                 names.append(table.include)
                 continue
-            rows = _rows(table, year)
-            if rows is None:
-                continue
-            labels = frozenset(
-                s.pattern.pattern
-                for r in rows
-                for s in r.slots
-                if s.literal and s.pattern.pattern != "^$"
-            )
-            if len(labels) >= 2 and any(s.path for r in rows for s in r.slots):
-                found.append(FormTable(name, rows, labels))
+            if (built := form_table(name, table, year)) is not None:
+                found.append(built)
     return found
+
+
+def form_table(name: str, table: TableSpec, year: int, scope: Scope = YEAR) -> FormTable | None:
+    """A declared table as read back: None for a table of columns, or one without figures."""
+    rows = _rows(table, year)
+    if rows is None:
+        return None
+    labels = frozenset(
+        s.pattern.pattern for r in rows for s in r.slots if s.literal and s.pattern.pattern != "^$"
+    )
+    if len(labels) >= 2 and any(s.path for r in rows for s in r.slots):
+        return FormTable(name, rows, labels, scope)
+    return None
 
 
 # Where a path of the figures is stored in the year file ---------------------------------------
@@ -302,32 +326,35 @@ def _walk(model: type[BaseModel], parts: list[str]) -> Any | None:
     return annotation
 
 
-def stored(path: str) -> tuple[list[str], Any] | None:
-    """Where the year file stores the figure at `path` (formspec.ROOTS), and its type."""
-    head, *rest = path.split(".")
-    for name in ROOTS.get(head, ()):
-        parts = [name, *rest] if name == head else [name, head, *rest]
+def stored(path: str, scope: Scope = YEAR) -> tuple[list[str], Any] | None:
+    """Where the year file (or the scope's item) stores the figure at `path` (formspec.ROOTS),
+    and its type; a root "" is the item itself (project.name: the item's name)."""
+    head, *rest = scope.renamed(path).split(".")
+    for name in scope.roots.get(head, ()):
+        parts = rest if not name else [name, *rest] if name == head else [name, head, *rest]
         if rest == [name]:
             parts = [name]  # the name is the field (evaluation.goals: the year's goals)
-        annotation = _walk(Year, parts)
+        annotation = _walk(scope.model, parts)
         if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
             return parts, annotation
     return None
 
 
-def _item_field(each: list[str], path: str, name: str) -> tuple[str, Any] | None:
+def _item_field(
+    each: list[str], path: str, name: str, model: type[BaseModel] = Year
+) -> tuple[str, Any] | None:
     """The field of an item of the list at `each` that `name.field` reads."""
     head, *rest = path.split(".")
     if head != name or len(rest) != 1:
         return None
-    item = _model_of(_walk(Year, each))
+    item = _model_of(_walk(model, each))
     info = item.model_fields.get(rest[0]) if item is not None else None
     return (rest[0], info.annotation) if info is not None else None
 
 
-def _complete(each: list[str], item: dict[str, Any]) -> bool:
+def _complete(each: list[str], item: dict[str, Any], root: type[BaseModel] = Year) -> bool:
     """Whether `item` has every field an item of the list at `each` must have."""
-    model = _model_of(_walk(Year, each))
+    model = _model_of(_walk(root, each))
     required = [n for n, f in model.model_fields.items() if f.is_required()] if model else []
     return all(name in item for name in required)
 
@@ -374,13 +401,13 @@ class _TreeLevel:
         return (head, info.annotation) if info is not None else None
 
 
-def tree_levels(tree: Tree) -> tuple[list[str], list[_TreeLevel]] | None:
+def tree_levels(tree: Tree, scope: Scope = YEAR) -> tuple[list[str], list[_TreeLevel]] | None:
     """Where the year file stores the tree, and each level's key and model; None if nowhere."""
-    head, *rest = tree.path.split(".")
+    head, *rest = scope.renamed(tree.path).split(".")
     paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
-    for root in ROOTS.get(head, ()):
-        parts = [root, *rest] if root == head else [root, head, *rest]
-        parent = _model_of(_walk(Year, parts[:-1])) if len(parts) > 1 else Year
+    for root in scope.roots.get(head, ()):
+        parts = rest if not root else [root, *rest] if root == head else [root, head, *rest]
+        parent = _model_of(_walk(scope.model, parts[:-1])) if len(parts) > 1 else scope.model
         found = _list_field(parent, parts[-1]) if parent is not None else None
         if found is None:
             continue
@@ -581,9 +608,11 @@ def _matched(column: TreeCell, text: str | None) -> tuple[re.Match[str], list[st
     return None
 
 
-def _read_tree(form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells) -> None:
+def _read_tree(
+    form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells, scope: Scope = YEAR
+) -> None:
     """The leaves of a tree row, one a document row, as the nested items of its list."""
-    found = tree_levels(tree)
+    found = tree_levels(tree, scope)
     if found is None:
         return
     where, levels = found
@@ -631,7 +660,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
         if row.tree is not None:
             trees.setdefault(id(row), (row.tree, []))[1].append(cells)
             continue
-        each = stored(row.each) if row.each else None
+        each = stored(row.each, spec.scope) if row.each else None
         item: dict[str, Any] = {}
         for slot, text in zip(row.slots, cells, strict=True):
             pattern = slot.first if index == 0 and slot.first is not None else slot.pattern
@@ -645,7 +674,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
                 continue
             shown = match["v"]
             if each is not None and slot.path.startswith(row.name + "."):
-                found = _item_field(each[0], slot.path, row.name)
+                found = _item_field(each[0], slot.path, row.name, spec.scope.model)
                 if found is not None:
                     value = _value(shown, slot, found[1])
                     if value is not None:
@@ -653,7 +682,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
                     continue
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown, {row.name: index}))
                 continue
-            where = stored(slot.path)
+            where = stored(slot.path, spec.scope)
             if where is None or (slot.fmt not in _READ):
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown))
                 continue
@@ -664,14 +693,27 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
             kept = lifted.values.setdefault(key, value)
             if kept != value:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
-        if each is not None and item and _complete(each[0], item):
+        if each is not None and item and _complete(each[0], item, spec.scope.model):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
     for tree, rows in trees.values():
-        _read_tree(spec.form, tree, rows, lifted)
+        _read_tree(spec.form, tree, rows, lifted, spec.scope)
 
 
 def _found(spec: FormTable, cells: set[str]) -> int:
     return sum(any(re.match(p, c) for c in cells) for p in spec.labels)
+
+
+def is_form(spec: FormTable, table: Table) -> bool:
+    """Whether `table` holds most of the declaration's fixed texts (LABELS_FOUND)."""
+    cells = {_squeeze(c) for c in table.cells()}
+    return _found(spec, cells) >= LABELS_FOUND * len(spec.labels)
+
+
+def read_table(spec: FormTable, table: Table) -> LiftedCells:
+    """The values of one document table that is the declaration's."""
+    lifted = LiftedCells()
+    _read(spec, table, lifted)
+    return lifted
 
 
 def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -> LiftedCells:

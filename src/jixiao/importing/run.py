@@ -16,6 +16,7 @@ from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
 from jixiao.importing.cells import Shown, form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
+from jixiao.importing.each_forms import each_forms, lift_each
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
@@ -225,6 +226,18 @@ def _put_cells(
     return twice
 
 
+def _put_items(fields: CommentedMap, name: str, items: list[dict]) -> None:
+    """Items read from per-item forms: into the listed item of the same name, else added."""
+    listed = fields.setdefault(name, [])
+    for item in items:
+        same = next((i for i in listed if i.get("name") == item.get("name")), None)
+        if same is None:
+            listed.append(_escaped(item))
+            continue
+        for key, value in _escaped(item).items():
+            same.setdefault(key, value)
+
+
 def import_report(
     project: Project,
     source: Path,
@@ -296,8 +309,12 @@ def import_report(
         {k: v for k, v in cells.lists.items() if k[0] in held},
     )
     twice = _put_cells(fields, values, lists) + cells.twice
+    items = lift_each(tables, each_forms(project.templates, kind, year), {*used, *cells.used})
+    for name, listed in items.lists.items():
+        _put_items(fields, name, listed)
     read = {id(tables[index]): name for index, name in used.items()}
     read |= {id(tables[index]): name for index, name in cells.used.items()}
+    read |= {id(tables[index]): name for index, name in items.used.items()}
     drop_printed(outline.root, printed_texts(project.templates, kind, year, fields))
     matches = match_sections(kind, outline.root.children)
     money = _money(kind, matches, texts)
