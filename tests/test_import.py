@@ -29,9 +29,9 @@ SAMPLES = {
     "kaifu-zzb": 2022,
     "yunxi-zzb": 2022,
 }
-FORMS_NOT_LIFTED = {"kaifu-zzb:hunan-overall", "yunxi-zzb:yueyang-form"}
-"""Documents made mostly of attached forms import does not read in full yet: kaifu's `budget`
-cells (held back for the prose layout) and per-project forms; yunxi's 收支 and 评分表 forms."""
+FORMS_NOT_LIFTED = {"yunxi-zzb:yueyang-form"}
+"""Documents made mostly of attached forms import does not read in full yet: yunxi's 收支 and
+评分表 forms."""
 
 
 def _documents() -> list[object]:
@@ -411,15 +411,37 @@ def test_the_titles_a_kind_prints_with_its_forms_are_not_kept_as_text(tmp_path: 
     assert any("附件2" in line and "待核对" in line for line in written.splitlines())
 
 
-def test_an_indicator_score_the_document_shows_otherwise_is_listed(tmp_path: Path) -> None:
+def test_an_indicator_score_the_document_shows_otherwise_is_kept_and_listed(
+    tmp_path: Path,
+) -> None:
     """A 得分 in the 绩效指标 tree typed differently from the rule's (70% of 90%, 3 points →
-    2.33) is not stored but listed as 待核对, naming the indicator."""
+    2.33) is the unit's own score: stored as that indicator's `score` (so the report renders
+    as written, the total with it) and listed as 待核对, naming the indicator."""
     data, project = _rendered_kaifu(tmp_path)
     source = tmp_path / "altered.docx"
     source.write_bytes(_altered(data, "2.33", "2.5"))
     summary = import_report(project, source, "kaifu-zzb", 2022)
-    listed = [check for check in summary.checks if "row.score" in check]
+    listed = [check for check in summary.checks if "row.score（老年活动开展及时性）" in check]
     assert len(listed) == 1, listed
-    assert "老年活动开展及时性" in listed[0] and "2.5" in listed[0] and "2.33" in listed[0]
-    written = project.year_file("kaifu-zzb", 2022).read_text(encoding="utf-8")
-    assert "score:" not in written.split("evaluation:", 1)[1].split("\n\n", 1)[0]
+    assert "2.5" in listed[0] and "2.33" in listed[0]
+    evaluation = load_unit_year(project, "kaifu-zzb", 2022).year.evaluation
+    assert evaluation is not None
+    scored = {
+        leaf.name: leaf.score
+        for group in evaluation.indicators
+        for category in group.categories
+        for leaf in category.indicators
+        if leaf.score is not None
+    }
+    assert scored == {"老年活动开展及时性": Decimal("2.5")}
+    sample = load_unit_year(Project(REPO), "kaifu-zzb", 2022).figures.evaluation
+    again = load_unit_year(project, "kaifu-zzb", 2022).figures.evaluation
+    assert sample is not None and again is not None
+    (ruled,) = [
+        row.score
+        for group in sample.groups
+        for category in group.categories
+        for row in category.rows
+        if row.indicator.name == "老年活动开展及时性"
+    ]
+    assert again.score_total - sample.score_total == Decimal("2.5") - ruled

@@ -145,6 +145,8 @@ class Shown:
     """For a figure of a tree's leaf: the tree's path and levels (scope: leaf name → index)."""
     label: str = ""
     """The row's first text of its own (the indicator's name), to say which row it is."""
+    where: tuple[str, ...] = ()
+    """For a figure of a tree's leaf: where the year file (or the item) lists the tree."""
 
 
 @dataclass
@@ -643,7 +645,9 @@ def _read_tree(
                     leaf = (tree.path, tree.declared) if depth == len(levels) - 1 else None
                     own = [t for c, t in zip(tree.cells, texts, strict=True) if not c.merge and t]
                     label = own[0] if own else ""
-                    found = Shown(form, shown_path, column.fmt, shown, scope, leaf, label)
+                    found = Shown(
+                        form, shown_path, column.fmt, shown, scope, leaf, label, tuple(where)
+                    )
                     lifted.shown.append(found)
                     continue
                 value = _value(shown, column, stored_as[1])

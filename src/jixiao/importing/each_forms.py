@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from jixiao.errors import ContentError
 from jixiao.formspec import ROOTS, FormSpec, load_form
-from jixiao.importing.cells import FormTable, Scope, form_table, is_form, read_table
+from jixiao.importing.cells import FormTable, Scope, Shown, form_table, is_form, read_table
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
@@ -33,6 +33,7 @@ class EachForm:
     form: str
     each: str
     tables: list[FormTable]
+    spec: FormSpec
 
 
 @dataclass
@@ -41,6 +42,8 @@ class LiftedItems:
 
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     used: dict[int, str] = field(default_factory=dict)
+    shown: list[tuple[EachForm, int, list[Shown]]] = field(default_factory=list)
+    """The computed figures each item's form shows: its form, its index in the list."""
 
 
 def _model(annotation: Any) -> type[BaseModel] | None:
@@ -97,7 +100,7 @@ def each_forms(templates: Path, kind: Kind, year: int) -> list[EachForm]:
                 if (built := form_table(form, one, year, scope)) is not None:
                     tables.append(built)
         if tables:
-            found.append(EachForm(name, spec.each, tables))
+            found.append(EachForm(name, spec.each, tables, spec))
     return found
 
 
@@ -119,6 +122,7 @@ def lift_each(tables: list[Table], declared: list[EachForm], skip: set[int]) -> 
             if index in taken or not is_form(first, table):
                 continue
             item: dict[str, Any] = {}
+            shown: list[Shown] = []
             at = index
             for part in [first, *rest]:
                 if at >= len(tables) or at in taken or not is_form(part, tables[at]):
@@ -126,9 +130,12 @@ def lift_each(tables: list[Table], declared: list[EachForm], skip: set[int]) -> 
                 cells = read_table(part, tables[at])
                 _nested(cells.values, item)
                 _nested(dict(cells.lists), item)
+                shown += cells.shown
                 taken.add(at)
                 lifted.used[at] = spec.form
                 at += 1
             if "name" in item:
-                lifted.lists.setdefault(spec.each, []).append(item)
+                listed = lifted.lists.setdefault(spec.each, [])
+                lifted.shown.append((spec, len(listed), shown))
+                listed.append(item)
     return lifted

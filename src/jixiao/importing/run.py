@@ -24,6 +24,7 @@ from jixiao.importing.laid_budget import fill_budget
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.recheck import differences
+from jixiao.importing.scores import keep_scores
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.writing import (
     CHECK,
@@ -352,8 +353,14 @@ def import_report(
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
+    scores = keep_scores(project, unit, year, kind, fields, cells.shown, items.shown)
+    if scores:  # the document's own scores, stored: the year file again with them
+        body = dump(written.data)
+        year_text = document("year", header, body, tail + table_comments(written.tables))
+        write_atomic(target, year_text.encode("utf-8"))
     twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
-    read_back = budget_notes + twice_notes + differences(project, unit, year, kind, cells.shown)
+    read_back = [*budget_notes, *scores, *twice_notes]
+    read_back += differences(project, unit, year, kind, cells.shown)
     if read_back:  # the figures to check, at the end of the file with the tables' text
         lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
         write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))
