@@ -563,6 +563,19 @@ def _fitting(readings: list[list[str]], row: Row) -> list[list[str]]:
     return sorted(readings, key=lambda cells: len(cells) != len(row.slots))
 
 
+def _due(rows: list[Row], at: int, j: int) -> bool:
+    """Whether declared row `j` may be the next document row after rows up to `at` were
+    found: a row with a label can be told by it; one without (goals | results, a list's
+    item, a tree's leaf) only where it is due, no row showing figures skipped before it
+    (further on, any row of as many cells would pass for it). Header rows may be skipped:
+    a document may word them otherwise."""
+    if rows[j].labelled and rows[j].each is None and rows[j].tree is None:
+        return True
+    return all(
+        r.each is None and r.tree is None and not any(s.path for s in r.slots) for r in rows[at:j]
+    )
+
+
 def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
     """Each document row with the declared row it is, and its item number in an `each` row."""
     out: list[tuple[Row, list[str], int]] = []
@@ -575,6 +588,7 @@ def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
         tries += [
             (j, cells, counts.get(j, 0) == 0)
             for j in order
+            if _due(spec.rows, at, j)
             for cells in _fitting(readings, spec.rows[j])
         ]
         chosen, cells = next(
