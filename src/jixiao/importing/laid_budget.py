@@ -6,8 +6,10 @@ the same fields, the form's value kept where they disagree. The 项目支出情�
 layout prints as groups (一是…, its projects listed “1. name，主要用于purpose。”) become
 `budget.projects.groups`: a group's 基础数据表 kind is the row whose 执行数 its text states
 (else whose name it bears), and its 上年决算, 全年预算, 执行数 are that row's when it is the
-kind's only group. A column a form shows only as a total (年度资金总额 = 基本支出 + 项目支出,
-项目支出 = the groups) gives the one figure missing from it, noted for checking.
+kind's only group; where the row and the text differ, the one the form's 项目支出 total agrees
+with is kept (else the row's), the other noted. A column a form shows only as a total
+(年度资金总额 = 基本支出 + 项目支出, 项目支出 = the groups) gives the one figure missing from
+it, noted for checking.
 """
 
 from __future__ import annotations
@@ -209,6 +211,7 @@ def fill_budget(
             if (match := pattern.search(" ".join([group.lead, *group.rest]))) is not None:
                 group.amounts[col] = Decimal(match["v"])
         group.kind = _kind_of(group, kinds)
+    disagree: list[tuple[Group, str, Decimal, Decimal]] = []
     for group in groups:
         same = [g for g in groups if g.kind is group.kind]
         if group.kind is None or len(same) != 1:
@@ -217,8 +220,16 @@ def fill_budget(
             kept = group.amounts.setdefault(col, value)
             if kept != value:
                 group.amounts[col] = value  # the form's row, the prose left as written
-                where = f"budget.projects.groups（{group.name}）.{col}"
-                notes.append(say("import_note_twice", field=where, kept=value, other=kept))
+                disagree.append((group, col, value, kept))
+    for group, col, form, stated in disagree:  # the one the document's total agrees with
+        whole = totals.get("projects", {}).get(col)
+        values = [g.amounts.get(col) for g in groups]
+        if whole is not None and None not in values:
+            summed = sum(values, Decimal(0))  # type: ignore[arg-type]
+            if summed != whole and summed - form + stated == whole:
+                group.amounts[col], form, stated = stated, stated, form
+        where = f"budget.projects.groups（{group.name}）.{col}"
+        notes.append(say("import_note_twice", field=where, kept=form, other=stated))
     for col in COLUMNS:
         if (whole := totals.get("projects", {}).get(col)) is not None:
             notes += _fill_one(col, whole, [(g.name, g.amounts) for g in groups], "projects")

@@ -153,6 +153,8 @@ def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
     found = {}
     for level, seen in outline.patterns.items():
         pattern = Counter(seen).most_common(1)[0][0].replace("．", ".").replace("(", "（")
+        if not pattern:
+            continue  # mostly numbered by Word, not typed
         pattern = pattern.replace(")", "）")
         if level in styles and pattern != styles[level]:
             found[level] = pattern
