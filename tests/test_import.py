@@ -382,6 +382,63 @@ def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
     assert (unit.budget_level, unit.full_name) == ("区级", "中共长沙市开福区委员会组织部")
 
 
+def test_budget_is_read_from_the_forms_and_the_prose_together(tmp_path: Path) -> None:
+    """The rendered kaifu report's 一般公共预算 section and 基础数据表 give back the sample's
+    budget: 公用经费 and 基本支出 from the form, the 项目支出 groups (kind, amounts, listed
+    projects) from the prose and the form's rows; the figures neither states (基本支出全年预算,
+    专项's 年初预算) worked out from the 自评表's 年度资金总额 and noted."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "kaifu.docx"
+    source.write_bytes(data)
+    summary = import_report(project, source, "kaifu-zzb", 2022)
+    want = load_unit_year(Project(REPO), "kaifu-zzb", 2022)
+    got = load_unit_year(project, "kaifu-zzb", 2022)
+    assert got.year.budget is not None and want.year.budget is not None
+    mine, theirs = got.year.budget, want.year.budget
+    assert mine.basic.public == theirs.basic.public
+    columns = ("prior", "initial", "budget", "actual")
+    assert [getattr(mine.basic, c) for c in columns] == [getattr(theirs.basic, c) for c in columns]
+    assert [(g.name, g.kind) for g in mine.projects.groups] == [
+        (g.name, g.kind) for g in theirs.projects.groups
+    ]
+    for a, b in zip(mine.projects.groups, theirs.projects.groups, strict=True):
+        assert [getattr(a, c) for c in columns] == [getattr(b, c) for c in columns], a.name
+        assert [(p.name, p.purpose) for p in a.projects] == [
+            (p.name, p.purpose) for p in b.projects
+        ]
+    assert got.figures.projects is not None and want.figures.projects is not None
+    assert got.figures.projects.by_kind == want.figures.projects.by_kind
+    derived = [c for c in summary.checks if "推算" in c]
+    assert len(derived) == 2 and any("budget.basic.budget" in c for c in derived), derived
+
+
+def test_each_key_projects_form_is_read_back_into_its_item(tmp_path: Path) -> None:
+    """The 项目支出绩效自评表 (one per key project) gives back the sample's project: its name,
+    funds (the form's 当年财政拨款 row is the item's funds.current), goals, results and the
+    indicator tree; the 得分 the sample sets by hand are kept as its scores."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "kaifu.docx"
+    source.write_bytes(data)
+    import_report(project, source, "kaifu-zzb", 2022)
+    (want,) = load_unit_year(Project(REPO), "kaifu-zzb", 2022).year.key_projects
+    (got,) = load_unit_year(project, "kaifu-zzb", 2022).year.key_projects
+    assert got.name == want.name
+    assert got.funds == want.funds
+    assert got.goals == want.goals
+    assert got.results == [t.replace("{{ year }}", "2022") for t in want.results]
+    assert got.evaluation.budget_points == want.evaluation.budget_points
+
+    def leaves(evaluation: object) -> list[tuple[object, ...]]:
+        return [
+            (leaf.name, leaf.target, leaf.actual, leaf.points, leaf.score, leaf.reason)
+            for group in evaluation.indicators  # type: ignore[attr-defined]
+            for category in group.categories
+            for leaf in category.indicators
+        ]
+
+    assert leaves(got.evaluation) == leaves(want.evaluation)
+
+
 def _altered(data: bytes, old: str, new: str) -> bytes:
     """The .docx `data` with its one run text `old` replaced by `new`."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
