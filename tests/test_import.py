@@ -439,6 +439,22 @@ def test_each_key_projects_form_is_read_back_into_its_item(tmp_path: Path) -> No
     assert leaves(got.evaluation) == leaves(want.evaluation)
 
 
+def test_a_computed_figure_of_a_key_projects_form_shown_otherwise_is_listed(
+    tmp_path: Path,
+) -> None:
+    """The 执行率 of a key project's form typed otherwise than 执行数 ÷ 全年预算数
+    (1909.3 ÷ 2000 = 95.47%) is not stored but listed as 待核对, with both figures."""
+    data, project = _rendered_kaifu(tmp_path)
+    source = tmp_path / "altered.docx"
+    source.write_bytes(_altered(data, "95.47%", "96%"))
+    summary = import_report(project, source, "kaifu-zzb", 2022)
+    listed = [check for check in summary.checks if "execution_rate" in check]
+    assert len(listed) == 1, listed
+    assert "project_evaluation" in listed[0] and "96%" in listed[0] and "95.47%" in listed[0]
+    (item,) = load_unit_year(project, "kaifu-zzb", 2022).figures.key_projects
+    assert formatting.pct(item.funds.execution_rate) == "95.47%"
+
+
 def _altered(data: bytes, old: str, new: str) -> bytes:
     """The .docx `data` with its one run text `old` replaced by `new`."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -24,7 +24,7 @@ from jixiao.importing.laid_budget import fill_budget
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.recheck import differences
-from jixiao.importing.scores import keep_scores
+from jixiao.importing.scores import item_differences, keep_scores
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.writing import (
     CHECK,
@@ -363,6 +363,7 @@ def import_report(
     twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
     read_back = [*budget_notes, *scores, *twice_notes]
     read_back += differences(project, unit, year, kind, cells.shown)
+    read_back += item_differences(project, unit, year, kind, fields, items.shown)
     if read_back:  # the figures to check, at the end of the file with the tables' text
         lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
         write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))
