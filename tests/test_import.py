@@ -385,8 +385,9 @@ def test_form_figures_are_read_back_into_the_year_file(tmp_path: Path) -> None:
 def test_budget_is_read_from_the_forms_and_the_prose_together(tmp_path: Path) -> None:
     """The rendered kaifu report's 一般公共预算 section and 基础数据表 give back the sample's
     budget: 公用经费 and 基本支出 from the form, the 项目支出 groups (kind, amounts, listed
-    projects) from the prose and the form's rows; the figures neither states (基本支出全年预算,
-    专项's 年初预算) worked out from the 自评表's 年度资金总额 and noted."""
+    projects) from the prose and the form's rows, the texts' amounts as the sample's
+    references; the figures neither states (基本支出全年预算, 专项's 年初预算) worked out
+    from the 自评表's 年度资金总额 and noted."""
     data, project = _rendered_kaifu(tmp_path)
     source = tmp_path / "kaifu.docx"
     source.write_bytes(data)
@@ -396,6 +397,8 @@ def test_budget_is_read_from_the_forms_and_the_prose_together(tmp_path: Path) ->
     assert got.year.budget is not None and want.year.budget is not None
     mine, theirs = got.year.budget, want.year.budget
     assert mine.basic.public == theirs.basic.public
+    assert mine.basic.text == theirs.basic.text  # 预算数为{{ basic.initial | wan }}万元 …
+    assert mine.projects.text == theirs.projects.text
     columns = ("prior", "initial", "budget", "actual")
     assert [getattr(mine.basic, c) for c in columns] == [getattr(theirs.basic, c) for c in columns]
     assert [(g.name, g.kind) for g in mine.projects.groups] == [
@@ -406,6 +409,7 @@ def test_budget_is_read_from_the_forms_and_the_prose_together(tmp_path: Path) ->
         assert [(p.name, p.purpose) for p in a.projects] == [
             (p.name, p.purpose) for p in b.projects
         ]
+        assert a.text == b.text  # its amounts as references to its own figures
     assert got.figures.projects is not None and want.figures.projects is not None
     assert got.figures.projects.by_kind == want.figures.projects.by_kind
     derived = [c for c in summary.checks if "推算" in c]

@@ -169,6 +169,33 @@ def _link(text: str, amounts: dict[str, Decimal]) -> str:
     return text
 
 
+_BASIC = re.compile(r"(?P<lead>年初预算|全年预算|预算|执行|支出)(?:数)?(?:为|共)?" + _AMOUNT)
+_BASIC_FIELDS = {"年初预算": ("initial",), "全年预算": ("budget",), "预算": ("initial", "budget")}
+"""The 基本支出 amounts a 基本支出情况 paragraph may state, by the word before them."""
+
+
+def _link_basic(text: str, basic: dict[str, Any]) -> str:
+    """A 基本支出情况 paragraph with each amount that is the one 基本支出 figure its word names
+    (预算数为2709.86万元: 年初 or 全年预算; 实际执行3277.15万元) as its reference."""
+
+    def swap(match: re.Match[str]) -> str:
+        names = _BASIC_FIELDS.get(match["lead"], ("actual",))
+        written = Decimal(match["v"])
+        same = [n for n in names if _basic_value(basic, n) == written]
+        if len(same) != 1:
+            return match.group(0)
+        value = _basic_value(basic, same[0])
+        shown = next((n for n, f in (("wan", wan), ("num", num)) if f(value) == match["v"]), None)
+        if shown is None:
+            return match.group(0)
+        start, end = match.span("v")
+        whole, offset = match.group(0), match.start()
+        ref = "{{ basic." + same[0] + " | " + shown + " }}"
+        return whole[: start - offset] + ref + whole[end - offset :]
+
+    return _BASIC.sub(swap, text)
+
+
 def _basic_value(basic: dict[str, Any], col: str) -> Decimal | None:
     parts = [basic.get(p, {}).get(col) for p in ("personnel", "public")]
     if all(isinstance(p, Decimal) for p in parts) and "personnel" in basic:
@@ -194,7 +221,7 @@ def fill_budget(
             where = f"budget.basic.{key}"
             notes.append(say("import_note_twice", field=where, kept=kept, other=value))
     if texts := section.texts(section.basic):
-        basic["text"] = paragraphs([text(t) for t in texts])
+        basic["text"] = paragraphs([_link_basic(text(t), basic) for t in texts])
     found = project_groups(section.projects)
     projects = CommentedMap()
     budget["projects"] = projects
