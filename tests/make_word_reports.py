@@ -33,15 +33,14 @@ def blocks(text: str) -> list[str | list[list[str]]]:
     row: list[str] = []
     text = re.sub(r"\[bookmark:[^\]]*\]", "", text)  # an extraction artefact, not document text
     lines = text.splitlines()
-    for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else ""
+    for line in lines:
         if line.startswith("\t"):
             if table is None:
                 table = []
             row.append(line[1:].strip())
             continue
-        if table is not None and row and line.strip() and following.startswith("\t"):
-            row[-1] += "\n" + line.strip()  # a cell broken over lines, more cells follow
+        if table is not None and row and row[-1] and line.strip():
+            row[-1] += "\n" + line.strip()  # a cell broken over lines
             continue
         if table is not None:
             if row:

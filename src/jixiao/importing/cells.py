@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from jixiao.errors import ContentError
 from jixiao.formspec import (
@@ -42,8 +42,12 @@ from jixiao.importing.forms import UNIT_PLACEHOLDERS
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
+from jixiao.model.unit import Unit
 
-_READ = (Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT, Format.LINES, Format.NUMBERED)
+_READ = (
+    *(Format.AMOUNT, Format.SCORE, Format.PERCENT, Format.TEXT),
+    *(Format.LINES, Format.NUMBERED, Format.ITEMS),
+)
 """Formats whose text gives the value back (a rate is a computed figure; a list of lines is
 one item, a numbered list is split at its numbers)."""
 LABELS_FOUND = 0.6
@@ -76,6 +80,21 @@ class TreeCell:
     merge: str | None
     fmt: Format
     blank: str
+    merges: list[str | None] = field(default_factory=list)
+    """Each text's `merge`: a column merged only when a condition holds (分值: each row's,
+    or the item's merged over its rows when shared) has two."""
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the column is merged only when a condition holds."""
+        return len(set(self.merges)) > 1
+
+    def absent(self, going_on: set[str]) -> bool | None:
+        """Whether a row whose levels `going_on` go on lacks the column: True, False, or None
+        when it depends on which of its texts the row shows."""
+        merges = self.merges or [self.merge]
+        gone = [m is not None and m in going_on for m in merges]
+        return gone[0] if all(g == gone[0] for g in gone) else None
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,22 @@ class FormTable:
     rows: list[Row]
     labels: frozenset[str]
     scope: Scope = YEAR
+    parts: tuple[FormTable, ...] = ()
+    """For declared tables drawn as one document table (a form and the table it includes):
+    the tables joined."""
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The declared tables it reads: each once in a document."""
+        return frozenset(p.form for p in self.parts) if self.parts else frozenset([self.form])
+
+
+def joined(tables: list[FormTable]) -> FormTable:
+    """Declared tables one after another as one document table (its rows in turn)."""
+    first = tables[0]
+    rows = [row for table in tables for row in table.rows]
+    labels = frozenset(label for table in tables for label in table.labels)
+    return FormTable(first.form, rows, labels, first.scope, tuple(tables))
 
 
 @dataclass
@@ -160,8 +195,9 @@ class LiftedCells:
     """(field, value kept, other value) of a field a document shows twice, differently."""
     used: dict[int, str] = field(default_factory=dict)
     """Index of each document table read → the declaration."""
-    unit: dict[str, str] = field(default_factory=dict)
-    """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name)."""
+    unit: dict[str, Any] = field(default_factory=dict)
+    """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name),
+    and those a cell's value shows (contact.name: contact → name)."""
 
 
 _FULL_WIDTH = str.maketrans("():", "（）：")
@@ -231,11 +267,17 @@ def _tree(spec: RowSpec, year: int) -> Tree:
             pattern = (whole, [cell.value])
         else:
             pattern = _compiled(cell.text, year, many=True)
-        if previous is not None and cell.unless and cell.unless == previous.when:
+        paired = previous is not None and (
+            (cell.unless and cell.unless == previous.when)
+            or (cell.when and cell.when == previous.unless)
+        )
+        if paired:
             columns[-1].patterns.append(pattern)
+            columns[-1].merges.append(cell.merge)
+            previous = None
         else:
-            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank))
-        previous = cell
+            columns.append(TreeCell([pattern], cell.merge, cell.format, cell.blank, [cell.merge]))
+            previous = cell
     levels = [level.name for level in spec.levels]
     return Tree(spec.tree or "", levels, [level.each for level in spec.levels], columns)
 
@@ -274,12 +316,25 @@ def form_tables(templates: Path, kind: Kind, year: int) -> list[FormTable]:
             continue
         if spec.each is not None:
             continue  # one form per item: the list tables' (importing/forms.py)
+        own: list[FormTable] = []
         for table in spec.tables:
             if table.include:
                 names.append(table.include)
+                try:
+                    included, _source = load_form(templates, kind.name, table.include)
+                except ContentError:
+                    continue
+                own += [
+                    built
+                    for t in included.tables
+                    if not t.include and (built := form_table(table.include, t, year))
+                ]
                 continue
             if (built := form_table(name, table, year)) is not None:
                 found.append(built)
+                own.append(built)
+        if len(own) > 1 and own[0].form == name:
+            found.insert(0, joined(own))  # drawn as one table: tried first
     return found
 
 
@@ -340,6 +395,16 @@ def stored(path: str, scope: Scope = YEAR) -> tuple[list[str], Any] | None:
         if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
             return parts, annotation
     return None
+
+
+def unit_field(path: str) -> tuple[str, str] | None:
+    """The unit.yaml field and its part that `path` names (contact.phone), None if none."""
+    head, *rest = path.split(".")
+    info = Unit.model_fields.get(head)
+    model = _model_of(info.annotation) if info is not None else None
+    if model is None or len(rest) != 1 or rest[0] not in model.model_fields:
+        return None
+    return head, rest[0]
 
 
 def _item_field(
@@ -439,6 +504,8 @@ def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
         return [text]
     if slot.fmt is Format.NUMBERED:
         return _numbered(text, slot.item)
+    if slot.fmt is Format.ITEMS:  # one item as written, several numbered
+        return _numbered(text, slot.item) or [text]
     numeric = slot.fmt in (Format.AMOUNT, Format.SCORE, Format.PERCENT) or _numeric(annotation)
     if not numeric:
         return text
@@ -509,24 +576,41 @@ def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | 
         cells = cells[:-1]
     for start in range(len(tree.levels)):
         going_on = set(tree.levels[:start])
+        for gone in _absences(tree, going_on):
+            texts = _texts_of(tree, cells, gone)
+            if texts is None:
+                continue
+            if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
+                continue  # a level's cell left empty goes on from the row above
+            if all(
+                t is None or any(p.match(t) for p, _paths in c.patterns)
+                for c, t in zip(tree.cells, texts, strict=True)
+            ):
+                return start, texts
+    return None
+
+
+def _absences(tree: Tree, going_on: set[str]) -> list[list[bool]]:
+    """Which columns a row lacks when the levels `going_on` go on: each way the columns
+    merged only under a condition may be shown (present first)."""
+    ways: list[list[bool]] = [[]]
+    for column in tree.cells:
+        absent = column.absent(going_on)
+        options = [False, True] if absent is None else [absent]
+        ways = [[*way, option] for way in ways for option in options]
+    return ways
+
+
+def _texts_of(tree: Tree, cells: list[str], gone: list[bool]) -> list[str | None] | None:
+    """The text of each column, None for those `gone`: the row written without them, or
+    written with them empty; None when the row is neither."""
+    if gone.count(False) == len(cells):
         given = iter(cells)
-        if sum(c.merge not in going_on for c in tree.cells) == len(cells):
-            texts = [None if c.merge in going_on else next(given) for c in tree.cells]
-        elif len(cells) == len(tree.cells) and all(
-            t == "" for c, t in zip(tree.cells, cells, strict=True) if c.merge in going_on
-        ):
-            texts = [
-                None if c.merge in going_on else t for c, t in zip(tree.cells, cells, strict=True)
-            ]
-        else:
-            continue
-        if any(t == "" for c, t in zip(tree.cells, texts, strict=True) if c.merge):
-            continue  # a level's cell left empty goes on from the row above
-        if all(
-            t is None or any(p.match(t) for p, _paths in c.patterns)
-            for c, t in zip(tree.cells, texts, strict=True)
-        ):
-            return start, texts
+        return [None if absent else next(given) for absent in gone]
+    if len(cells) == len(tree.cells) and all(
+        t == "" for absent, t in zip(gone, cells, strict=True) if absent
+    ):
+        return [None if absent else t for absent, t in zip(gone, cells, strict=True)]
     return None
 
 
@@ -625,17 +709,26 @@ def _matched(column: TreeCell, text: str | None) -> tuple[re.Match[str], list[st
 
 
 def _read_tree(
-    form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells, scope: Scope = YEAR
-) -> None:
-    """The leaves of a tree row, one a document row, as the nested items of its list."""
+    form: str,
+    tree: Tree,
+    rows: list[list[str]],
+    lifted: LiftedCells,
+    raw: dict[str, str],
+    scope: Scope = YEAR,
+) -> bool:
+    """The leaves of a tree row, one a document row, as the nested items of its list; False
+    when what was read is no valid list (nothing is stored). `raw`: each squeezed cell text
+    of the table as written."""
     found = tree_levels(tree, scope)
     if found is None:
-        return
+        return True
     where, levels = found
     depths = {level.name: depth for depth, level in enumerate(levels)}
     top: list[dict[str, Any]] = []
     path: list[dict[str, Any]] = []
     counts = [0] * len(levels)
+    last: dict[int, tuple[dict[str, Any], str, str]] = {}
+    """A column merged under a condition: the node, field and text it was last read into."""
     for cells in rows:
         start, texts = _tree_start(tree, cells) or (0, [])
         del path[min(start, len(path)) :]
@@ -644,7 +737,9 @@ def _read_tree(
             (path[-1].setdefault(levels[depth].key, []) if path else top).append(node)
             path.append(node)
             counts[depth] += 1
-        for column, text in zip(tree.cells, texts, strict=True):
+        for at, (column, text) in enumerate(zip(tree.cells, texts, strict=True)):
+            if text is None and at in last and column.conditional:
+                _shared(column, last.pop(at), levels, depths, path)
             if (matched := _matched(column, text)) is None:
                 continue
             match, paths = matched
@@ -664,15 +759,73 @@ def _read_tree(
                     )
                     lifted.shown.append(found)
                     continue
+                if len(paths) == 1 and column.fmt in (Format.TEXT, Format.LINES):
+                    shown = raw.get(shown, shown)  # a whole cell's text as written
                 value = _value(shown, column, stored_as[1])
                 if value is not None:
                     path[depth][stored_as[0]] = value
-    items = _pruned(top, levels)
-    if items:
-        lifted.lists.setdefault(tuple(where), items)
+                    if column.conditional:
+                        last[at] = (path[depth], stored_as[0], shown)
+    items = [_collapsed(item, levels) for item in _pruned(top, levels)]
+    if not items:
+        return True
+    try:
+        for item in items:
+            levels[0].model.model_validate(item)
+    except ValidationError:
+        return False  # read wrong: the table stays as the text at the end of the file
+    lifted.lists.setdefault(tuple(where), items)
+    return True
 
 
-def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
+def _shared(
+    column: TreeCell,
+    read: tuple[dict[str, Any], str, str],
+    levels: list[_TreeLevel],
+    depths: dict[str, int],
+    path: list[dict[str, Any]],
+) -> None:
+    """A column merged under a condition that a row lacks: the text read on the row above
+    was the merged one's (the item's shared 分值, not the row's), stored where it says."""
+    node, key, shown = read
+    node.pop(key, None)
+    for pattern, paths in column.patterns[1:]:
+        match = pattern.match(shown)
+        if match is None:
+            continue
+        for number, shown_path in enumerate(paths):
+            depth = depths.get(shown_path.split(".")[0])
+            stored_as = levels[depth].field(shown_path) if depth is not None else None
+            if stored_as is None:
+                continue
+            value = _value(match[f"v{number}"], column, stored_as[1])
+            if value is not None:
+                path[depth][stored_as[0]] = value
+        return
+
+
+def _collapsed(item: dict[str, Any], levels: list[_TreeLevel]) -> dict[str, Any]:
+    """The item with a one-leaf list folded into it when the leaf's fields are its own (a
+    三级指标 of one row is the item itself, not one of its parts)."""
+    if len(levels) < 2:
+        return item
+    key = levels[1].key
+    children = [_collapsed(child, levels[1:]) for child in item.get(key, [])]
+    if not children:
+        return item
+    item = {**item, key: children}
+    (child,) = children if len(children) == 1 else (None,)
+    if len(levels) == 2 and child is not None:
+        fields = levels[0].model.model_fields
+        if all(n in fields and n not in item for n in child):
+            item.pop(key)
+            item.update(child)
+    return item
+
+
+def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
+    """Read the document table as the declared one; False when a tree of it read no valid
+    list (the table is then kept as text)."""
     trees: dict[int, tuple[Tree, list[list[str]]]] = {}
     for row, cells, index in _align(spec, table):
         if row.tree is not None:
@@ -701,6 +854,9 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown, {row.name: index}))
                 continue
             where = stored(slot.path, spec.scope)
+            if where is None and (mine := unit_field(slot.path)) is not None and shown:
+                lifted.unit.setdefault(mine[0], {}).setdefault(mine[1], shown)
+                continue
             if where is None or (slot.fmt not in _READ):
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown))
                 continue
@@ -713,8 +869,12 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> None:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
         if each is not None and item and _complete(each[0], item, spec.scope.model):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
-    for tree, rows in trees.values():
-        _read_tree(spec.form, tree, rows, lifted, spec.scope)
+    raw = {_squeeze(c): c.strip() for c in table.cells()}
+    trees_read = trees.values()
+    valid = [
+        _read_tree(spec.form, tree, rows, lifted, raw, spec.scope) for tree, rows in trees_read
+    ]
+    return all(valid)
 
 
 def _found(spec: FormTable, cells: set[str]) -> int:
@@ -722,9 +882,10 @@ def _found(spec: FormTable, cells: set[str]) -> int:
 
 
 def is_form(spec: FormTable, table: Table) -> bool:
-    """Whether `table` holds most of the declaration's fixed texts (LABELS_FOUND)."""
+    """Whether `table` holds most of the declaration's fixed texts (LABELS_FOUND); for joined
+    declarations, most of each one's."""
     cells = {_squeeze(c) for c in table.cells()}
-    return _found(spec, cells) >= LABELS_FOUND * len(spec.labels)
+    return all(_found(p, cells) >= LABELS_FOUND * len(p.labels) for p in spec.parts or [spec])
 
 
 def read_table(spec: FormTable, table: Table) -> LiftedCells:
@@ -742,11 +903,15 @@ def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -
     next page."""
     lifted = LiftedCells()
     previous: int | None = None
-    done: set[int] = set()
+    done: set[str] = set()
     for index, table in enumerate(tables):
         cells = {_squeeze(c) for c in table.cells()}
         counts = [_found(spec, cells) for spec in declared]
-        free = [n for n in range(len(declared)) if n not in done]
+        free = [
+            n
+            for n, spec in enumerate(declared)
+            if not spec.keys & done and (not spec.parts or is_form(spec, table))
+        ]
         best = max(free, key=lambda n: counts[n] / len(declared[n].labels), default=None)
         if best is not None and counts[best] < LABELS_FOUND * len(declared[best].labels):
             best = None
@@ -755,8 +920,8 @@ def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -
         if best is None or index in skip:
             previous = None
             continue
-        done.add(best)
-        _read(declared[best], table, lifted)
-        lifted.used[index] = declared[best].form
+        done |= declared[best].keys
+        if _read(declared[best], table, lifted):
+            lifted.used[index] = declared[best].form
         previous = best
     return lifted

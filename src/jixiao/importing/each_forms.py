@@ -2,11 +2,12 @@
 
 Each document table that is the declaration's first table is one item; the tables its
 declaration goes on with (an `include:` such as the indicator table) are the ones right after
-it. The cells are read as the year's forms are (importing/cells.py), into the item: the
-item's name (`as: project`) is the item itself, a `bind` name (evaluation: project.evaluation)
-its field, and a name the figures give the item for a field of one of its parts is that field
-(project.current → the item's funds.current; evaluation.goals → its goals, as the year's
-evaluation.goals are the year's goals).
+it, or the same table when it holds them all (drawn as one). The cells are read as the year's
+forms are (importing/cells.py), into the item: the item's name (`as: project`) is the item
+itself, a `bind` name (evaluation: project.evaluation) its field, and a name the figures give
+the item for a field of one of its parts is that field (project.current → the item's
+funds.current; evaluation.goals → its goals, as the year's evaluation.goals are the year's
+goals).
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from pydantic import BaseModel
 
 from jixiao.errors import ContentError
 from jixiao.formspec import ROOTS, FormSpec, load_form
-from jixiao.importing.cells import FormTable, Scope, Shown, form_table, is_form, read_table
+from jixiao.importing.cells import (
+    FormTable,
+    Scope,
+    Shown,
+    form_table,
+    is_form,
+    joined,
+    read_table,
+)
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
@@ -118,13 +127,17 @@ def lift_each(tables: list[Table], declared: list[EachForm], skip: set[int]) -> 
     taken = set(skip)
     for spec in declared:
         first, *rest = spec.tables
+        whole = joined(spec.tables) if rest else None
         for index, table in enumerate(tables):
             if index in taken or not is_form(first, table):
                 continue
             item: dict[str, Any] = {}
             shown: list[Shown] = []
             at = index
-            for part in [first, *rest]:
+            parts = [first, *rest]
+            if whole is not None and is_form(whole, table):
+                parts = [whole]  # the item's tables drawn as one
+            for part in parts:
                 if at >= len(tables) or at in taken or not is_form(part, tables[at]):
                     break
                 cells = read_table(part, tables[at])

@@ -16,6 +16,7 @@ from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
 from jixiao.importing.cells import Shown, form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
+from jixiao.importing.columns import column_tables, lift_columns
 from jixiao.importing.each_forms import each_forms, lift_each
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
@@ -26,6 +27,7 @@ from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.recheck import differences
 from jixiao.importing.scores import item_differences, keep_scores
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
+from jixiao.importing.table_headings import split_heading_rows
 from jixiao.importing.writing import (
     CHECK,
     Writer,
@@ -260,7 +262,7 @@ def import_report(
     if source.suffix.lower() == ".doc":
         raise _fail(source, "import_legacy")
     try:
-        blocks = read_outline(data)
+        blocks = split_heading_rows(read_outline(data))
     except NotReadable as problem:
         raise _fail(source, problem.code, **problem.fields) from None
     names = [kind_name] if kind_name else available(project.templates)
@@ -300,6 +302,8 @@ def import_report(
     for name, items in rows.items.items():
         fields[name] = [_escaped(item) for item in items]
     cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
+    columns = column_tables(project.templates, kind)
+    lift_columns(tables, columns, year, {*used, *cells.used}, cells)
     held = _laid_out(kind)  # stored, they would print in place of the writer's text
     if budget_section(kind, match_sections(kind, outline.root.children)) is not None:
         held.discard("budget")  # the section fits the layout: budget takes its text too
