@@ -127,10 +127,46 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a form's paths are read into: the year file (ROOTS), or one listed item of it
+    (importing/each_forms.py); `renames` give a path the item's name for it."""
+
+    model: type[BaseModel]
+    roots: dict[str, tuple[str, ...]]
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def renamed(self, path: str) -> str:
+        for old, new in self.renames.items():
+            if path == old or path.startswith(old + "."):
+                return new + path[len(old) :]
+        return path
+
+
+YEAR = Scope(Year, ROOTS)
+
+
+@dataclass(frozen=True)
 class FormTable:
     form: str
     rows: list[Row]
     labels: frozenset[str]
+    scope: Scope = YEAR
+    parts: tuple[FormTable, ...] = ()
+    """For declared tables drawn as one document table (a form and the table it includes):
+    the tables joined."""
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The declared tables it reads: each once in a document."""
+        return frozenset(p.form for p in self.parts) if self.parts else frozenset([self.form])
+
+
+def joined(tables: list[FormTable]) -> FormTable:
+    """Declared tables one after another as one document table (its rows in turn)."""
+    first = tables[0]
+    rows = [row for table in tables for row in table.rows]
+    labels = frozenset(label for table in tables for label in table.labels)
+    return FormTable(first.form, rows, labels, first.scope, tuple(tables))
 
 
 @dataclass
@@ -147,6 +183,8 @@ class Shown:
     """For a figure of a tree's leaf: the tree's path and levels (scope: leaf name → index)."""
     label: str = ""
     """The row's first text of its own (the indicator's name), to say which row it is."""
+    where: tuple[str, ...] = ()
+    """For a figure of a tree's leaf: where the year file (or the item) lists the tree."""
 
 
 @dataclass
@@ -286,22 +324,39 @@ def form_tables(templates: Path, kind: Kind, year: int) -> list[FormTable]:
             continue
         if spec.each is not None:
             continue  # one form per item: the list tables' (importing/forms.py)
+        own: list[FormTable] = []
         for table in spec.tables:
             if table.include:
                 names.append(table.include)
+                try:
+                    included, _source = load_form(templates, kind.name, table.include)
+                except ContentError:
+                    continue
+                own += [
+                    built
+                    for t in included.tables
+                    if not t.include and (built := form_table(table.include, t, year))
+                ]
                 continue
-            rows = _rows(table, year)
-            if rows is None:
-                continue
-            labels = frozenset(
-                s.pattern.pattern
-                for r in rows
-                for s in r.slots
-                if s.literal and s.pattern.pattern != "^$"
-            )
-            if len(labels) >= 2 and any(s.path for r in rows for s in r.slots):
-                found.append(FormTable(name, rows, labels))
+            if (built := form_table(name, table, year)) is not None:
+                found.append(built)
+                own.append(built)
+        if len(own) > 1 and own[0].form == name:
+            found.insert(0, joined(own))  # drawn as one table: tried first
     return found
+
+
+def form_table(name: str, table: TableSpec, year: int, scope: Scope = YEAR) -> FormTable | None:
+    """A declared table as read back: None for a table of columns, or one without figures."""
+    rows = _rows(table, year)
+    if rows is None:
+        return None
+    labels = frozenset(
+        s.pattern.pattern for r in rows for s in r.slots if s.literal and s.pattern.pattern != "^$"
+    )
+    if len(labels) >= 2 and any(s.path for r in rows for s in r.slots):
+        return FormTable(name, rows, labels, scope)
+    return None
 
 
 # Where a path of the figures is stored in the year file ---------------------------------------
@@ -336,14 +391,15 @@ def _walk(model: type[BaseModel], parts: list[str]) -> Any | None:
     return annotation
 
 
-def stored(path: str) -> tuple[list[str], Any] | None:
-    """Where the year file stores the figure at `path` (formspec.ROOTS), and its type."""
-    head, *rest = path.split(".")
-    for name in ROOTS.get(head, ()):
-        parts = [name, *rest] if name == head else [name, head, *rest]
+def stored(path: str, scope: Scope = YEAR) -> tuple[list[str], Any] | None:
+    """Where the year file (or the scope's item) stores the figure at `path` (formspec.ROOTS),
+    and its type; a root "" is the item itself (project.name: the item's name)."""
+    head, *rest = scope.renamed(path).split(".")
+    for name in scope.roots.get(head, ()):
+        parts = rest if not name else [name, *rest] if name == head else [name, head, *rest]
         if rest == [name]:
             parts = [name]  # the name is the field (evaluation.goals: the year's goals)
-        annotation = _walk(Year, parts)
+        annotation = _walk(scope.model, parts)
         if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
             return parts, annotation
     return None
@@ -359,19 +415,21 @@ def unit_field(path: str) -> tuple[str, str] | None:
     return head, rest[0]
 
 
-def _item_field(each: list[str], path: str, name: str) -> tuple[str, Any] | None:
+def _item_field(
+    each: list[str], path: str, name: str, model: type[BaseModel] = Year
+) -> tuple[str, Any] | None:
     """The field of an item of the list at `each` that `name.field` reads."""
     head, *rest = path.split(".")
     if head != name or len(rest) != 1:
         return None
-    item = _model_of(_walk(Year, each))
+    item = _model_of(_walk(model, each))
     info = item.model_fields.get(rest[0]) if item is not None else None
     return (rest[0], info.annotation) if info is not None else None
 
 
-def _complete(each: list[str], item: dict[str, Any]) -> bool:
+def _complete(each: list[str], item: dict[str, Any], root: type[BaseModel] = Year) -> bool:
     """Whether `item` has every field an item of the list at `each` must have."""
-    model = _model_of(_walk(Year, each))
+    model = _model_of(_walk(root, each))
     required = [n for n, f in model.model_fields.items() if f.is_required()] if model else []
     return all(name in item for name in required)
 
@@ -418,13 +476,13 @@ class _TreeLevel:
         return (head, info.annotation) if info is not None else None
 
 
-def tree_levels(tree: Tree) -> tuple[list[str], list[_TreeLevel]] | None:
+def tree_levels(tree: Tree, scope: Scope = YEAR) -> tuple[list[str], list[_TreeLevel]] | None:
     """Where the year file stores the tree, and each level's key and model; None if nowhere."""
-    head, *rest = tree.path.split(".")
+    head, *rest = scope.renamed(tree.path).split(".")
     paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
-    for root in ROOTS.get(head, ()):
-        parts = [root, *rest] if root == head else [root, head, *rest]
-        parent = _model_of(_walk(Year, parts[:-1])) if len(parts) > 1 else Year
+    for root in scope.roots.get(head, ()):
+        parts = rest if not root else [root, *rest] if root == head else [root, head, *rest]
+        parent = _model_of(_walk(scope.model, parts[:-1])) if len(parts) > 1 else scope.model
         found = _list_field(parent, parts[-1]) if parent is not None else None
         if found is None:
             continue
@@ -600,6 +658,19 @@ def _fitting(readings: list[list[str]], row: Row) -> list[list[str]]:
     return sorted(readings, key=lambda cells: len(cells) != len(row.slots))
 
 
+def _due(rows: list[Row], at: int, j: int) -> bool:
+    """Whether declared row `j` may be the next document row after rows up to `at` were
+    found: a row with a label can be told by it; one without (goals | results, a list's
+    item, a tree's leaf) only where it is due, no row showing figures skipped before it
+    (further on, any row of as many cells would pass for it). Header rows may be skipped:
+    a document may word them otherwise."""
+    if rows[j].labelled and rows[j].each is None and rows[j].tree is None:
+        return True
+    return all(
+        r.each is None and r.tree is None and not any(s.path for s in r.slots) for r in rows[at:j]
+    )
+
+
 def _align(spec: FormTable, table: Table) -> list[tuple[Row, list[str], int]]:
     """Each document row with the declared row it is, and its item number in an `each` row.
 
@@ -643,6 +714,7 @@ def _chosen(
     tries += [
         (j, cells, counts.get(j, 0) == 0)
         for j in order
+        if _due(spec.rows, at, j)
         for cells in _fitting(readings, spec.rows[j])
     ]
     return next(
@@ -732,12 +804,17 @@ class _Written:
 
 
 def _read_tree(
-    form: str, tree: Tree, rows: list[list[str]], lifted: LiftedCells, read: _Written
+    form: str,
+    tree: Tree,
+    rows: list[list[str]],
+    lifted: LiftedCells,
+    read: _Written,
+    scope: Scope = YEAR,
 ) -> bool:
     """The leaves of a tree row, one a document row, as the nested items of its list; False
     when what was read is no valid list (nothing is stored). `read`: the table's cells as
     written."""
-    found = tree_levels(tree)
+    found = tree_levels(tree, scope)
     if found is None:
         return True
     where, levels = found
@@ -772,7 +849,9 @@ def _read_tree(
                     leaf = (tree.path, tree.declared) if depth == len(levels) - 1 else None
                     own = [t for c, t in zip(tree.cells, texts, strict=True) if not c.merge and t]
                     label = own[0] if own else ""
-                    found = Shown(form, shown_path, column.fmt, shown, scope, leaf, label)
+                    found = Shown(
+                        form, shown_path, column.fmt, shown, scope, leaf, label, tuple(where)
+                    )
                     lifted.shown.append(found)
                     continue
                 lines = read.lines.get(shown, []) if len(paths) == 1 else []
@@ -878,7 +957,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
         if row.tree is not None:
             trees.setdefault(id(row), (row.tree, []))[1].append(cells)
             continue
-        each = stored(row.each) if row.each else None
+        each = stored(row.each, spec.scope) if row.each else None
         item: dict[str, Any] = {}
         for slot, text in zip(row.slots, cells, strict=True):
             pattern = slot.first if index == 0 and slot.first is not None else slot.pattern
@@ -892,7 +971,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
                 continue
             shown = match["v"]
             if each is not None and slot.path.startswith(row.name + "."):
-                found = _item_field(each[0], slot.path, row.name)
+                found = _item_field(each[0], slot.path, row.name, spec.scope.model)
                 if found is not None:
                     value = _value(shown, slot, found[1])
                     if value is not None:
@@ -900,7 +979,7 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
                     continue
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown, {row.name: index}))
                 continue
-            where = stored(slot.path)
+            where = stored(slot.path, spec.scope)
             if where is None and (mine := unit_field(slot.path)) is not None and shown:
                 lifted.unit.setdefault(mine[0], {}).setdefault(mine[1], shown)
                 continue
@@ -914,15 +993,32 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
             kept = lifted.values.setdefault(key, value)
             if kept != value:
                 lifted.twice.append((".".join(key), str(kept), str(value)))
-        if each is not None and item and _complete(each[0], item):
+        if each is not None and item and _complete(each[0], item, spec.scope.model):
             lifted.lists.setdefault(tuple(each[0]), []).append(item)
     read = _Written.of(table)
-    valid = [_read_tree(spec.form, tree, rows, lifted, read) for tree, rows in trees.values()]
+    trees_read = trees.values()
+    valid = [
+        _read_tree(spec.form, tree, rows, lifted, read, spec.scope) for tree, rows in trees_read
+    ]
     return all(valid)
 
 
 def _found(spec: FormTable, cells: set[str]) -> int:
     return sum(any(re.match(p, c) for c in cells) for p in spec.labels)
+
+
+def is_form(spec: FormTable, table: Table) -> bool:
+    """Whether `table` holds most of the declaration's fixed texts (LABELS_FOUND); for joined
+    declarations, most of each one's."""
+    cells = {_squeeze(c) for c in table.cells()}
+    return all(_found(p, cells) >= LABELS_FOUND * len(p.labels) for p in spec.parts or [spec])
+
+
+def read_table(spec: FormTable, table: Table) -> LiftedCells:
+    """The values of one document table that is the declaration's."""
+    lifted = LiftedCells()
+    _read(spec, table, lifted)
+    return lifted
 
 
 def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -> LiftedCells:
@@ -933,11 +1029,15 @@ def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -
     next page."""
     lifted = LiftedCells()
     previous: int | None = None
-    done: set[int] = set()
+    done: set[str] = set()
     for index, table in enumerate(tables):
         cells = {_squeeze(c) for c in table.cells()}
         counts = [_found(spec, cells) for spec in declared]
-        free = [n for n in range(len(declared)) if n not in done]
+        free = [
+            n
+            for n, spec in enumerate(declared)
+            if not spec.keys & done and (not spec.parts or is_form(spec, table))
+        ]
         best = max(free, key=lambda n: counts[n] / len(declared[n].labels), default=None)
         if best is not None and counts[best] < LABELS_FOUND * len(declared[best].labels):
             best = None
@@ -946,7 +1046,7 @@ def lift_cells(tables: list[Table], declared: list[FormTable], skip: set[int]) -
         if best is None or index in skip:
             previous = None
             continue
-        done.add(best)
+        done |= declared[best].keys
         if _read(declared[best], table, lifted):
             lifted.used[index] = declared[best].form
         previous = best

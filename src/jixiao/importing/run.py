@@ -14,15 +14,18 @@ from ruamel.yaml.comments import CommentedMap
 from jixiao.errors import ContentError, error
 from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
-from jixiao.importing.cells import form_tables, lift_cells
+from jixiao.importing.cells import Shown, form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
 from jixiao.importing.columns import column_tables, lift_columns
+from jixiao.importing.each_forms import each_forms, lift_each
 from jixiao.importing.figures import Lifted, escape, lift_staffing, link
 from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
+from jixiao.importing.laid_budget import fill_budget
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Table, read_outline
 from jixiao.importing.recheck import differences
+from jixiao.importing.scores import item_differences, keep_scores
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.table_headings import split_heading_rows
 from jixiao.importing.writing import (
@@ -31,7 +34,6 @@ from jixiao.importing.writing import (
     document,
     dump,
     note_field,
-    paragraphs,
     table_comments,
     unit_map,
     year_map,
@@ -153,6 +155,8 @@ def _numbering(outline: Outline, kind: Kind) -> dict[int, str]:
     found = {}
     for level, seen in outline.patterns.items():
         pattern = Counter(seen).most_common(1)[0][0].replace("．", ".").replace("(", "（")
+        if not pattern:
+            continue  # mostly numbered by Word, not typed
         pattern = pattern.replace(")", "）")
         if level in styles and pattern != styles[level]:
             found[level] = pattern
@@ -170,20 +174,23 @@ def _money(kind: Kind, matches: list[Match], texts: list[str]) -> Money:
 
 
 def _money_fields(
-    kind: Kind, matches: list[Match], money: Money, text: Callable[[str], str]
-) -> CommentedMap:
-    """The year-file fields the money gives; budget takes the laid-out sub-sections' text."""
+    kind: Kind,
+    matches: list[Match],
+    money: Money,
+    text: Callable[[str], str],
+    fields: CommentedMap,
+    shown: list[Shown],
+) -> tuple[CommentedMap, list[str]]:
+    """The year-file fields the money gives, and what to check; budget, where the layout
+    prints it, completed in `fields` from the forms' cells, the prose and the section's text."""
     data = CommentedMap(_commented(money.fields()))
     section = budget_section(kind, matches)
-    if "budget" not in data or section is None:
-        return data
-    basic = data["budget"]["basic"]
-    if texts := section.texts(section.basic):
-        basic["text"] = paragraphs([text(t) for t in texts])
-    if texts := section.texts(section.projects):
-        data["budget"]["projects"] = CommentedMap(text=paragraphs([text(t) for t in texts]))
+    if section is None or ("budget" not in data and "budget" not in fields):
+        return data, []
+    budget = fields.setdefault("budget", CommentedMap())
+    notes = fill_budget(budget, data.pop("budget", {}), section, shown, text)
     section.give_to_layout()
-    return data
+    return data, notes
 
 
 def _commented(value: object) -> object:
@@ -222,6 +229,18 @@ def _put_cells(
         if kept != value:
             twice.append((".".join(path), str(kept), str(value)))
     return twice
+
+
+def _put_items(fields: CommentedMap, name: str, items: list[dict]) -> None:
+    """Items read from per-item forms: into the listed item of the same name, else added."""
+    listed = fields.setdefault(name, [])
+    for item in items:
+        same = next((i for i in listed if i.get("name") == item.get("name")), None)
+        if same is None:
+            listed.append(_escaped(item))
+            continue
+        for key, value in _escaped(item).items():
+            same.setdefault(key, value)
 
 
 def import_report(
@@ -286,6 +305,8 @@ def import_report(
     columns = column_tables(project.templates, kind)
     lift_columns(tables, columns, year, {*used, *cells.used}, cells)
     held = _laid_out(kind)  # stored, they would print in place of the writer's text
+    if budget_section(kind, match_sections(kind, outline.root.children)) is not None:
+        held.discard("budget")  # the section fits the layout: budget takes its text too
     values = {k: v for k, v in cells.values.items() if k[0] not in held}
     lists = {k: v for k, v in cells.lists.items() if k[0] not in held}
     kept_back = CommentedMap()
@@ -295,8 +316,12 @@ def import_report(
         {k: v for k, v in cells.lists.items() if k[0] in held},
     )
     twice = _put_cells(fields, values, lists) + cells.twice
+    items = lift_each(tables, each_forms(project.templates, kind, year), {*used, *cells.used})
+    for name, listed in items.lists.items():
+        _put_items(fields, name, listed)
     read = {id(tables[index]): name for index, name in used.items()}
     read |= {id(tables[index]): name for index, name in cells.used.items()}
+    read |= {id(tables[index]): name for index, name in items.used.items()}
     drop_printed(outline.root, printed_texts(project.templates, kind, year, fields))
     matches = match_sections(kind, outline.root.children)
     money = _money(kind, matches, texts)
@@ -304,7 +329,8 @@ def import_report(
     def text(value: str) -> str:
         return link_money(link(escape(value), year, lifted), money)
 
-    for key, value in _money_fields(kind, matches, money, text).items():
+    lifted_money, budget_notes = _money_fields(kind, matches, money, text, fields, cells.shown)
+    for key, value in lifted_money.items():
         fields.setdefault(key, value)  # a figure a form showed too: the form's stays
     how = Writer(text, max(Levels(kind.settings.numbering).styles), read)
     forms = {spec.field: spec.form for spec in declared}
@@ -333,8 +359,15 @@ def import_report(
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
+    scores = keep_scores(project, unit, year, kind, fields, cells.shown, items.shown)
+    if scores:  # the document's own scores, stored: the year file again with them
+        body = dump(written.data)
+        year_text = document("year", header, body, tail + table_comments(written.tables))
+        write_atomic(target, year_text.encode("utf-8"))
     twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
-    read_back = twice_notes + differences(project, unit, year, kind, cells.shown)
+    read_back = [*budget_notes, *scores, *twice_notes]
+    read_back += differences(project, unit, year, kind, cells.shown)
+    read_back += item_differences(project, unit, year, kind, fields, items.shown)
     if read_back:  # the figures to check, at the end of the file with the tables' text
         lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
         write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))

@@ -61,7 +61,7 @@ class Outline:
     closing: tuple[str, str] | None = None
     """(signing unit, ISO date) when the document ends with a 落款."""
     patterns: dict[int, dict[str, int]] = field(default_factory=dict)
-    """For each level, how often each numbering pattern was typed."""
+    """For each level, how often each numbering pattern was typed ("" for Word's numbering)."""
 
 
 def _texts(blocks: list[Block]) -> list[Paragraph]:
@@ -145,6 +145,8 @@ def read_structure(
             seen[heading.pattern] = seen.get(heading.pattern, 0) + 1
         elif block.list_level is not None:
             node.notes.append(say("import_note_list"))
+            seen = outline.patterns.setdefault(node.level, {})
+            seen[""] = seen.get("", 0) + 1  # numbered by Word: the kind's style prints it
         split = (
             split_run_in(heading.text) if len(heading.text) > 40 or "。" in heading.text else None
         )
