@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, nodes
 
+from jixiao import diskcache
 from jixiao.errors import ContentError, Finding, error
 from jixiao.formatting import MissingFigure
 from jixiao.messages import say
@@ -25,8 +26,9 @@ from jixiao.sandbox import Sandbox, plain_names, sandbox
 
 @functools.cache
 def _template_env() -> Sandbox:
-    """The environment for Word templates, one a process: a template is compiled once."""
-    return sandbox(autoescape=True, cache=32)
+    """The environment for Word templates, one a process: a template is compiled once, its
+    parts' code kept on disk for the next process (diskcache)."""
+    return sandbox(autoescape=True, cache=32, persist=True)
 
 
 TEMPLATE_FAILURES = (
@@ -166,7 +168,7 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
         return (_template_finding(path, "template_too_large", size=f"{size / 2**20:.1f}"),)
     try:
         data = path.read_bytes()
-        wordml.read_package(data)
+        _check_package(data)
     except OSError:
         return (_template_finding(path, "template_unreadable"),)
     except wordml.PackageProblem as problem:
@@ -190,6 +192,16 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
     if findings:
         return tuple(findings)
     return TemplateFile(path, data, tuple(parts))
+
+
+def _check_package(data: bytes) -> None:
+    """`wordml.read_package`'s checks of the template `data`, unless these bytes passed them
+    before (diskcache: the check parses every XML part, the largest styles too)."""
+    key = diskcache.digest(data)
+    if diskcache.read("package", key) == b"":
+        return
+    wordml.read_package(data)
+    diskcache.write("package", key, b"")
 
 
 def open_docx(stream: io.BytesIO, entries: wordml.RawEntries | None = None) -> DocxTemplate:
