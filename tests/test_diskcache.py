@@ -62,6 +62,8 @@ def test_a_kept_result_gives_the_same_report(project: Path, tmp_path: Path) -> N
     assert second == without
     assert "package" in kept
     assert "code" in kept
+    assert "sources" in kept
+    assert "names" in kept
 
 
 def test_damaged_or_foreign_files_are_worked_out_again(project: Path, tmp_path: Path) -> None:
