@@ -283,8 +283,18 @@ _LISTING = "\t\a\n\f"
 
 @functools.lru_cache(maxsize=32)
 def _patched(xml: str) -> str:
-    """docxtpl's `patch_xml` of `xml` (regular expressions only, no state of the template)."""
-    return DocxTemplate.patch_xml(_PATCHER, xml)
+    """docxtpl's `patch_xml` of `xml` (regular expressions only, no state of the template),
+    kept on disk for the next process (diskcache: a template's parts give the same XML)."""
+    key = diskcache.digest(xml.encode("utf-8", "surrogatepass"))
+    kept = diskcache.read("patched", key)
+    if kept is not None:
+        try:
+            return kept.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    patched = DocxTemplate.patch_xml(_PATCHER, xml)
+    diskcache.write("patched", key, patched.encode("utf-8", "surrogatepass"))
+    return patched
 
 
 _PATCHER = DocxTemplate(io.BytesIO())
