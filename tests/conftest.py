@@ -15,10 +15,18 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 
+from jixiao import diskcache
 from jixiao.project import Document, Project, build_kind, load_unit_year
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_disk_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The session's own template cache (diskcache), for its commands too: never the user's."""
+    os.environ[diskcache.ENV_FOLDER] = str(tmp_path_factory.mktemp("diskcache"))
+    diskcache.folder.cache_clear()
 
 
 @pytest.fixture

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,3 +82,28 @@ def test_prose_helpers() -> None:
     assert tally([("参照公务员法管理", 1), ("全额拨款事业单位", 2)]) == (
         "1个参照公务员法管理、2个全额拨款事业单位"
     )
+
+
+def _babel(value: Decimal, places: int) -> str:
+    pattern = "0." + "0" * places if places else "0"
+    rounded = round_half_up(value, places)
+    return format_decimal(rounded, format=pattern, locale="zh_CN", decimal_quantization=False)
+
+
+def test_numbers_are_written_as_babel_writes_them_for_zh_cn() -> None:
+    """wan/num/pct write a rounded number as babel's format_decimal does for zh_CN with a
+    fixed pattern (jixiao writes it itself, without loading babel's locale data)."""
+    values = [Decimal(0), Decimal("-0"), Decimal("-0.004"), Decimal("0.005"), Decimal("1E+12")]
+    values += [Decimal("-0.005"), Decimal("999999999999.999999"), Decimal("-1E-7")]
+    generator = random.Random(15)
+    values += [
+        Decimal(generator.randint(-(10**9), 10**9)).scaleb(generator.randint(-16, 5))
+        for _ in range(2000)
+    ]
+    for value in values:
+        for places in range(7):
+            babel = _babel(value, places)
+            assert wan(value, places) == babel, (value, places)
+            assert num(value, places) == (babel.rstrip("0").rstrip(".") if "." in babel else babel)
+            ratio = value / 100
+            assert pct(ratio, places) == _babel(ratio * 100, places) + "%", (value, places)

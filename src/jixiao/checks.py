@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Undefined, meta, nodes
+from jinja2 import Undefined, nodes
 from pydantic import BaseModel
 
 from jixiao import formtypes, patterns, prose_figures
@@ -730,7 +730,7 @@ def _undeclared(template: TemplateFile, names: frozenset[str]) -> list[Finding]:
     """A finding listing the names the template uses that are not in `names` (cached)."""
     used: set[str] = set()
     for part in template.parts:
-        used |= meta.find_undeclared_variables(part.tree)
+        used |= part.names
     missing = used - names
     if not missing:
         return []

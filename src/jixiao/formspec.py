@@ -25,7 +25,7 @@ from jixiao import patterns
 from jixiao.errors import ContentError, Finding, error
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
-from jixiao.model.common import Model
+from jixiao.model.common import Model, empty_dict, empty_list
 from jixiao.render.grid import Align
 from jixiao.validate import validate
 
@@ -110,7 +110,7 @@ class CellSpec(Model):
         False, title="相同则合并", description="逐项或树的行中，与上一行此格文字相同时纵向合并"
     )
     align: Align = Field(Align.CENTER, title="对齐")
-    aligns: list[Align] = Field(default_factory=list, title="各段对齐")
+    aligns: list[Align] = Field(default_factory=empty_list, title="各段对齐")
     when: str | None = Field(None, title="仅当路径有值")
     unless: str | None = Field(None, title="仅当路径无值")
 
@@ -163,7 +163,7 @@ class RowSpec(Model):
     name: str = Field("row", title="逐项时每项的名字", alias="as")
     start: int = Field(1, title="编号起始")
     tree: str | None = Field(None, title="树的路径", description="如 evaluation.groups")
-    levels: list[Level] = Field(default_factory=list, title="树的各层")
+    levels: list[Level] = Field(default_factory=empty_list, title="树的各层")
     when: str | list[str] | None = Field(None, title="仅当路径有值")
 
 
@@ -171,10 +171,10 @@ class TableSpec(Model):
     """One table: widths (or columns), rows, repeated header rows, font size."""
 
     include: str | None = Field(None, title="引用另一表单的表格")
-    widths: list[float] = Field(default_factory=list, title="列宽")
-    columns: list[ColumnSpec] = Field(default_factory=list, title="列")
+    widths: list[float] = Field(default_factory=empty_list, title="列宽")
+    columns: list[ColumnSpec] = Field(default_factory=empty_list, title="列")
     header_rows: int = Field(0, ge=0, title="跨页重复的表头行数")
-    rows: list[RowSpec] = Field(default_factory=list, title="行")
+    rows: list[RowSpec] = Field(default_factory=empty_list, title="行")
     when: str | list[str] | None = Field(None, title="仅当路径有值")
 
     @cached_property
@@ -191,13 +191,13 @@ class FormSpec(Model):
     each: str | None = Field(None, title="每项一份", description="如 key_projects")
     name_each: str = Field("item", title="每项的名字", alias="as")
     bind: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         title="每项另取的名字",
         description="如 evaluation: project.evaluation",
     )
     tables: list[TableSpec] = Field(title="表格")
     notes: list[str] = Field(
-        default_factory=list, title="表后注", description="kind.yaml 中附件未写 notes 时用"
+        default_factory=empty_list, title="表后注", description="kind.yaml 中附件未写 notes 时用"
     )
 
 

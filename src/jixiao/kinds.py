@@ -19,7 +19,7 @@ from jixiao.errors import ContentError, Finding, error
 from jixiao.formspec import form_paths, load_form
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
-from jixiao.model.common import Model
+from jixiao.model.common import Model, empty_dict, empty_list
 from jixiao.model.unit import KindChoices
 from jixiao.output import name_problem
 from jixiao.reviewer import ReviewRules, national, with_choices
@@ -105,7 +105,7 @@ class KindSettings(Model):
     )
     title: list[str] = Field(title="默认报告标题", description="每项一行，可用 {{ … }} 表达式")
     numbering: dict[int, str] = Field(
-        default_factory=dict, title="序号样式", description="按层级，可用 {n} {cn} {circled}"
+        default_factory=empty_dict, title="序号样式", description="按层级，可用 {n} {cn} {circled}"
     )
     none_text: str = Field("无", title="无内容时的文字")
     closing: bool = Field(
@@ -119,7 +119,7 @@ class KindSettings(Model):
     sections_field: Literal["sections", "key_sections"] = Field(
         "sections", title="正文取自内容文件中的哪个字段"
     )
-    attachments: list[AttachmentSpec] = Field(default_factory=list, title="附件")
+    attachments: list[AttachmentSpec] = Field(default_factory=empty_list, title="附件")
     attachment_label: str = Field("附件{n}", title="附件编号样式", description="可用 {n}")
     attachment_start: int = Field(
         1, title="第一个附件的编号", description="如报告本身为附件1，则写 2"
@@ -131,7 +131,7 @@ class KindSettings(Model):
         description="改写 templates/_review.yaml 中全国通用的审核规则；写出的键整个替换",
     )
     target_styles: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         title="指标值的写法",
         description="按方向改写指标值，如 {'≥': '{value}或以上'}，可用 {value}；省略时照写",
     )

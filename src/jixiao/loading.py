@@ -47,8 +47,10 @@ never more than ALIAS_CAP): enough for any reuse, too few for an alias bomb."""
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters a Word document (XML 1.0) cannot hold; tab, newline and CR it can."""
 
-_YAML_BAD = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters YAML does not allow written raw in a file (control characters)."""
+_YAML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters YAML does not allow written raw in a file (control characters): all but tab,
+LF, CR, printable ASCII, NEL, U+00A0-U+D7FF, U+E000-U+FFFD and U+10000 on, written as the
+characters left out (the same set; the negated class took 4 ms to compile, a cold render's)."""
 
 _CHAR_NAMES = {0x00: "NUL", 0x08: "退格", 0x0B: "垂直制表符", 0x0C: "换页符", 0x1B: "ESC"}
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from jixiao.compute import Figures
 from jixiao.formatting import num, round_half_up, wan
 from jixiao.loading import FieldPath, load
+from jixiao.model.common import empty_dict, empty_list
 from jixiao.validate import validate
 
 TABLE = Path(__file__).with_name("labels") / "figures.yaml"
@@ -61,7 +62,7 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field("", title="名称（提示中使用）")
-    labels: list[str] = Field(default_factory=list, title="写法")
+    labels: list[str] = Field(default_factory=empty_list, title="写法")
 
 
 def _as_tuple(value: Any) -> Any:
@@ -73,7 +74,7 @@ class SubjectEntry(_Entry):
 
     figure: tuple[str, ...] = Field(title="数字（{{ }} 中的名字）")
     also: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         title="在某字段的文字中也可指",
         description="如 {key_sections: key_total}",
     )
@@ -103,12 +104,12 @@ class LabelTable(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    units: dict[str, list[str]] = Field(default_factory=dict, title="计量单位")
-    subjects: list[SubjectEntry] = Field(default_factory=list, title="主体")
-    columns: list[ColumnEntry] = Field(default_factory=list, title="栏目")
+    units: dict[str, list[str]] = Field(default_factory=empty_dict, title="计量单位")
+    subjects: list[SubjectEntry] = Field(default_factory=empty_list, title="主体")
+    columns: list[ColumnEntry] = Field(default_factory=empty_list, title="栏目")
     default_column: str = Field("actual", title="未写栏目时的栏目")
-    figures: list[FigureEntry] = Field(default_factory=list, title="单独的数字")
-    ignore: list[str] = Field(default_factory=list, title="表示差额、比较的词")
+    figures: list[FigureEntry] = Field(default_factory=empty_list, title="单独的数字")
+    ignore: list[str] = Field(default_factory=empty_list, title="表示差额、比较的词")
 
     def merged(self, other: LabelTable) -> LabelTable:
         """This table with `other`'s words added (entries of the same figure share words)."""

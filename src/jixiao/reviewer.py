@@ -23,7 +23,7 @@ from jixiao.formatting import num, pct
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import say
 from jixiao.model import Amounts, BasicExpenditure, GeneralBudget, KeyProject, Year
-from jixiao.model.common import Model, Points
+from jixiao.model.common import Model, Points, empty_list
 from jixiao.model.indicators import Measure
 from jixiao.model.scores import RateKey
 from jixiao.validate import validate
@@ -53,17 +53,17 @@ class ReviewRules(Model):
     parts_within_total: bool = Field(True, title="其中不大于总额")
     three_public_control: bool = Field(True, title="三公经费超预算时控制率指标不能为100%")
     three_public_indicator: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         title="三公经费控制率指标的名称",
         description="名称含全部这些词的指标，如 [三公, 控制率]",
     )
     weights_apply_to: list[Evaluated] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         title="一级指标及分值适用于",
         description="evaluation（部门整体自评表）、key_projects（项目支出绩效自评表）",
     )
     budget_points: Points | None = Field(None, title="预算执行率分值")
-    weights: list[GroupWeight] = Field(default_factory=list, title="必备的一级指标及分值")
+    weights: list[GroupWeight] = Field(default_factory=empty_list, title="必备的一级指标及分值")
 
 
 def national(templates: Path) -> ReviewRules:

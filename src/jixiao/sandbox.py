@@ -14,6 +14,7 @@ Going past a limit raises `LimitError`, a SecurityError, so callers report it as
 from __future__ import annotations
 
 import functools
+import marshal
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from types import CodeType
@@ -25,6 +26,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from jixiao import diskcache
 from jixiao.formatting import FILTERS
 from jixiao.messages import say
 from jixiao.plain import SCALARS, Record, Table, plain
@@ -111,9 +113,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
     template_class = GuardedTemplate
     intercepted_binops = frozenset(("*", "**", "+", "%", "//", "/", "-"))
 
-    def __init__(self, cache: int = 0, **options: Any) -> None:
+    def __init__(self, cache: int = 0, persist: bool = False, **options: Any) -> None:
         super().__init__(finalize=self._finalize, **options)
         self.cache_size = cache
+        self.persist = persist
         self.compiled: dict[str, Template] = {}
         self.budget = Budget()
         self.globals.clear()
@@ -154,11 +157,32 @@ class Sandbox(ImmutableSandboxedEnvironment):
         key = (self.autoescape, source)
         code = _CODE.get(key)
         if code is None:
-            code = self.compile(source)  # a syntax error raises here, as from_string does
+            code = self._kept_code(source) if self.persist else None
+            if code is None:
+                code = self.compile(source)  # a syntax error raises here, as from_string does
+                if self.persist:
+                    self._keep_code(source, code)
             if len(_CODE) >= _CODE_LIMIT:
                 del _CODE[next(iter(_CODE))]
             _CODE[key] = code
         return self.template_class.from_code(self, code, self.make_globals(None))
+
+    def _code_key(self, source: str) -> str:
+        return diskcache.digest(f"{self.autoescape!r}\0{source}".encode("utf-8", "surrogatepass"))
+
+    def _kept_code(self, source: str) -> CodeType | None:
+        """The code compiled for `source` by an earlier process (diskcache), if kept."""
+        kept = diskcache.read("code", self._code_key(source))
+        if kept is None:
+            return None
+        try:
+            code = marshal.loads(kept)
+        except (EOFError, ValueError, TypeError):
+            return None
+        return code if isinstance(code, CodeType) else None
+
+    def _keep_code(self, source: str, code: CodeType) -> None:
+        diskcache.write("code", self._code_key(source), marshal.dumps(code))
 
     def guard_loop(self, iterable: Any) -> Iterator[Any]:
         """The items of a `{% for %}`, each counted against the render's budget."""
@@ -282,12 +306,12 @@ def _join(context: EvalContext, value: Iterable[Any], d: str = "", attribute: An
     return joined
 
 
-def sandbox(autoescape: bool = False, cache: int = 0) -> Sandbox:
+def sandbox(autoescape: bool = False, cache: int = 0, persist: bool = False) -> Sandbox:
     """The Jinja environment for anything a writer or a unit can edit.
 
     It keeps up to `cache` templates made from strings (see `Sandbox`).
     """
-    return Sandbox(cache, undefined=StrictUndefined, autoescape=autoescape)
+    return Sandbox(cache, persist, undefined=StrictUndefined, autoescape=autoescape)
 
 
 def plain_names(names: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from jixiao.formatting import round_half_up
-from jixiao.model.common import Model, Points
+from jixiao.model.common import Model, Points, empty_dict, empty_list
 from jixiao.model.indicators import Direction, Grade, Indicator, Nature, Rule
 from jixiao.model.scores import RateKey
 
@@ -45,7 +45,7 @@ class RateRule(Model):
     limit: Points = Field(Decimal(1), title="标准值", description="per_point：1 即 100%")
     step: Points = Field(Decimal(0), title="每个百分点扣分", description="per_point")
     bands: list[tuple[Points, Points]] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         title="分档（界值、得分）",
         description="bands：如 [[0.9, 5], [0.8, 4]]，达到界值（越低越好时为不超过）得该分",
     )
@@ -79,7 +79,7 @@ class ScoringRules(Model):
         title="评价等次（下限、名称）",
     )
     rates: dict[RateKey, RateRule] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         title="按数据计算的评分标准",
         description="评分表中 measure 所指的各项",
     )

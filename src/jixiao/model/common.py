@@ -165,6 +165,18 @@ Paragraphs = Annotated[
 """Writer text: one paragraph per line; may contain {{ … }} expressions over the figures."""
 
 
+def empty_list() -> list[Any]:
+    """A new empty list: a field's default_factory. A Python function, not `list`: pydantic
+    asks each factory's signature whether it takes the validated data, and a builtin's it
+    parses from its text signature (~0.15 ms a field when a model's validator is built)."""
+    return []
+
+
+def empty_dict() -> dict[Any, Any]:
+    """A new empty dict: a field's default_factory (see `empty_list`)."""
+    return {}
+
+
 class Model(BaseModel):
     """Base of every content model: unknown fields are errors, values are not coerced oddly."""
 

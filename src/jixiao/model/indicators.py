@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
 from jixiao.messages import say
-from jixiao.model.common import Amount, Model, Points, ToFill
+from jixiao.model.common import Amount, Model, Points, ToFill, empty_list
 
 
 class Direction(StrEnum):
@@ -209,7 +209,7 @@ class Evaluation(Model):
     """
 
     budget_points: Points = Field(Decimal(10), title="预算执行率分值")
-    indicators: list[IndicatorGroup] = Field(default_factory=list, title="绩效指标")
+    indicators: list[IndicatorGroup] = Field(default_factory=empty_list, title="绩效指标")
 
 
 class Target(Model):

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from jixiao.messages import say
-from jixiao.model.common import Amount, Model, Paragraphs, Points
+from jixiao.model.common import Amount, Model, Paragraphs, Points, empty_list
 
 
 class RateKey(StrEnum):
@@ -45,7 +45,7 @@ class ScoreItem(Model):
     """A 三级指标 with its 评分标准, or a 评分标准 shared by several rows (parts)."""
 
     name: str | None = Field(None, title="三级指标", description="有 parts 时省略")
-    standard: Paragraphs = Field(default_factory=list, title="评分标准")
+    standard: Paragraphs = Field(default_factory=empty_list, title="评分标准")
     points: Points | None = Field(
         None, title="分值", description="有 parts 且各行另有分值时省略；否则必填"
     )
@@ -59,7 +59,7 @@ class ScoreItem(Model):
     )
     reason: str | None = Field(None, title="扣分原因和其他说明")
     parts: list[ScorePart] = Field(
-        default_factory=list, title="共用此评分标准的各行", description="如经济效益、社会效益"
+        default_factory=empty_list, title="共用此评分标准的各行", description="如经济效益、社会效益"
     )
 
     @model_validator(mode="after")
@@ -80,7 +80,7 @@ class ScoreCategory(Model):
 
     name: str = Field(title="二级指标")
     points: Points | None = Field(None, title="分值", description="省略时为下级分值之和")
-    items: list[ScoreItem] = Field(default_factory=list, title="三级指标")
+    items: list[ScoreItem] = Field(default_factory=empty_list, title="三级指标")
 
 
 class ScoreGroup(Model):
@@ -90,9 +90,9 @@ class ScoreGroup(Model):
     points: Points | None = Field(
         None, title="分值", description="省略时为下级分值之和；只列扣分项时必填"
     )
-    categories: list[ScoreCategory] = Field(default_factory=list, title="二级指标")
+    categories: list[ScoreCategory] = Field(default_factory=empty_list, title="二级指标")
     items: list[ScoreItem] = Field(
-        default_factory=list, title="三级指标", description="不分二级指标时直接列出"
+        default_factory=empty_list, title="三级指标", description="不分二级指标时直接列出"
     )
 
 

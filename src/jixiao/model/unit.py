@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from jixiao.model.common import Model
+from jixiao.model.common import Model, empty_dict, empty_list
 
 LEVELS = "省市州盟县区旗"
 """Last characters of a region name that name a budget level (湖南省长沙市开福区 → 区级)."""
@@ -68,8 +68,8 @@ class Unit(Model):
     finance_office: str | None = Field(
         None, title="财政处室", description="归口管理本单位的财政部门处（科）室，如：行政政法处"
     )
-    offices: list[str] = Field(default_factory=list, title="内设机构（组室）")
-    institutions: list[Institution] = Field(default_factory=list, title="二级机构")
+    offices: list[str] = Field(default_factory=empty_list, title="内设机构（组室）")
+    institutions: list[Institution] = Field(default_factory=empty_list, title="二级机构")
 
     @property
     def budget_level(self) -> str:
@@ -85,7 +85,7 @@ class Unit(Model):
         description="按报告类型、层级覆盖序号样式，如 {hunan-overall: {3: '{n}、'}}",
     )
     kinds_settings: dict[str, KindChoices] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         title="报告类型的本单位设置",
         description="按报告类型改写其设置，"
         "如 {hunan-overall: {attachment_start: 1, when_empty: omit}}",

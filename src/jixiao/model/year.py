@@ -9,7 +9,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from jixiao.model.common import Amount, Count, Model, Paragraphs, Texts, ToFill, YearNumber
+from jixiao.model.common import (
+    Amount,
+    Count,
+    Model,
+    Paragraphs,
+    Texts,
+    ToFill,
+    YearNumber,
+    empty_dict,
+    empty_list,
+)
 from jixiao.model.indicators import Evaluation, Target, TargetGroup
 from jixiao.model.scores import ScoreTable
 
@@ -44,9 +54,9 @@ class NamedAmounts(Amounts):
 class ExpenseLine(Amounts):
     """A part of 基本支出 (人员经费 or 公用经费): amounts, what it covers, notable items."""
 
-    covers: list[str] = Field(default_factory=list, title="主要包括")
+    covers: list[str] = Field(default_factory=empty_list, title="主要包括")
     parts: list[NamedAmounts] = Field(
-        default_factory=list, title="其中", description="基础数据表列示的明细，如办公费"
+        default_factory=empty_list, title="其中", description="基础数据表列示的明细，如办公费"
     )
 
 
@@ -55,7 +65,7 @@ class BasicExpenditure(Amounts):
 
     personnel: ExpenseLine | None = Field(None, title="人员经费")
     public: ExpenseLine | None = Field(None, title="公用经费")
-    text: Paragraphs = Field(default_factory=list, title="正文")
+    text: Paragraphs = Field(default_factory=empty_list, title="正文")
 
 
 class Project(Amounts):
@@ -81,19 +91,19 @@ class ProjectGroup(Amounts):
     kind: ProjectKind | None = Field(None, title="基础数据表中的类别")
     income: Amount | None = Field(None, title="收入（万元）")
     text: Paragraphs = Field(
-        default_factory=list, title="正文", description="可用 group 引用本类数据"
+        default_factory=empty_list, title="正文", description="可用 group 引用本类数据"
     )
     numbered_list: bool = Field(
         True, title="逐项列出", description="是否在正文后把各项目按序号逐段列出"
     )
-    projects: list[Project] = Field(default_factory=list, title="项目")
+    projects: list[Project] = Field(default_factory=empty_list, title="项目")
 
 
 class ProjectExpenditure(Model):
     """项目支出: an optional introduction and the groups of projects."""
 
-    text: Paragraphs = Field(default_factory=list, title="正文")
-    groups: list[ProjectGroup] = Field(default_factory=list, title="项目类别")
+    text: Paragraphs = Field(default_factory=empty_list, title="正文")
+    groups: list[ProjectGroup] = Field(default_factory=empty_list, title="项目类别")
 
 
 class GeneralBudget(Model):
@@ -136,7 +146,7 @@ class BasicData(Model):
     three_public: ThreePublic = Field(default_factory=ThreePublic, title="三公经费")
     procurement: Amounts = Field(default_factory=Amounts, title="政府采购金额")
     buildings: Buildings = Field(default_factory=Buildings, title="楼堂馆所")
-    frugality: Paragraphs = Field(default_factory=list, title="厉行节约保障措施")
+    frugality: Paragraphs = Field(default_factory=empty_list, title="厉行节约保障措施")
 
 
 class InstitutionIncome(Model):
@@ -198,10 +208,12 @@ class Coverage(Model):
 class Profile(Model):
     """部门（单位）基本概况 as a form asks for it: duties, the year's tasks, what was achieved."""
 
-    duties: Paragraphs = Field(default_factory=list, title="职能职责概述")
-    tasks: list[str] = Field(default_factory=list, title="年度主要工作内容", description="自动编号")
+    duties: Paragraphs = Field(default_factory=empty_list, title="职能职责概述")
+    tasks: list[str] = Field(
+        default_factory=empty_list, title="年度主要工作内容", description="自动编号"
+    )
     achievements: list[str] = Field(
-        default_factory=list, title="年度总体运行情况及取得的成绩", description="自动编号"
+        default_factory=empty_list, title="年度总体运行情况及取得的成绩", description="自动编号"
     )
 
 
@@ -231,19 +243,19 @@ class KeyProject(Model):
     implementer: str | None = Field(None, title="实施单位", description="省略时为本单位简称")
     funds: ProjectFunds = Field(default_factory=ProjectFunds, title="项目资金")
     district: Amounts = Field(default_factory=Amounts, title="其中：区级资金")
-    goals: list[str] = Field(default_factory=list, title="预期目标")
-    results: Texts = Field(default_factory=list, title="实际完成情况")
+    goals: list[str] = Field(default_factory=empty_list, title="预期目标")
+    results: Texts = Field(default_factory=empty_list, title="实际完成情况")
     evaluation: Evaluation = Field(default_factory=Evaluation, title="绩效自评")
     overview: Paragraphs = Field(
-        default_factory=list, title="项目概况", description="可用 project 引用本项目数据"
+        default_factory=empty_list, title="项目概况", description="可用 project 引用本项目数据"
     )
     targets: list[Target] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         title="绩效目标完成情况（逐项指标）",
         description="省略时取绩效自评中的各项指标",
     )
-    problems: Paragraphs = Field(default_factory=list, title="主要存在问题")
-    measures: Paragraphs = Field(default_factory=list, title="下一步改进措施")
+    problems: Paragraphs = Field(default_factory=empty_list, title="主要存在问题")
+    measures: Paragraphs = Field(default_factory=empty_list, title="下一步改进措施")
 
 
 class Section(Model):
@@ -255,9 +267,9 @@ class Section(Model):
     run_in: bool = Field(
         False, title="标题与正文同段", description="如“（一）基层党建推陈出新。深入推进……”"
     )
-    text: Paragraphs = Field(default_factory=list, title="正文")
+    text: Paragraphs = Field(default_factory=empty_list, title="正文")
     numbered: list[str] = Field(
-        default_factory=list, title="编号条目", description="每项一段，自动编号"
+        default_factory=empty_list, title="编号条目", description="每项一段，自动编号"
     )
     numbered_from: Literal["goals", "results"] | None = Field(
         None, title="编号条目取自", description="goals（年度绩效目标）或 results（实际完成情况）"
@@ -267,7 +279,7 @@ class Section(Model):
         title="插入",
         description="key_projects：在正文后逐个写出重点项目（概况、绩效目标完成情况、问题、措施）",
     )
-    sections: list[Section] = Field(default_factory=list, title="下级章节")
+    sections: list[Section] = Field(default_factory=empty_list, title="下级章节")
 
     @field_validator("numbered", mode="before", json_schema_input_type=str | list[str])
     @classmethod
@@ -301,27 +313,27 @@ class Year(Model):
         None, title="报告标题", description="每项一行；省略时用报告类型的默认标题"
     )
     opening: Paragraphs = Field(
-        default_factory=list,
+        default_factory=empty_list,
         title="开头段落",
         description="“一、”之前的引言，如“根据……现将……报告如下：”；可用 {{ … }} 表达式",
     )
     closing: Closing | None = Field(None, title="落款", description="报告末尾的单位名称和日期")
     staffing: Staffing | None = Field(None, title="人员情况")
     budget: GeneralBudget | None = Field(None, title="一般公共预算支出")
-    goals: list[str] = Field(default_factory=list, title="年度绩效目标（预期目标）")
+    goals: list[str] = Field(default_factory=empty_list, title="年度绩效目标（预期目标）")
     adjusted_goals: Texts = Field(
-        default_factory=list,
+        default_factory=empty_list,
         title="全年（调整）绩效目标",
         description="年中调整后的绩效目标；未调整的省略",
     )
-    results: Texts = Field(default_factory=list, title="实际完成情况")
+    results: Texts = Field(default_factory=empty_list, title="实际完成情况")
     income: Income | None = Field(None, title="按收入性质分")
     basic_data: BasicData | None = Field(None, title="基础数据表")
     evaluation: Evaluation | None = Field(None, title="部门整体支出绩效自评")
-    key_projects: list[KeyProject] = Field(default_factory=list, title="重点项目")
-    sections: dict[str, Section] = Field(default_factory=dict, title="章节正文")
+    key_projects: list[KeyProject] = Field(default_factory=empty_list, title="重点项目")
+    sections: dict[str, Section] = Field(default_factory=empty_dict, title="章节正文")
     key_sections: dict[str, Section] = Field(
-        default_factory=dict, title="重点项目情况说明的章节正文"
+        default_factory=empty_dict, title="重点项目情况说明的章节正文"
     )
     overall: Amounts | None = Field(
         None,
@@ -329,13 +341,15 @@ class Year(Model):
         description="全年预算数、执行数等；有支出明细（budget 或 institutions）时执行数由明细相加",
     )
     institutions: list[InstitutionYear] = Field(
-        default_factory=list, title="各机构收支（局机关及二级机构）", description="汇总行由程序计算"
+        default_factory=empty_list,
+        title="各机构收支（局机关及二级机构）",
+        description="汇总行由程序计算",
     )
     profile: Profile | None = Field(None, title="部门（单位）基本概况")
     targets: list[TargetGroup] = Field(
-        default_factory=list, title="绩效定量目标及完成情况", description="不计分的指标"
+        default_factory=empty_list, title="绩效定量目标及完成情况", description="不计分的指标"
     )
-    evaluators: list[Evaluator] = Field(default_factory=list, title="评价人员")
+    evaluators: list[Evaluator] = Field(default_factory=empty_list, title="评价人员")
     scores: ScoreTable | None = Field(None, title="评分表")
     official_card: OfficialCard | None = Field(None, title="公务卡结算")
     coverage: Coverage | None = Field(None, title="项目支出绩效自评覆盖面")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +14,9 @@ from typing import Any
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
 
+from jixiao import diskcache
 from jixiao.errors import ContentError, Finding, error
 from jixiao.formatting import MissingFigure
 from jixiao.messages import say
@@ -25,8 +27,9 @@ from jixiao.sandbox import Sandbox, plain_names, sandbox
 
 @functools.cache
 def _template_env() -> Sandbox:
-    """The environment for Word templates, one a process: a template is compiled once."""
-    return sandbox(autoescape=True, cache=32)
+    """The environment for Word templates, one a process: a template is compiled once, its
+    parts' code kept on disk for the next process (diskcache)."""
+    return sandbox(autoescape=True, cache=32, persist=True)
 
 
 TEMPLATE_FAILURES = (
@@ -108,6 +111,18 @@ class TemplatePart:
     lines: tuple[str, ...]
     tree: nodes.Template
 
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """The names the part reads from its context (Jinja's `find_undeclared_variables`
+        of its tree), kept on disk for the next process (diskcache)."""
+        key = diskcache.digest("\n".join(self.lines).encode("utf-8", "surrogatepass"))
+        kept = _json_strings(diskcache.read("names", key))
+        if kept is not None:
+            return frozenset(kept)
+        names = meta.find_undeclared_variables(self.tree)
+        diskcache.write("names", key, json.dumps(sorted(names), ensure_ascii=False).encode())
+        return frozenset(names)
+
     def paragraph(self, lineno: int | None, needle: str = "") -> str:
         """The text of the paragraph at `lineno` of the source (the one holding `needle`)."""
         if not lineno or not 1 <= lineno <= len(self.lines):
@@ -166,21 +181,27 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
         return (_template_finding(path, "template_too_large", size=f"{size / 2**20:.1f}"),)
     try:
         data = path.read_bytes()
-        wordml.read_package(data)
+        _check_package(data)
     except OSError:
         return (_template_finding(path, "template_unreadable"),)
     except wordml.PackageProblem as problem:
         return (_template_finding(path, problem.code, **problem.fields),)
-    try:  # python-docx on a package that is well-formed but not what it expects
-        document = open_docx(io.BytesIO(data))
-        sources = _sources(document)
-        paragraphs = _paragraph_texts(document)
-    except Exception as exc:  # KeyError, ValueError …: the package is not a Word document
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        return (_template_finding(path, "template_not_word", detail=detail),)
-    broken = [p for p in paragraphs if _tag_broken(p)]
-    if broken:
-        return tuple(_template_finding(path, "template_split_tag", found=p[:40]) for p in broken)
+    key = diskcache.digest(data)
+    sources = _kept_sources(key)
+    if sources is None:
+        try:  # python-docx on a package that is well-formed but not what it expects
+            document = open_docx(io.BytesIO(data))
+            sources = _sources(document)
+            paragraphs = _paragraph_texts(document)
+        except Exception as exc:  # KeyError, ValueError …: the package is not a Word document
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            return (_template_finding(path, "template_not_word", detail=detail),)
+        broken = [p for p in paragraphs if _tag_broken(p)]
+        if broken:
+            return tuple(
+                _template_finding(path, "template_split_tag", found=p[:40]) for p in broken
+            )
+        _keep_sources(key, sources)
     parts, findings = [], []
     for name, source in sources:
         try:
@@ -190,6 +211,43 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
     if findings:
         return tuple(findings)
     return TemplateFile(path, data, tuple(parts))
+
+
+def _kept_sources(key: str) -> list[tuple[str, str]] | None:
+    """The parts' sources of the template whose bytes have the digest `key`, as an earlier
+    process found them (diskcache; kept only for a Word document with no broken tag)."""
+    kept = _json_strings(diskcache.read("sources", key))
+    if kept is None or len(kept) % 2:
+        return None
+    return list(zip(kept[::2], kept[1::2], strict=True))
+
+
+def _keep_sources(key: str, sources: list[tuple[str, str]]) -> None:
+    flat = [text for pair in sources for text in pair]
+    diskcache.write("sources", key, json.dumps(flat, ensure_ascii=False).encode())
+
+
+def _json_strings(payload: bytes | None) -> list[str] | None:
+    """The list of strings in the JSON `payload` (diskcache), or None if it is not one."""
+    if payload is None:
+        return None
+    try:
+        value = json.loads(payload)
+    except ValueError:  # also not UTF-8
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return value
+
+
+def _check_package(data: bytes) -> None:
+    """`wordml.read_package`'s checks of the template `data`, unless these bytes passed them
+    before (diskcache: the check parses every XML part, the largest styles too)."""
+    key = diskcache.digest(data)
+    if diskcache.read("package", key) == b"":
+        return
+    wordml.read_package(data)
+    diskcache.write("package", key, b"")
 
 
 def open_docx(stream: io.BytesIO, entries: wordml.RawEntries | None = None) -> DocxTemplate:
@@ -225,8 +283,18 @@ _LISTING = "\t\a\n\f"
 
 @functools.lru_cache(maxsize=32)
 def _patched(xml: str) -> str:
-    """docxtpl's `patch_xml` of `xml` (regular expressions only, no state of the template)."""
-    return DocxTemplate.patch_xml(_PATCHER, xml)
+    """docxtpl's `patch_xml` of `xml` (regular expressions only, no state of the template),
+    kept on disk for the next process (diskcache: a template's parts give the same XML)."""
+    key = diskcache.digest(xml.encode("utf-8", "surrogatepass"))
+    kept = diskcache.read("patched", key)
+    if kept is not None:
+        try:
+            return kept.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    patched = DocxTemplate.patch_xml(_PATCHER, xml)
+    diskcache.write("patched", key, patched.encode("utf-8", "surrogatepass"))
+    return patched
 
 
 _PATCHER = DocxTemplate(io.BytesIO())
