@@ -267,7 +267,8 @@ def import_(
     summary = import_report(_project(), source, unit, year, kind, force)
     for path in summary.written:
         typer.echo(say("wrote", path=shown(path)))
-    typer.echo(say("import_kind", kind=summary.kind, score=f"{summary.score:.2f}"))
+    chosen = "import_kind_forms" if summary.by_forms else "import_kind"
+    typer.echo(say(chosen, kind=summary.kind, score=f"{summary.score:.2f}"))
     if summary.others:
         shown = listing(f"{name} {score:.2f}" for name, score in summary.others[:2])
         typer.echo(say("import_kind_others", kinds=shown))

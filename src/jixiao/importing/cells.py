@@ -1014,6 +1014,15 @@ def is_form(spec: FormTable, table: Table) -> bool:
     return all(_found(p, cells) >= LABELS_FOUND * len(p.labels) for p in spec.parts or [spec])
 
 
+def form_score(declared: list[FormTable], tables: list[Table]) -> float:
+    """The share of the declarations' fixed texts the document's tables hold, 0 to 1."""
+    labels = {label for spec in declared for label in spec.labels}
+    if not labels:
+        return 0.0
+    cells = {_squeeze(c) for table in tables for c in table.cells()}
+    return sum(any(re.match(p, c) for c in cells) for p in labels) / len(labels)
+
+
 def read_table(spec: FormTable, table: Table) -> LiftedCells:
     """The values of one document table that is the declaration's."""
     lifted = LiftedCells()

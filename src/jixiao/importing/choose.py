@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jixiao.importing.structure import Node
@@ -65,9 +66,36 @@ def kind_score(kind: Kind, top: list[Node]) -> float:
     return 2 * found / (len(top) + len(specs))
 
 
-def choose_kind(kinds: list[Kind], top: list[Node]) -> tuple[Kind, float, list[tuple[str, float]]]:
-    """The kind whose sections best match the headings, its score, and the others' scores."""
+FORMS_ONLY = 0.2
+"""Below this best section score the headings say nothing: the kinds are scored by forms."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The kind chosen, its score, the others' scores (best first), and whether the score is
+    the share of the kind's form texts found in the tables (the headings matching no kind)."""
+
+    kind: Kind
+    score: float
+    others: list[tuple[str, float]]
+    by_forms: bool = False
+
+
+def choose_kind(
+    kinds: list[Kind], top: list[Node], forms: Callable[[], dict[str, float]] | None = None
+) -> Choice:
+    """The kind whose sections best match the headings; when no kind's do (a document of
+    forms only), the kind whose declared forms' fixed texts the tables hold most of (`forms()`
+    gives kind name → that share), a kind of forms only first when two hold as many."""
     scored = sorted(((kind_score(kind, top), kind.name) for kind in kinds), reverse=True)
+    shares = forms() if forms is not None and scored[0][0] < FORMS_ONLY else {}
+    by_forms = any(shares.values())
+    if by_forms:
+        plain = {kind.name: not kind.settings.sections for kind in kinds}
+        ranked = sorted(
+            ((shares.get(k.name, 0.0), plain[k.name], k.name) for k in kinds), reverse=True
+        )
+        scored = [(score, name) for score, _plain, name in ranked]
     best_score, name = scored[0]
     others = [(other, score) for score, other in scored[1:]]
-    return next(k for k in kinds if k.name == name), best_score, others
+    return Choice(next(k for k in kinds if k.name == name), best_score, others, by_forms)

@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 from jixiao.errors import ContentError, error
 from jixiao.importing.attachments import drop_printed, printed_texts
 from jixiao.importing.budget import budget_section
-from jixiao.importing.cells import Shown, form_tables, lift_cells
+from jixiao.importing.cells import Shown, form_score, form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
 from jixiao.importing.columns import column_tables, lift_columns
 from jixiao.importing.each_forms import each_forms, lift_each
@@ -23,7 +23,7 @@ from jixiao.importing.forms import lift_rows, list_tables
 from jixiao.importing.headings import Levels
 from jixiao.importing.laid_budget import fill_budget
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
-from jixiao.importing.outline import NotReadable, Table, read_outline
+from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
 from jixiao.importing.recheck import differences
 from jixiao.importing.scores import item_differences, keep_scores
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
@@ -66,6 +66,9 @@ class Summary:
     checks: list[str] = field(default_factory=list)
     others: list[tuple[str, float]] = field(default_factory=list)
     """The other kinds and their scores, best first."""
+    by_forms: bool = False
+    """The kind was chosen by its forms (the share of their fixed texts the tables hold),
+    no heading matching any kind's sections."""
 
 
 def _fail(path: Path, code: str, **fields: object) -> ContentError:
@@ -243,6 +246,23 @@ def _put_items(fields: CommentedMap, name: str, items: list[dict]) -> None:
             same.setdefault(key, value)
 
 
+def _form_scores(
+    project: Project, kinds: list[Kind], blocks: list[Paragraph | Table]
+) -> dict[str, float]:
+    """Each kind's share of its declared forms' fixed texts found in the document's tables."""
+    tables = [block for block in blocks if isinstance(block, Table)]
+    if not tables:
+        return {}
+    found = _YEAR.search(" ".join(b.text for b in blocks if not isinstance(b, Table)))
+    year = int(found[1]) if found else 2000  # a year in a fixed text: only that text differs
+    scores = {}
+    for kind in kinds:
+        declared = form_tables(project.templates, kind, year)
+        declared += [t for each in each_forms(project.templates, kind, year) for t in each.tables]
+        scores[kind.name] = form_score(declared, tables)
+    return scores
+
+
 def import_report(
     project: Project,
     source: Path,
@@ -268,7 +288,8 @@ def import_report(
     names = [kind_name] if kind_name else available(project.templates)
     kinds = [load_kind(project.templates, name) for name in names]
     rough = read_structure(blocks, Levels())
-    kind, score, others = choose_kind(kinds, rough.root.children)
+    choice = choose_kind(kinds, rough.root.children, lambda: _form_scores(project, kinds, blocks))
+    kind, score, others = choice.kind, choice.score, choice.others
     if not kind_name and score < NOT_A_REPORT:
         raise _fail(source, "import_not_report")
     titles = [spec.title for spec in kind.settings.sections]
@@ -376,6 +397,7 @@ def import_report(
     checks += read_back
     lifted_count = len(lifted.staffing) + len(money.values) + len(values) + len(lists)
     lifted_count += sum(len(items) for items in rows.items.values())
+    lifted_count += sum(len(listed) for listed in items.lists.values())
     return Summary(
         kind.name,
         score,
@@ -386,4 +408,5 @@ def import_report(
         lifted.links + money.links,
         checks,
         others,
+        choice.by_forms,
     )
