@@ -29,9 +29,18 @@ SAMPLES = {
     "maoming-fgj": 2021,
     "kaifu-zzb": 2022,
     "yunxi-zzb": 2022,
+    "kexuecheng-rmt": 2021,
 }
 FORMS_NOT_LIFTED: set[str] = set()
 """Documents made mostly of attached forms import does not read in full yet (none now)."""
+NOT_EXACT = {
+    "kexuecheng-rmt:chongqing-overall-form": (
+        "the 重庆 indicator table merges 指标性质 down its rows (merge_same, a column in the "
+        "middle of the row): rows lacking that cell are not read as the tree's leaves, so only "
+        "4 of 21 indicators come back (rendered text differs in 164 diff lines)"
+    ),
+}
+"""Documents whose round trip is not exact yet, and why."""
 
 
 def _documents() -> list[object]:
@@ -42,6 +51,8 @@ def _documents() -> list[object]:
             marks = []
             if f"{unit}:{kind.name}" in FORMS_NOT_LIFTED:
                 marks.append(pytest.mark.xfail(reason="attached forms not lifted", strict=True))
+            if (reason := NOT_EXACT.get(f"{unit}:{kind.name}")) is not None:
+                marks.append(pytest.mark.xfail(reason=reason, strict=True))
             cases.append(pytest.param(unit, year, kind.name, marks=marks, id=f"{unit}-{kind.name}"))
     return cases
 
@@ -85,6 +96,45 @@ def test_render_import_render_gives_the_same_text(
     assert summary.kind == kind  # picked from the headings alone, or a form-only kind's forms
     assert summary.by_forms == (not chosen.settings.sections)
     again = build(load_unit_year(project, unit, year))
+    assert [text(d.data) for d in again] == [text(document.data)]
+
+
+EACH_SAMPLES = {"tianchang-slj": 2022}
+"""Units whose kind renders one document per key project (project-self-evaluation)."""
+
+
+def _each_documents() -> list[object]:
+    """(unit, year, kind, index) of every per-item document the samples render."""
+    cases = []
+    for unit, year in EACH_SAMPLES.items():
+        unit_year = load_unit_year(Project(REPO), unit, year)
+        for kind in unit_year.kinds:
+            for index, document in enumerate(build_kind(unit_year, kind)):
+                name = f"{unit}-{kind.name}-{index}"
+                cases.append(pytest.param(unit, year, kind.name, index, document.filename, id=name))
+    return cases
+
+
+@pytest.mark.parametrize(("unit", "year", "kind", "index", "filename"), _each_documents())
+def test_one_project_document_imports_as_that_project(
+    tmp_path: Path, unit: str, year: int, kind: str, index: int, filename: str
+) -> None:
+    """A document of one key project, imported into an empty project, is a year file with that
+    project alone, and renders that document's text again; its kind is told by its forms."""
+    unit_year = load_unit_year(Project(REPO), unit, year)
+    chosen = next(k for k in unit_year.kinds if k.name == kind)
+    documents = build_kind(unit_year, chosen)
+    assert len(documents) > 1  # one document a project: the case this test is about
+    document = documents[index]
+    source = tmp_path / filename
+    source.write_bytes(document.data)
+    project = _empty_project(tmp_path / "p")
+    summary = import_report(project, source, unit, year)
+    assert (summary.kind, summary.by_forms) == (kind, True)
+    imported = load_unit_year(project, unit, year)
+    names = [p.name for p in imported.year.key_projects]
+    assert names == [unit_year.year.key_projects[index].name]
+    again = build(imported)
     assert [text(d.data) for d in again] == [text(document.data)]
 
 

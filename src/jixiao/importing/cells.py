@@ -41,6 +41,7 @@ from jixiao.formspec import (
 from jixiao.importing.forms import UNIT_PLACEHOLDERS
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
+from jixiao.messages import say
 from jixiao.model import Year
 from jixiao.model.unit import Unit
 
@@ -143,6 +144,10 @@ class Scope:
 
 
 YEAR = Scope(Year, ROOTS)
+FUNDS = Scope(Year, ROOTS, {"evaluation.funds": "evaluation.overall"})
+"""For a kind of forms only: the evaluation's funds are the year's overall ones (compute.py:
+evaluate(…, overall, …)), which nothing else in the document gives. A kind with sections
+computes them from the budget its text gives: read into overall they would override it."""
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,10 @@ class FormTable:
     the tables joined."""
 
     @property
-    def keys(self) -> frozenset[str]:
-        """The declared tables it reads: each once in a document."""
-        return frozenset(p.form for p in self.parts) if self.parts else frozenset([self.form])
+    def keys(self) -> frozenset[tuple[str, frozenset[str]]]:
+        """The declared tables it reads, each once in a document (a form may declare several:
+        each is its fixed texts)."""
+        return frozenset((p.form, p.labels) for p in self.parts or [self])
 
 
 def joined(tables: list[FormTable]) -> FormTable:
@@ -313,6 +319,7 @@ def form_tables(templates: Path, kind: Kind, year: int) -> list[FormTable]:
     names += [attachment.form for attachment in kind.settings.attachments]
     found: list[FormTable] = []
     seen: set[str] = set()
+    scope = YEAR if kind.settings.sections else FUNDS
     while names:
         name = names.pop(0)
         if name in seen:
@@ -335,10 +342,10 @@ def form_tables(templates: Path, kind: Kind, year: int) -> list[FormTable]:
                 own += [
                     built
                     for t in included.tables
-                    if not t.include and (built := form_table(table.include, t, year))
+                    if not t.include and (built := form_table(table.include, t, year, scope))
                 ]
                 continue
-            if (built := form_table(name, table, year)) is not None:
+            if (built := form_table(name, table, year, scope)) is not None:
                 found.append(built)
                 own.append(built)
         if len(own) > 1 and own[0].form == name:
@@ -354,7 +361,7 @@ def form_table(name: str, table: TableSpec, year: int, scope: Scope = YEAR) -> F
     labels = frozenset(
         s.pattern.pattern for r in rows for s in r.slots if s.literal and s.pattern.pattern != "^$"
     )
-    if len(labels) >= 2 and any(s.path for r in rows for s in r.slots):
+    if len(labels) >= 2 and any(r.tree or any(s.path for s in r.slots) for r in rows):
         return FormTable(name, rows, labels, scope)
     return None
 
@@ -397,8 +404,8 @@ def stored(path: str, scope: Scope = YEAR) -> tuple[list[str], Any] | None:
     head, *rest = scope.renamed(path).split(".")
     for name in scope.roots.get(head, ()):
         parts = rest if not name else [name, *rest] if name == head else [name, head, *rest]
-        if rest == [name]:
-            parts = [name]  # the name is the field (evaluation.goals: the year's goals)
+        if rest[:1] == [name]:
+            parts = rest  # the name is the field (evaluation.goals: the year's goals)
         annotation = _walk(scope.model, parts)
         if annotation is not None and (_model_of(annotation) is None or _is_list(annotation)):
             return parts, annotation
@@ -413,6 +420,13 @@ def unit_field(path: str) -> tuple[str, str] | None:
     if model is None or len(rest) != 1 or rest[0] not in model.model_fields:
         return None
     return head, rest[0]
+
+
+def _unit_own(path: str) -> str | None:
+    """The unit.yaml text field `unit.<name>` names (unit.finance_office), None if none."""
+    head, *rest = path.split(".")
+    info = Unit.model_fields.get(rest[0]) if head == "unit" and len(rest) == 1 else None
+    return rest[0] if info is not None and info.annotation in (str, str | None) else None
 
 
 def _item_field(
@@ -865,6 +879,7 @@ def _read_tree(
                     path[depth][stored_as[0]] = value
                     if column.conditional:
                         last[at] = (path[depth], stored_as[0], shown)
+    _name_unshown(tree, levels, top)
     items = [_collapsed(item, levels) for item in _pruned(_rejoined(top, levels), levels)]
     if not items:
         return True
@@ -875,6 +890,25 @@ def _read_tree(
         return False  # read wrong: the table stays as the text at the end of the file
     lifted.lists.setdefault(tuple(where), items)
     return True
+
+
+def _name_unshown(tree: Tree, levels: list[_TreeLevel], top: list[dict[str, Any]]) -> None:
+    """Name the items of the levels above the leaves whose names no column shows (a form
+    listing indicators without their groups): one name saying so, so that they join as one."""
+    paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
+    named = {
+        depth
+        for depth, level in enumerate(levels)
+        for p in paths
+        if p.split(".")[0] == level.name and (level.field(p) or ("",))[0] == "name"
+    }
+    nodes, depth = top, 0
+    while depth < len(levels) - 1 and nodes:
+        if depth not in named and "name" in levels[depth].model.model_fields:
+            for node in nodes:
+                node.setdefault("name", say("import_unprinted_name"))
+        nodes = [child for node in nodes for child in node.get(levels[depth + 1].key, [])]
+        depth += 1
 
 
 def _rejoined(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[str, Any]]:
@@ -982,6 +1016,9 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
             where = stored(slot.path, spec.scope)
             if where is None and (mine := unit_field(slot.path)) is not None and shown:
                 lifted.unit.setdefault(mine[0], {}).setdefault(mine[1], shown)
+                continue
+            if where is None and (own := _unit_own(slot.path)) is not None and shown:
+                lifted.unit.setdefault(own, shown)  # unit.finance_office: unit.yaml's own
                 continue
             if where is None or (slot.fmt not in _READ):
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown))
