@@ -893,18 +893,13 @@ def _read_tree(
 
 
 def _name_unshown(tree: Tree, levels: list[_TreeLevel], top: list[dict[str, Any]]) -> None:
-    """Name the items of the levels above the leaves whose names no column shows (a form
+    """Name the items of the levels above the leaves that no column shows at all (a form
     listing indicators without their groups): one name saying so, so that they join as one."""
     paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
-    named = {
-        depth
-        for depth, level in enumerate(levels)
-        for p in paths
-        if p.split(".")[0] == level.name and (level.field(p) or ("",))[0] == "name"
-    }
+    shown = {p.split(".")[0] for p in paths}
     nodes, depth = top, 0
     while depth < len(levels) - 1 and nodes:
-        if depth not in named and "name" in levels[depth].model.model_fields:
+        if levels[depth].name not in shown and "name" in levels[depth].model.model_fields:
             for node in nodes:
                 node.setdefault("name", say("import_unprinted_name"))
         nodes = [child for node in nodes for child in node.get(levels[depth + 1].key, [])]
