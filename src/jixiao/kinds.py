@@ -16,7 +16,7 @@ from pydantic import Field
 
 from jixiao import formspec, patterns
 from jixiao.errors import ContentError, Finding, error
-from jixiao.formspec import form_paths, load_form
+from jixiao.formspec import FormSpec, form_paths, load_form
 from jixiao.loading import FieldPath, Source, load
 from jixiao.messages import listing, say
 from jixiao.model.common import Model, empty_dict, empty_list
@@ -225,6 +225,19 @@ class Kind:
             for i, spec in enumerate(settings.sections)
             if spec.layout in FORM_LAYOUTS
         ]
+
+    def declarations(self) -> list[tuple[str, FormSpec]]:
+        """The form declarations its table layouts and attachments name, once each, that load
+        (those that do not are kinds.form_findings')."""
+        names = [spec.layout.value for spec in self.settings.sections]
+        names += [attachment.form for attachment in self.settings.attachments]
+        found = []
+        for name in dict.fromkeys(names):
+            try:
+                found.append((name, load_form(self.folder.parent, self.name, name)[0]))
+            except ContentError:
+                continue  # a layout without a declaration, or one that does not load
+        return found
 
     @property
     def project_reads(self) -> frozenset[str] | None:

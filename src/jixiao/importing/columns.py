@@ -24,8 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jixiao.errors import ContentError
-from jixiao.formspec import ROOTS, ColumnSpec, Format, TableSpec, load_form
+from jixiao.formspec import ROOTS, ColumnSpec, Format, TableSpec
 from jixiao.importing.cells import (
     LABELS_FOUND,
     LiftedCells,
@@ -88,14 +87,8 @@ def _table(form: str, table: TableSpec) -> ColumnTable | None:
 
 def column_tables(templates: Path, kind: Kind) -> list[ColumnTable]:
     """The column tables of the kind's laid-out sections and attachments."""
-    names = [spec.layout.value for spec in kind.settings.sections]
-    names += [attachment.form for attachment in kind.settings.attachments]
     found = []
-    for name in dict.fromkeys(names):
-        try:
-            spec, _source = load_form(templates, kind.name, name)
-        except ContentError:
-            continue
+    for name, spec in kind.declarations():
         if spec.each is None:
             found += [t for table in spec.tables if (t := _table(name, table)) is not None]
     return found

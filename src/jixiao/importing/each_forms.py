@@ -19,7 +19,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jixiao.errors import ContentError
 from jixiao.formspec import ROOTS, FormSpec, load_form
 from jixiao.importing.cells import (
     FormTable,
@@ -86,14 +85,8 @@ def _scope(spec: FormSpec, model: type[BaseModel]) -> Scope:
 
 def each_forms(templates: Path, kind: Kind, year: int) -> list[EachForm]:
     """The kind's per-item declarations, each with the tables of one item's form."""
-    names = [spec.layout.value for spec in kind.settings.sections]
-    names += [attachment.form for attachment in kind.settings.attachments]
     found = []
-    for name in dict.fromkeys(names):
-        try:
-            spec, _source = load_form(templates, kind.name, name)
-        except ContentError:
-            continue
+    for name, spec in kind.declarations():
         info = Year.model_fields.get(spec.each or "")
         model = _model(info.annotation) if info is not None else None
         if model is None or spec.each is None:

@@ -15,8 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from jixiao.errors import ContentError
-from jixiao.formspec import CellSpec, Format, RowSpec, TableSpec, load_form
+from jixiao.formspec import CellSpec, Format, RowSpec, TableSpec
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
@@ -90,14 +89,8 @@ def _list_table(table: TableSpec) -> ListTable | None:
 
 def list_tables(templates: Path, kind: Kind) -> list[ListTable]:
     """The list tables of the kind's laid-out sections and attachments."""
-    names = [spec.layout.value for spec in kind.settings.sections]
-    names += [attachment.form for attachment in kind.settings.attachments]
     found = []
-    for name in dict.fromkeys(names):
-        try:
-            spec, _source = load_form(templates, kind.name, name)
-        except ContentError:
-            continue  # a layout without a declaration
+    for name, spec in kind.declarations():
         for table in spec.tables:
             if (listed := _list_table(table)) is not None:
                 found.append(ListTable(**{**listed.__dict__, "form": name}))
