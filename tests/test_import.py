@@ -33,13 +33,7 @@ SAMPLES = {
 }
 FORMS_NOT_LIFTED: set[str] = set()
 """Documents made mostly of attached forms import does not read in full yet (none now)."""
-NOT_EXACT = {
-    "kexuecheng-rmt:chongqing-overall-form": (
-        "the 重庆 indicator table merges 指标性质 down its rows (merge_same, a column in the "
-        "middle of the row): rows lacking that cell are not read as the tree's leaves, so only "
-        "4 of 21 indicators come back (rendered text differs in 164 diff lines)"
-    ),
-}
+NOT_EXACT: dict[str, str] = {}
 """Documents whose round trip is not exact yet, and why."""
 
 

@@ -11,7 +11,8 @@ The rows of a document table are matched in order to the declared rows: a row wh
 texts are the declaration's is that row; an `each` row repeats, each document row an item.
 A `tree` row repeats too, one document row a leaf: the cells merged over a level's rows
 appear only on its first row, so the cells a row lacks say which levels go on from the row
-above. The tree's computed names are the year file's by the model (`_list_field`,
+above; a `merge_same` column (one 指标性质 over a run of rows) may be lacking too, its text
+then the row above's. The tree's computed names are the year file's by the model (`_list_field`,
 `_TreeLevel.field`): evaluation.groups → evaluation.indicators, `rows` → `indicators`.
 """
 
@@ -20,12 +21,12 @@ from __future__ import annotations
 import re
 import string
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from jixiao.errors import ContentError
 from jixiao.formspec import (
@@ -87,6 +88,12 @@ class TreeCell:
     paragraphs: list[list[tuple[re.Pattern[str], list[str]]]] = field(default_factory=list)
     """Each text's paragraphs as patterns when it is several ({group.name} over
     {group.note}), else an empty list: such a text is read paragraph by paragraph."""
+    conditions: list[tuple[str, bool]] = field(default_factory=list)
+    """Each text's condition (a `when` path true, an `unless` path false), ("", True) for
+    none: the text shown says the condition's value (是 when row.indicator.core)."""
+    same: bool = False
+    """Whether the column is merged down over the rows below that show the same text
+    (`merge_same`): a row may lack it, its text then the row above's."""
 
     @property
     def conditional(self) -> bool:
@@ -191,6 +198,10 @@ class Shown:
     """The row's first text of its own (the indicator's name), to say which row it is."""
     where: tuple[str, ...] = ()
     """For a figure of a tree's leaf: where the year file (or the item) lists the tree."""
+    written: Any = None
+    """For a figure of a tree's leaf that a field of the same name gives when set (a row's
+    计量单位 is the indicator's measure_unit, else its 指标值's unit): the text as that
+    field's value, None when it is no valid one (importing/scores.py stores it)."""
 
 
 @dataclass
@@ -287,13 +298,24 @@ def _tree(spec: RowSpec, year: int) -> Tree:
             columns[-1].patterns.append(pattern)
             columns[-1].merges.append(cell.merge)
             columns[-1].paragraphs.append(parts)
+            columns[-1].conditions.append(_condition(cell))
+            if cell.merge_same:
+                columns[-1] = replace(columns[-1], same=True)
             previous = None
         else:
             column = TreeCell([pattern], cell.merge, cell.format, cell.blank, [cell.merge], [parts])
+            column = replace(column, conditions=[_condition(cell)], same=cell.merge_same)
             columns.append(column)
             previous = cell
     levels = [level.name for level in spec.levels]
     return Tree(spec.tree or "", levels, [level.each for level in spec.levels], columns)
+
+
+def _condition(cell: CellSpec) -> tuple[str, bool]:
+    """The path a cell is shown under and the value it then has ("" when shown always)."""
+    if cell.when:
+        return cell.when, True
+    return (cell.unless, False) if cell.unless else ("", True)
 
 
 def _rows(table: TableSpec, year: int) -> list[Row] | None:
@@ -489,6 +511,18 @@ class _TreeLevel:
         info = self.model.model_fields.get(head)
         return (head, info.annotation) if info is not None else None
 
+    def written(self, path: str, shown: str) -> Any:
+        """The text a wrapper's figure shows as the field of the same name (row.measure_unit:
+        the indicator's measure_unit), None when there is none or the text is no such value."""
+        rest = path.split(".")[1:]
+        info = self.model.model_fields.get(rest[0]) if self.wrappers and len(rest) == 1 else None
+        if info is None or not shown:
+            return None
+        try:
+            return TypeAdapter(info.annotation).validate_python(shown)
+        except ValidationError:
+            return None
+
 
 def tree_levels(tree: Tree, scope: Scope = YEAR) -> tuple[list[str], list[_TreeLevel]] | None:
     """Where the year file stores the tree, and each level's key and model; None if nowhere."""
@@ -617,11 +651,12 @@ def _tree_start(tree: Tree, cells: list[str]) -> tuple[int, list[str | None]] | 
 
 def _absences(tree: Tree, going_on: set[str]) -> list[list[bool]]:
     """Which columns a row lacks when the levels `going_on` go on: each way the columns
-    merged only under a condition may be shown (present first)."""
+    merged only under a condition, or with the same text as the row above, may be shown
+    (present first)."""
     ways: list[list[bool]] = [[]]
     for column in tree.cells:
         absent = column.absent(going_on)
-        options = [False, True] if absent is None else [absent]
+        options = [False, True] if absent is None or (column.same and not absent) else [absent]
         ways = [[*way, option] for way in ways for option in options]
     return ways
 
@@ -763,7 +798,7 @@ def _pruned(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[
 
 def _matched(
     column: TreeCell, text: str | None, read: _Written
-) -> tuple[dict[str, str], list[str]] | None:
+) -> tuple[dict[str, str], list[str], int] | None:
     """The first of a column's texts the document's text is: the text shown for each of its
     paths (v0, v1 …), and those paths. A text of several paragraphs is matched paragraph by
     paragraph when the cell has as many (so a name and the note under it are told apart; a
@@ -771,12 +806,13 @@ def _matched(
     paths (投入（15分） typed in one paragraph; not 产出目标（…） read as an empty name)."""
     if text is None:
         return None
-    for (pattern, paths), parts in zip(column.patterns, column.paragraphs, strict=True):
+    texts = zip(column.patterns, column.paragraphs, strict=True)
+    for index, ((pattern, paths), parts) in enumerate(texts):
         written = read.paragraphs.get(text, (text,))
         if not parts or len(written) != len(parts):
             match = pattern.match(text)
             if match and (not parts or all(match.groupdict().values())):
-                return match.groupdict(), paths
+                return match.groupdict(), paths, index
             continue
         shown: dict[str, str] = {}
         for (part, own), paragraph in zip(parts, written, strict=True):
@@ -788,7 +824,7 @@ def _matched(
                 whole = len(own) == 1 and value == paragraph
                 shown[f"v{len(shown)}"] = read.raw.get(value, value) if whole else value
         else:
-            return shown, paths
+            return shown, paths, index
     return None
 
 
@@ -838,6 +874,8 @@ def _read_tree(
     counts = [0] * len(levels)
     last: dict[int, tuple[dict[str, Any], str, str]] = {}
     """A column merged under a condition: the node, field and text it was last read into."""
+    above: dict[int, str] = {}
+    """A column merged where the rows show the same text: the text of the row above."""
     for cells in rows:
         start, texts = _tree_start(tree, cells) or (0, [])
         del path[min(start, len(path)) :]
@@ -846,12 +884,18 @@ def _read_tree(
             (path[-1].setdefault(levels[depth].key, []) if path else top).append(node)
             path.append(node)
             counts[depth] += 1
+        texts = [
+            above.get(at) if text is None and column.same else text
+            for at, (column, text) in enumerate(zip(tree.cells, texts, strict=True))
+        ]
+        above.update({at: t for at, t in enumerate(texts) if t is not None and tree.cells[at].same})
         for at, (column, text) in enumerate(zip(tree.cells, texts, strict=True)):
             if text is None and at in last and column.conditional:
                 _shared(column, last.pop(at), levels, depths, path)
             if (matched := _matched(column, text, read)) is None:
                 continue
-            match, paths = matched
+            match, paths, which = matched
+            _store_condition(column.conditions[which], levels, depths, path)
             for number, shown_path in enumerate(paths):
                 depth = depths.get(shown_path.split(".")[0])
                 if depth is None:
@@ -863,10 +907,11 @@ def _read_tree(
                     leaf = (tree.path, tree.declared) if depth == len(levels) - 1 else None
                     own = [t for c, t in zip(tree.cells, texts, strict=True) if not c.merge and t]
                     label = own[0] if own else ""
-                    found = Shown(
+                    written = levels[depth].written(shown_path, shown)
+                    figure = Shown(
                         form, shown_path, column.fmt, shown, scope, leaf, label, tuple(where)
                     )
-                    lifted.shown.append(found)
+                    lifted.shown.append(replace(figure, written=written))
                     continue
                 lines = read.lines.get(shown, []) if len(paths) == 1 else []
                 if len(paths) == 1 and column.fmt in (Format.TEXT, Format.LINES):
@@ -890,6 +935,23 @@ def _read_tree(
         return False  # read wrong: the table stays as the text at the end of the file
     lifted.lists.setdefault(tuple(where), items)
     return True
+
+
+def _store_condition(
+    condition: tuple[str, bool],
+    levels: list[_TreeLevel],
+    depths: dict[str, int],
+    path: list[dict[str, Any]],
+) -> None:
+    """Store what the text shown says of a yes-or-no field it is shown under (是 when
+    row.indicator.core: core true), where that is not the field's default."""
+    shown_path, value = condition
+    depth = depths.get(shown_path.split(".")[0]) if shown_path else None
+    stored_as = levels[depth].field(shown_path) if depth is not None else None
+    if depth is None or stored_as is None or stored_as[1] is not bool:
+        return
+    if levels[depth].model.model_fields[stored_as[0]].default != value:
+        path[depth][stored_as[0]] = value
 
 
 def _name_unshown(tree: Tree, levels: list[_TreeLevel], top: list[dict[str, Any]]) -> None:

@@ -368,7 +368,8 @@ def import_report(
     if kept_back:
         written.checks.append(say("import_note_held", fields=", ".join(kept_back)))
     tail = "".join(f"# {line}\n" for shown in unprinted for line in shown.splitlines())
-    year_text = document("year", header, dump(written.data), tail + table_comments(written.tables))
+    first_body = dump(written.data)
+    year_text = document("year", header, first_body, tail + table_comments(written.tables))
     files = {target: year_text}
     unit_file = project.unit_file(unit)
     if unit_file.exists() and kind.name not in _unit_kinds(unit_file):
@@ -381,8 +382,8 @@ def import_report(
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
     scores = keep_scores(project, unit, year, kind, fields, cells.shown, items.shown)
-    if scores:  # the document's own scores, stored: the year file again with them
-        body = dump(written.data)
+    body = dump(written.data)
+    if body != first_body:  # the document's own scores (and units), stored: the file again
         year_text = document("year", header, body, tail + table_comments(written.tables))
         write_atomic(target, year_text.encode("utf-8"))
     twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]

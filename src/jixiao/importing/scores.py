@@ -50,11 +50,16 @@ def _at(data: Any, where: tuple[str, ...]) -> Any:
 
 
 def _keep(cells: list[Shown], scope: forms.Scope, base: dict[str, Any]) -> list[str]:
-    """Store, under `base`, each leaf score `cells` show otherwise than the rule computes."""
+    """Store, under `base`, each leaf score `cells` show otherwise than the rule computes,
+    and each other leaf figure a field of its name gives when set (计量单位, 指标性质) shown
+    otherwise than jixiao derives it."""
     notes = []
     bound: dict[str, list[forms.Scope]] = {}
     for cell in cells:
-        if cell.tree is None or not cell.where or cell.path.split(".")[-1] != SCORE:
+        if cell.tree is None or not cell.where:
+            continue
+        if cell.path.split(".")[-1] != SCORE:
+            _keep_written(cell, scope, base, bound)
             continue
         path, levels = cell.tree
         try:
@@ -77,6 +82,31 @@ def _keep(cells: list[Shown], scope: forms.Scope, base: dict[str, Any]) -> list[
             say("import_note_score_kept", form=cell.form, path=label, shown=cell.text, rule=text)
         )
     return notes
+
+
+def _keep_written(
+    cell: Shown, scope: forms.Scope, base: dict[str, Any], bound: dict[str, list[forms.Scope]]
+) -> None:
+    """Store a leaf figure's text as the field of its name where jixiao derives it otherwise
+    (a 计量单位 the 指标值 does not show: % of ≤0)."""
+    if cell.written is None or cell.tree is None:
+        return
+    path, levels = cell.tree
+    try:
+        leaves = bound.setdefault(path, forms.tree_leaves(path, list(levels), scope))
+        index = next(iter(cell.scope.values()))
+        value = forms.resolve(cell.path, leaves[index])
+        computed = forms.shown(value, cell.fmt, "") if value not in (None, "") else ""
+    except (forms.PathError, LookupError, TypeError, ValueError, ArithmeticError, StopIteration):
+        return
+    text = computed if isinstance(computed, str) else "".join(computed)
+    stored = _leaves(_at(base, cell.where))
+    if _squeeze(text) == cell.text or index >= len(stored):
+        return
+    leaf = stored[index]
+    if cell.label and _squeeze(str(leaf.get("name", ""))) != cell.label:
+        return
+    leaf.setdefault(cell.path.split(".")[-1], cell.written)
 
 
 def _scopes(project: Project, unit: str, year: int, kind: Kind) -> tuple[forms.Scope, Any] | None:
