@@ -58,25 +58,20 @@ def _keep(cells: list[Shown], scope: forms.Scope, base: dict[str, Any]) -> list[
     for cell in cells:
         if cell.tree is None or not cell.where:
             continue
-        if cell.path.split(".")[-1] != SCORE:
-            _keep_written(cell, scope, base, bound)
+        score = cell.path.split(".")[-1] == SCORE
+        if not score and cell.written is None:
             continue
-        path, levels = cell.tree
+        found = _shown_otherwise(cell, scope, base, bound)
+        if found is None:
+            continue
+        leaf, text = found
+        if not score:  # a 计量单位 the 指标值 does not show: % of ≤0
+            leaf.setdefault(cell.path.split(".")[-1], cell.written)
+            continue
         try:
-            leaves = bound.setdefault(path, forms.tree_leaves(path, list(levels), scope))
-            index = next(iter(cell.scope.values()))
-            computed = forms.shown(forms.resolve(cell.path, leaves[index]), cell.fmt, "")
-            value = Decimal(cell.text)
-        except (forms.PathError, LookupError, TypeError, InvalidOperation, StopIteration):
+            leaf[SCORE] = Decimal(cell.text)
+        except InvalidOperation:
             continue
-        text = computed if isinstance(computed, str) else "".join(computed)
-        stored = _leaves(_at(base, cell.where))
-        if _squeeze(text) == cell.text or index >= len(stored):
-            continue
-        leaf = stored[index]
-        if cell.label and _squeeze(str(leaf.get("name", ""))) != cell.label:
-            continue  # not the leaf the row showed: leave it to recheck's note
-        leaf[SCORE] = value
         label = f"{cell.path}（{cell.label}）" if cell.label else cell.path
         notes.append(
             say("import_note_score_kept", form=cell.form, path=label, shown=cell.text, rule=text)
@@ -84,13 +79,12 @@ def _keep(cells: list[Shown], scope: forms.Scope, base: dict[str, Any]) -> list[
     return notes
 
 
-def _keep_written(
+def _shown_otherwise(
     cell: Shown, scope: forms.Scope, base: dict[str, Any], bound: dict[str, list[forms.Scope]]
-) -> None:
-    """Store a leaf figure's text as the field of its name where jixiao derives it otherwise
-    (a 计量单位 the 指标值 does not show: % of ≤0)."""
-    if cell.written is None or cell.tree is None:
-        return
+) -> tuple[dict[str, Any], str] | None:
+    """The stored leaf a tree cell shows and jixiao's text for it, where the document shows
+    something else; None where they agree or the leaf cannot be told."""
+    assert cell.tree is not None
     path, levels = cell.tree
     try:
         leaves = bound.setdefault(path, forms.tree_leaves(path, list(levels), scope))
@@ -98,15 +92,15 @@ def _keep_written(
         value = forms.resolve(cell.path, leaves[index])
         computed = forms.shown(value, cell.fmt, "") if value not in (None, "") else ""
     except (forms.PathError, LookupError, TypeError, ValueError, ArithmeticError, StopIteration):
-        return
+        return None
     text = computed if isinstance(computed, str) else "".join(computed)
     stored = _leaves(_at(base, cell.where))
     if _squeeze(text) == cell.text or index >= len(stored):
-        return
+        return None
     leaf = stored[index]
     if cell.label and _squeeze(str(leaf.get("name", ""))) != cell.label:
-        return
-    leaf.setdefault(cell.path.split(".")[-1], cell.written)
+        return None  # not the leaf the row showed: leave it to recheck's note
+    return leaf, text
 
 
 def _scopes(project: Project, unit: str, year: int, kind: Kind) -> tuple[forms.Scope, Any] | None:
