@@ -65,6 +65,7 @@ def test_a_kept_result_gives_the_same_report(project: Path, tmp_path: Path) -> N
     assert "sources" in kept
     assert "names" in kept
     assert "patched" in kept
+    assert "styles" in kept
 
 
 def test_damaged_or_foreign_files_are_worked_out_again(project: Path, tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from jixiao import messages
 from jixiao.checks import review
 from jixiao.errors import ContentError, Finding, Severity, Terminated, error
 from jixiao.formatting import num
+from jixiao.frozen import frozen
 from jixiao.messages import listing, say
 from jixiao.output import (
     clean_leftovers,
@@ -70,7 +71,7 @@ STOP_WAIT = 0.5
 """Seconds a stopped worker has to remove its staging folder before it is killed."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Job:
     """One unit to render: the project, the year, the unit's output folder, PDF or not,
     the message language, the seconds it may take (None: no limit), a workbook or not, and
@@ -88,7 +89,7 @@ class Job:
     """Hand the documents back unwritten (in UnitResult.rendered), for a PDF batch."""
 
 
-@dataclass(frozen=True)
+@frozen
 class UnitResult:
     """What rendering one unit gave: files written, 总分, findings, seconds taken."""
 

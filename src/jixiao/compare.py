@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from jixiao.compute import Figures, Line, change_rate
 from jixiao.formatting import num, pct, wan
+from jixiao.frozen import frozen
 from jixiao.messages import say
 
 
@@ -27,7 +27,7 @@ class RowKind(StrEnum):
     RATIO = "ratio"  # a percent; the change in 百分点, no 同比
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One figure in two years."""
 

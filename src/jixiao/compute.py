@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
 from jixiao.formatting import round_half_up
+from jixiao.frozen import frozen
 from jixiao.model import (
     Amounts,
     Evaluation,
@@ -89,7 +90,7 @@ def change_rate(current: Decimal | None, prior: Decimal | None) -> Decimal | Non
     return ratio(current - prior, prior)
 
 
-@dataclass(frozen=True)
+@frozen
 class Line:
     """One line of figures: 上年决算, 年初预算, 全年预算, 执行数, and its execution rate."""
 
@@ -135,7 +136,7 @@ def _with_declared(computed: Line, declared: Amounts | None) -> Line:
     return sum_lines([computed], Line.of(declared))
 
 
-@dataclass(frozen=True)
+@frozen
 class StaffFigures:
     """人员情况 and 财政供养人员控制率 (在职 ÷ 编制)."""
 
@@ -146,14 +147,14 @@ class StaffFigures:
     control_rate: Decimal | None
 
 
-@dataclass(frozen=True)
+@frozen
 class NamedLine(Line):
     """A named line, such as 办公费 within 公用经费."""
 
     name: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class LineFigures(Line):
     """人员经费 or 公用经费: its figures, its share of 基本支出, what it covers, its named parts."""
 
@@ -162,7 +163,7 @@ class LineFigures(Line):
     parts: list[NamedLine] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class BasicFigures(Line):
     """基本支出: figures (人员 + 公用 when both are given) and its two parts."""
 
@@ -171,7 +172,7 @@ class BasicFigures(Line):
     text: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectFigures(Line):
     """One project: its figures and purpose."""
 
@@ -179,7 +180,7 @@ class ProjectFigures(Line):
     purpose: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupFigures(Line):
     """A project group: totals of its projects (or the declared totals)."""
 
@@ -191,7 +192,7 @@ class GroupFigures(Line):
     text: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectsFigures(Line):
     """项目支出: totals over the groups, and the rows of the 基础数据表 by kind."""
 
@@ -200,7 +201,7 @@ class ProjectsFigures(Line):
     text: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class IncomeFigures:
     """年初预算 by source, and their total."""
 
@@ -211,7 +212,7 @@ class IncomeFigures:
     total: Decimal | None  # None while a part is still 待填
 
 
-@dataclass(frozen=True)
+@frozen
 class ThreePublicFigures:
     """三公经费: parts, 公务用车 = 购置 + 运行维护, total, and the rates reviewers ask for."""
 
@@ -225,7 +226,7 @@ class ThreePublicFigures:
     control_rate: Decimal | None  # 三公经费控制率 = 决算 ÷ 预算
 
 
-@dataclass(frozen=True)
+@frozen
 class BuildingFigures:
     """楼堂馆所: areas, investment and their control rates (实际 ÷ 批复)."""
 
@@ -237,7 +238,7 @@ class BuildingFigures:
     investment_rate: Decimal | None
 
 
-@dataclass(frozen=True)
+@frozen
 class BasicDataFigures:
     """The 基础数据表's own figures."""
 
@@ -247,7 +248,7 @@ class BasicDataFigures:
     frugality: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class CategoryFigures:
     """A 二级指标 with its scored indicators and the sum of their points."""
 
@@ -256,7 +257,7 @@ class CategoryFigures:
     points: Decimal
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupScore:
     """A 一级指标: declared and summed points, its categories, the sum of its scores."""
 
@@ -272,7 +273,7 @@ class GroupScore:
         return self.declared_points if self.declared_points is not None else self.points
 
 
-@dataclass(frozen=True)
+@frozen
 class EvaluationFigures:
     """A self-evaluation form: funds and execution score, scored indicators, 总分 and grade."""
 
@@ -292,7 +293,7 @@ class EvaluationFigures:
         return [row for g in self.groups for c in g.categories for row in c.rows]
 
 
-@dataclass(frozen=True)
+@frozen
 class KeyProjectFigures:
     """A 重点项目: its funds by source and in total, the district share, its evaluation."""
 
@@ -313,7 +314,7 @@ class KeyProjectFigures:
     measures: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class Figures:
     """All computed figures of one unit-year; what templates and writer text see."""
 
@@ -600,7 +601,7 @@ def compute(unit: Unit, year: Year, rules: ScoringRules | None = None) -> Figure
 # Institutions, rates, the 评分表, coverage ----------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class InstitutionFigures:
     """One institution's row of the 收支 tables (or the 汇总 row): typed and computed figures."""
 
@@ -626,7 +627,7 @@ class InstitutionFigures:
     asset_use: Decimal | None  # 固定资产利用率 = 在用 ÷ 合计
 
 
-@dataclass(frozen=True)
+@frozen
 class InstitutionsFigures:
     """The institutions in order, and their 汇总 computed from the same inputs summed."""
 
@@ -738,7 +739,7 @@ def _rates(
     }
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreRow:
     """One row of a 评分表: a 三级指标, its own 分值 (None when shared), score and reason."""
 
@@ -748,7 +749,7 @@ class ScoreRow:
     reason: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoredItem:
     """A 评分标准 and its rows: 分值, the score that counts, and how it was reached."""
 
@@ -771,7 +772,7 @@ class ScoredItem:
         return None if self.score is None else self.points - self.score
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreCategoryFigures:
     """A 二级指标: its items, its 分值 (declared or summed) and score (分值 less what was lost)."""
 
@@ -781,7 +782,7 @@ class ScoreCategoryFigures:
     score: Decimal | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreGroupFigures:
     """A 一级指标: 分值 (declared or summed), score, and whether its items cover all its points."""
 
@@ -797,7 +798,7 @@ class ScoreGroupFigures:
         return [i for c in self.categories for i in c.items]
 
 
-@dataclass(frozen=True)
+@frozen
 class ScoreFigures:
     """The 评分表: groups, 总分值, 总得分 (绩效自评综合得分), 评价等次 and the deductions."""
 
@@ -908,7 +909,7 @@ def score_table(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class CoverageFigures:
     """项目支出绩效自评覆盖面: 覆盖率 (projects) and the share of funds evaluated."""
 

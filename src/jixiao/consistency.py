@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from jixiao.errors import Finding
 from jixiao.formatting import num
+from jixiao.frozen import frozen
 from jixiao.loading import FieldPath, Source
 from jixiao.messages import say
 from jixiao.model import KeyProject, Year
@@ -22,7 +22,7 @@ _IGNORED = re.compile(r"[\s“”\"'‘’「」]")
 """Characters that do not make two indicator names different."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Stated:
     """One place an indicator is stated: whose (None: the unit's), in which document, where."""
 

@@ -39,7 +39,14 @@ FORMAT = b"jixiao-cache 1\n"
 """The first bytes of every cache file (and part of each digest)."""
 _DIGEST = 32
 
-_WRITERS = ("jixiao.diskcache", "jixiao.render.wordml", "jixiao.sandbox", "jixiao.render.document")
+_WRITERS = (
+    "jixiao.diskcache",
+    "jixiao.render.wordml",
+    "jixiao.sandbox",
+    "jixiao.render.document",
+    "jixiao.render.tables",
+    "jixiao.render.gongwen",
+)
 """jixiao's modules whose results are kept: a change to any of them makes every file stale."""
 _LIBRARIES = ("jinja2", "docxtpl", "docx", "lxml.etree")
 

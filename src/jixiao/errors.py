@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from jixiao.frozen import frozen
 from jixiao.messages import say
 
 
@@ -20,7 +21,7 @@ class Severity(StrEnum):
     NOTE = "note"  # listed by `check --strict` only; counts as neither
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One problem in one place of the content: file, line, field path, message, what to do."""
 

@@ -6,13 +6,14 @@ Apart from the pipeline (project.py), so that commands which only look at the fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from jixiao.frozen import frozen
 
 UNIT_FILE = "unit.yaml"
 
 
-@dataclass(frozen=True)
+@frozen
 class Project:
     """The folder holding content/<unit>/… and templates/<kind>/…"""
 

@@ -12,7 +12,6 @@ import functools
 import re
 import typing
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from jixiao import direct
 from jixiao.errors import Finding, error
 from jixiao.formatting import MissingFigure, prose
 from jixiao.formspec import SCORE_READS
+from jixiao.frozen import frozen
 from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
 from jixiao.sandbox import LimitError, Sandbox, plain_names, sandbox
@@ -89,7 +89,7 @@ NAME_FIELDS: dict[str, tuple[str, ...]] = {
 """The year-file fields behind each name writer text may use (see render/context.py)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Text:
     """One piece of writer text as written and as rendered, with where it was written."""
 

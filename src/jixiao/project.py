@@ -7,7 +7,7 @@ file name, so the caller writes nothing unless every step succeeded.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from jixiao import patterns
 from jixiao.compute import Figures, compute
 from jixiao.errors import ContentError, Finding
 from jixiao.folder import Project
+from jixiao.frozen import frozen
 from jixiao.kinds import KIND_FILE, Kind, load_kind
 from jixiao.loading import Source, load
 from jixiao.messages import say
@@ -27,7 +28,7 @@ from jixiao.to_fill import to_fill_findings
 from jixiao.validate import validate
 
 
-@dataclass(frozen=True)
+@frozen
 class UnitYear:
     """One unit's validated content for one year, and the report kinds it is rendered as."""
 
@@ -204,7 +205,7 @@ def _kind(templates: Path, name: str, asked_in: Path | None, line: int | None) -
     return _KINDS[key]
 
 
-@dataclass(frozen=True)
+@frozen
 class Document:
     """A rendered document: its file name and .docx bytes."""
 
@@ -212,7 +213,7 @@ class Document:
     data: bytes
 
 
-@dataclass(frozen=True)
+@frozen
 class Prepared:
     """One report kind's render context for a unit-year, built once: the checks read it
     (writer text findings, the names the template may use) and the render uses it."""

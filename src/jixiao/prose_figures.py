@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jixiao.compute import Figures
 from jixiao.formatting import num, round_half_up, wan
+from jixiao.frozen import frozen
 from jixiao.loading import FieldPath, load
 from jixiao.model.common import empty_dict, empty_list
 from jixiao.validate import validate
@@ -155,7 +155,7 @@ def label_table(kind_folders: Iterable[Path] = ()) -> LabelTable:
 # Figures a label can mean -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Figure:
     """A computed figure as a reference prints it: its expression, value, measure and name."""
 
@@ -226,7 +226,7 @@ def _figure(
     return Figure(expression, Decimal(value), measure, name, unit)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Subject:
     """A subject found in text: the expressions of its line(s), its name; or an indicator."""
 
@@ -287,7 +287,7 @@ def _indicator_figure(
 # Reading text ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Typed:
     """A number as typed in text: its value, decimals, measure, unit and position."""
 
@@ -300,7 +300,7 @@ class Typed:
     end: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Reading:
     """A typed number, the words before it, the figures they can mean, the one it agrees with."""
 

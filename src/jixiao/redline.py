@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from jixiao.frozen import frozen
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 BODY = "word/document.xml"
 ALIKE = 0.5
@@ -323,7 +325,7 @@ def _merge_row(old: etree._Element, new: etree._Element, marks: Marks) -> bool:
 # Paragraphs --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Piece:
     """One part of a run: its run properties and either a text or another element (a tab,
     a break, a drawing) that takes no characters."""

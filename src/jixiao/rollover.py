@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from jixiao.errors import ContentError, Finding, error
+from jixiao.frozen import frozen
 from jixiao.loading import FieldPath, load, path_text
 from jixiao.messages import say
 from jixiao.model import Evaluation, Indicator, IndicatorGroup, KeyProject, Section, Year
@@ -45,7 +46,7 @@ class Action(StrEnum):
     CLEAR = "clear"  # belongs to one year: replaced by TO_FILL
 
 
-@dataclass(frozen=True)
+@frozen
 class Rules:
     """The rollover rules, as data over the content model (see `action` for how they combine)."""
 
@@ -135,7 +136,7 @@ def rules_table(model: type[BaseModel] = Year) -> list[tuple[str, str, Action]]:
 # What a rollover did ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Conflict:
     """A value the writer wrote in the existing target that re-rolling would replace."""
 
@@ -168,7 +169,7 @@ class Summary:
     actions: dict[FieldPath, Action] = field(default_factory=dict, repr=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Rolled:
     """The new file's text and what was done to make it."""
 
@@ -624,7 +625,7 @@ def _locate(data: CommentedMap, summary: Summary) -> None:
 # Reading the project (the only part of this module that touches files) --------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """One unit's new year file: where from, where to, and its text and summary."""
 

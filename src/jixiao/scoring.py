@@ -12,13 +12,13 @@ Each rule variant is a setting (`ScoringRules`), not a fork in the code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
 
 from jixiao.formatting import round_half_up
+from jixiao.frozen import frozen
 from jixiao.model.common import Model, Points, empty_dict, empty_list
 from jixiao.model.indicators import Direction, Grade, Indicator, Nature, Rule
 from jixiao.model.scores import RateKey
@@ -85,7 +85,7 @@ class ScoringRules(Model):
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class Scored:
     """An indicator with its rule, the score the rule gives, and the score that counts."""
 

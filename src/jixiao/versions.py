@@ -11,18 +11,18 @@ from __future__ import annotations
 import io
 import subprocess
 import tarfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from jixiao.errors import ContentError, error
+from jixiao.frozen import frozen
 from jixiao.messages import say
 from jixiao.project import Project
 
 PARTS = ("content", "templates")
 
 
-@dataclass(frozen=True)
+@frozen
 class Version:
     """A project as it stood: a git revision's copy (with the repository it came from), or
     the work tree (no revision)."""

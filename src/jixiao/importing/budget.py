@@ -8,8 +8,7 @@ otherwise the kind would print them twice, and budget is not lifted at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from jixiao.frozen import frozen
 from jixiao.importing.choose import Match, similarity
 from jixiao.importing.structure import Node, flattened
 from jixiao.kinds import Kind, Layout
@@ -20,7 +19,7 @@ SAME = 0.9
 """Title similarity at which a sub-section is the layout's own."""
 
 
-@dataclass(frozen=True)
+@frozen
 class BudgetSection:
     """The section laid out from budget, and its two sub-sections the layout prints."""
 

@@ -39,6 +39,7 @@ from jixiao.formspec import (
     load_form,
     placeholders,
 )
+from jixiao.frozen import frozen
 from jixiao.importing.forms import UNIT_PLACEHOLDERS
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
@@ -56,7 +57,7 @@ LABELS_FOUND = 0.6
 """Share of a declaration's fixed texts a document table must hold to be that table."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Slot:
     """One declared cell as the document shows it."""
 
@@ -73,7 +74,7 @@ class Slot:
     """The pattern of a numbered list's items."""
 
 
-@dataclass(frozen=True)
+@frozen
 class TreeCell:
     """One column of a tree row: its texts (a `when`/`unless` pair gives two), as patterns
     whose groups v0, v1 … are its paths."""
@@ -108,7 +109,7 @@ class TreeCell:
         return gone[0] if all(g == gone[0] for g in gone) else None
 
 
-@dataclass(frozen=True)
+@frozen
 class Tree:
     path: str
     levels: list[str]
@@ -122,7 +123,7 @@ class Tree:
         return tuple(Level(name=n, each=e) for n, e in zip(self.levels, self.eaches, strict=True))
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     slots: list[Slot]
     each: str | None = None
@@ -134,7 +135,7 @@ class Row:
         return any(s.literal and s.pattern.pattern != "^$" for s in self.slots)
 
 
-@dataclass(frozen=True)
+@frozen
 class Scope:
     """What a form's paths are read into: the year file (ROOTS), or one listed item of it
     (importing/each_forms.py); `renames` give a path the item's name for it."""
@@ -157,7 +158,7 @@ evaluate(…, overall, …)), which nothing else in the document gives. A kind w
 computes them from the budget its text gives: read into overall they would override it."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FormTable:
     form: str
     rows: list[Row]
@@ -489,7 +490,7 @@ def _list_field(model: type[BaseModel], name: str) -> tuple[str, type[BaseModel]
     return next(iter(lists.items())) if len(lists) == 1 else None
 
 
-@dataclass(frozen=True)
+@frozen
 class _TreeLevel:
     """One level of a tree as the year file stores it: the key its parent lists it under."""
 
@@ -828,7 +829,7 @@ def _matched(
     return None
 
 
-@dataclass(frozen=True)
+@frozen
 class _Written:
     """A document table's cells as written, by their squeezed text."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from jixiao.frozen import frozen
 from jixiao.importing.structure import Node
 from jixiao.kinds import Kind
 
@@ -31,7 +31,7 @@ def similarity(a: str, b: str, loose: bool = True) -> float:
     return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()
 
 
-@dataclass(frozen=True)
+@frozen
 class Match:
     """A level-1 heading and the kind's section key it was matched to (None: writer section)."""
 
@@ -70,7 +70,7 @@ FORMS_ONLY = 0.2
 """Below this best section score the headings say nothing: the kinds are scored by forms."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice:
     """The kind chosen, its score, the others' scores (best first), and whether the score is
     the share of the kind's form texts found in the tables (the headings matching no kind)."""

@@ -18,13 +18,13 @@ in order: the n-th row of each is the n-th item.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from jixiao.formspec import ROOTS, ColumnSpec, Format, TableSpec
+from jixiao.frozen import frozen
 from jixiao.importing.cells import (
     LABELS_FOUND,
     LiftedCells,
@@ -45,7 +45,7 @@ _UNIT_SUFFIX = re.compile(r"万元$")
 """An amount typed with its unit in the cell (35.94万元), the table's unit being 万元."""
 
 
-@dataclass(frozen=True)
+@frozen
 class ColumnTable:
     form: str
     labels: frozenset[str]

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from jixiao.formspec import ROOTS, FormSpec, load_form
+from jixiao.frozen import frozen
 from jixiao.importing.cells import (
     FormTable,
     Scope,
@@ -34,7 +35,7 @@ from jixiao.kinds import Kind
 from jixiao.model import Year
 
 
-@dataclass(frozen=True)
+@frozen
 class EachForm:
     """A per-item declaration: the year file's list and the tables of one item's form."""
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from jixiao.formspec import CellSpec, Format, RowSpec, TableSpec
+from jixiao.frozen import frozen
 from jixiao.importing.outline import Table
 from jixiao.kinds import Kind
 from jixiao.model import Year
@@ -23,7 +24,7 @@ from jixiao.model import Year
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
-@dataclass(frozen=True)
+@frozen
 class ListTable:
     """A declared table that lists the items of the year-file field `field`."""
 

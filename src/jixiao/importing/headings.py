@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from jixiao import patterns
+from jixiao.frozen import frozen
 from jixiao.numbering import GBT9704
 
 _CN = "一二三四五六七八九十百"
@@ -28,7 +28,7 @@ _TITLE_MAX = 40
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@frozen
 class Heading:
     """A paragraph read as a heading: level, the pattern its number was written in, its text."""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from jixiao.compute import Figures, compute
 from jixiao.formatting import num, num_value, pct, pct_value, wan
+from jixiao.frozen import frozen
 from jixiao.messages import say
 from jixiao.model import Unit, Year
 
@@ -26,7 +27,7 @@ _RATE = r"(?P<v>\d+(?:\.\d+)?[%％])"
 """A rate with its sign: the reference (`| pct`) prints both."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Stated:
     """A figure prose states: its model field (None: computed only), its name in templates."""
 

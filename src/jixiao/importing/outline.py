@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from docx import Document
 from docx.oxml.ns import qn
 
+from jixiao.frozen import frozen
 from jixiao.render import wordml
 
 
-@dataclass(frozen=True)
+@frozen
 class Paragraph:
     """One paragraph: its text as Word shows it, minus any automatic number."""
 
@@ -22,7 +23,7 @@ class Paragraph:
     """The `w:numPr` level (0 = first) when Word numbers the paragraph itself."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Table:
     """One table: rows of cell texts, a merged cell once (where it starts)."""
 

@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from jixiao.frozen import frozen
 from jixiao.importing.choose import Match
 from jixiao.importing.outline import Table
 from jixiao.importing.structure import Node, Outline, flattened, tables_under
@@ -63,7 +64,7 @@ def note_field(written: Written, key: str, notes: list[str]) -> None:
     written.checks.extend(notes)
 
 
-@dataclass(frozen=True)
+@frozen
 class Writer:
     """How section text is written: the linking of prose, and the deepest numbered level."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -19,6 +18,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from jixiao.frozen import frozen
+
 TO_FILL = "待填"
 """What `jixiao new` writes where next year's value is still to be filled in."""
 
@@ -28,7 +29,7 @@ def is_to_fill(value: object) -> bool:
     return isinstance(value, str) and value.strip() == TO_FILL
 
 
-@dataclass(frozen=True)
+@frozen
 class ToFill:
     """Annotated metadata: the field may hold `TO_FILL`, read as None (or as `empty()`)."""
 

@@ -8,12 +8,13 @@ section breaks are handed over as markers (see placeholders.py).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from jixiao import forms, formspec, patterns
 from jixiao.compute import Figures, GroupFigures, KeyProjectFigures
 from jixiao.formatting import date
+from jixiao.frozen import frozen
 from jixiao.kinds import FORM_LAYOUTS, Kind, Layout, SectionSpec, WhenEmpty, settings_for
 from jixiao.loading import FieldPath, Source
 from jixiao.model import Section, Unit, Year
@@ -25,7 +26,7 @@ from jixiao.render.placeholders import Placeholders
 _CLOSING = "。：:；;！？!?"
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     """One paragraph of a narrative section: a heading, a run-in heading, text or a list item."""
 
@@ -36,7 +37,7 @@ class Block:
     project: ProjectView | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class TargetView:
     """A project's indicator as the text lists it: formula, note, target and outcome."""
 
@@ -47,7 +48,7 @@ class TargetView:
     actual: str
 
 
-@dataclass(frozen=True)
+@frozen
 class ProjectView:
     """A key project analysed in the text: 概况, 绩效目标, each indicator, 问题, 改进措施."""
 
@@ -59,7 +60,7 @@ class ProjectView:
     measures: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class SectionView:
     """A top-level section as the template sees it."""
 
@@ -72,7 +73,7 @@ class SectionView:
     tables: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@frozen
 class GroupView:
     """A project group: its lead paragraph, further paragraphs and the projects to list."""
 
@@ -82,7 +83,7 @@ class GroupView:
     listed: list[Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class BudgetView:
     """一般公共预算支出: 基本支出 paragraphs, 项目支出 introduction and groups."""
 
@@ -91,7 +92,7 @@ class BudgetView:
     groups: list[GroupView]
 
 
-@dataclass(frozen=True)
+@frozen
 class AttachmentView:
     """An attached form: its section break, label (附件2), titles, table markers and notes."""
 
@@ -103,7 +104,7 @@ class AttachmentView:
     notes: list[str]
 
 
-@dataclass(frozen=True)
+@frozen
 class ProfileTexts:
     """The 基本概况 texts a form shows, rendered: duties, the year's tasks, its achievements."""
 

@@ -137,6 +137,8 @@ class TemplateFile:
     path: Path
     data: bytes
     parts: tuple[TemplatePart, ...]
+    key: str
+    """The digest of `data`, under which its results are kept on disk (diskcache)."""
 
     @functools.cached_property
     def entries(self) -> wordml.RawEntries:
@@ -146,9 +148,19 @@ class TemplateFile:
     @functools.cached_property
     def table_styles(self) -> tables.TableStyles | None:
         """The styles its tables take (tables.table_styles), read once so that a render need
-        not parse the styles part; None when a render must add a style to its own copy."""
+        not parse the styles part; None when a render must add a style to its own copy.
+        Kept on disk for the next process (diskcache): parsing the part is a good part of
+        a cold render."""
+        kept = _json_list(diskcache.read("styles", self.key))
+        if kept is not None and len(kept) == 1:
+            styles = None if kept[0] is None else tables.TableStyles.from_plain(kept[0])
+            if styles is not None or kept[0] is None:
+                return styles
         document = open_docx(self.stream(), self.entries).docx
-        return tables.table_styles(document) if tables.has_table_styles(document) else None
+        styles = tables.table_styles(document) if tables.has_table_styles(document) else None
+        plain = None if styles is None else styles.plain()
+        diskcache.write("styles", self.key, json.dumps([plain]).encode())
+        return styles
 
     def stream(self) -> io.BytesIO:
         """The template's bytes as a file for DocxTemplate: what was checked is what renders."""
@@ -210,7 +222,7 @@ def _open_template(path: Path, _mtime: int, size: int) -> TemplateFile | tuple[F
             findings.append(_syntax_finding(path, source, exc))
     if findings:
         return tuple(findings)
-    return TemplateFile(path, data, tuple(parts))
+    return TemplateFile(path, data, tuple(parts), key)
 
 
 def _kept_sources(key: str) -> list[tuple[str, str]] | None:
@@ -227,15 +239,21 @@ def _keep_sources(key: str, sources: list[tuple[str, str]]) -> None:
     diskcache.write("sources", key, json.dumps(flat, ensure_ascii=False).encode())
 
 
-def _json_strings(payload: bytes | None) -> list[str] | None:
-    """The list of strings in the JSON `payload` (diskcache), or None if it is not one."""
+def _json_list(payload: bytes | None) -> list[Any] | None:
+    """The list in the JSON `payload` (diskcache), or None if it is not one."""
     if payload is None:
         return None
     try:
         value = json.loads(payload)
     except ValueError:  # also not UTF-8
         return None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    return value if isinstance(value, list) else None
+
+
+def _json_strings(payload: bytes | None) -> list[str] | None:
+    """The list of strings in the JSON `payload` (diskcache), or None if it is not one."""
+    value = _json_list(payload)
+    if value is None or not all(isinstance(v, str) for v in value):
         return None
     return value
 

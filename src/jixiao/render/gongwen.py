@@ -6,7 +6,6 @@ Used to build report-kind templates: A4, 3号仿宋 body on a 28 × 22 grid, 2�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from docx import Document
@@ -14,6 +13,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Pt, RGBColor
 
+from jixiao.frozen import frozen
 from jixiao.render import wordml
 
 BODY_PT = 16  # 3号
@@ -23,7 +23,7 @@ TABLE_PT = 10.5  # 5号, the usual size in the forms (附件)
 TABLE_TEXT = "Table Text"
 
 
-@dataclass(frozen=True)
+@frozen
 class Look:
     """How one style looks: East Asian font, size, weight, alignment, first-line indent.
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
+from jixiao.frozen import frozen
+
 
 class Align(StrEnum):
     LEFT = "left"
@@ -20,7 +22,7 @@ class Align(StrEnum):
     RIGHT = "right"
 
 
-@dataclass(frozen=True)
+@frozen
 class Figure:
     """The number a cell's text shows, for a spreadsheet: rounded as shown, a percent or not."""
 
@@ -28,7 +30,7 @@ class Figure:
     percent: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Cell:
     """One cell: its paragraphs of text, how many columns and rows it spans, how it looks;
     `figure` is the number the text shows when the cell is one figure (Word ignores it)."""
@@ -55,7 +57,7 @@ class GridError(ValueError):
         self.filled, self.columns = filled, columns
 
 
-@dataclass(frozen=True)
+@frozen
 class Grid:
     """A whole table: relative column widths, rows of cells, and how many header rows repeat."""
 

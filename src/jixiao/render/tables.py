@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
@@ -21,6 +20,7 @@ from docx.oxml.simpletypes import ST_HpsMeasure
 from docx.shared import Length, Pt
 from docx.table import Table
 
+from jixiao.frozen import frozen
 from jixiao.render import gongwen, wordml
 from jixiao.render.grid import Align, Cell, Grid
 
@@ -47,7 +47,7 @@ def column_twips(widths: tuple[float, ...], total: int) -> list[int]:
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class TableStyles:
     """The styles a document gives its tables: the cells' paragraph style (gongwen.TABLE_TEXT)
     by id with its font size, and the table style's id (None: no w:tblStyle), or `borders`
@@ -57,6 +57,25 @@ class TableStyles:
     paragraph_size: Length | None
     table_id: str | None
     borders: bool
+
+    def plain(self) -> list[Any]:
+        """The styles as JSON values (a template's are kept on disk), for `from_plain`."""
+        size = None if self.paragraph_size is None else int(self.paragraph_size)
+        return [self.paragraph_id, size, self.table_id, self.borders]
+
+    @classmethod
+    def from_plain(cls, value: Any) -> TableStyles | None:
+        """The styles that `plain` gave `value`; None if `value` is no such list."""
+        if not isinstance(value, list) or len(value) != 4:
+            return None
+        paragraph_id, size, table_id, borders = value
+        if not isinstance(paragraph_id, str) or not isinstance(borders, bool):
+            return None
+        if not (size is None or type(size) is int) or not (
+            table_id is None or isinstance(table_id, str)
+        ):
+            return None
+        return cls(paragraph_id, None if size is None else Length(size), table_id, borders)
 
 
 def table_styles(document: Any) -> TableStyles:

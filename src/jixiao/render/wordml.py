@@ -12,7 +12,6 @@ import io
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 from docx.enum.section import WD_ORIENT, WD_SECTION_START
@@ -29,6 +28,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.package import Package
 from docx.shared import Emu, Length, Mm, Pt
 from lxml import etree
+
+from jixiao.frozen import frozen
 
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -404,7 +405,7 @@ class _FixedEntryWriter:
             self.archive.writestr(_fixed_entry(name), blob)
 
 
-@dataclass(frozen=True)
+@frozen
 class RawEntry:
     """One zip entry of a package as stored: inflated bytes, compressed bytes, how and CRC."""
 

@@ -14,7 +14,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -23,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from jixiao.frozen import frozen
 from jixiao.render import wordml
 from jixiao.render.grid import Cell, Grid
 from jixiao.render.placeholders import Placeholders
@@ -44,7 +44,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FIXED_TIME = wordml.FIXED_TIME
 
 
-@dataclass(frozen=True)
+@frozen
 class Sheet:
     """One sheet to write: the name wanted for it, the label (附件2), title and subtitle
     above the tables (each may be empty), its Grids and the notes below them."""
