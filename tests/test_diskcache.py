@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -124,3 +125,34 @@ def test_a_folder_others_may_write_is_not_used(project: Path, tmp_path: Path) ->
     assert render(project, shared) == expected
     assert list(shared.iterdir()) == []
     assert render(project, a_file) == expected
+
+
+def test_files_unused_for_long_are_removed_once_a_day(project: Path, tmp_path: Path) -> None:
+    """Files read back stay (marked used); those of a template long gone, and staged files a
+    stopped process left, go at the first write of a day, and only then."""
+    cache = tmp_path / "cache"
+    expected = render(project, cache)
+    kept = sorted(p for p in cache.iterdir() if not p.name.startswith("."))
+    day = 24 * 3600
+    long_ago = time.time() - (diskcache.UNUSED_DAYS + 1) * day
+    gone = cache / f"code-{diskcache.digest(b'a template since deleted')}"
+    gone.write_bytes(kept[0].read_bytes())
+    stale_staged, fresh_staged = cache / ".staged-old", cache / ".staged-new"
+    stale_staged.write_bytes(b"")
+    fresh_staged.write_bytes(b"")
+    for path in [*kept, gone, cache / ".pruned"]:
+        os.utime(path, (long_ago, long_ago))
+    os.utime(stale_staged, (time.time() - 2 * day,) * 2)
+    kept[-1].unlink()  # written again: the write that prunes
+    assert render(project, cache) == expected
+    assert not gone.exists()
+    assert not stale_staged.exists()
+    assert fresh_staged.exists()
+    for path in kept:  # read back (or written again), so used now
+        assert time.time() - path.stat().st_mtime < day, path.name
+    again = cache / f"code-{diskcache.digest(b'another one')}"
+    again.write_bytes(b"")
+    os.utime(again, (long_ago, long_ago))
+    kept[-1].unlink()
+    assert render(project, cache) == expected
+    assert again.exists()  # pruned already today

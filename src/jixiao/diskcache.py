@@ -19,6 +19,11 @@ A truncated or damaged file, one written for another key, by another version of 
 a library, fails it. Only successes are kept (a broken template is checked every time, so
 its findings are worked out as ever). Writing is best effort: a folder that cannot be made
 or written leaves each process to work everything out, as without the cache.
+
+The folder does not grow without end: a file read back is marked used (its time of change
+set to now, at most once a day), and once a day a write removes every file not used for
+`UNUSED_DAYS` days (the results for templates since changed or deleted) and any staged file
+a stopped process left behind.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ENV_FOLDER = "JIXIAO_CACHE_DIR"
@@ -38,6 +44,12 @@ ENV_FOLDER = "JIXIAO_CACHE_DIR"
 FORMAT = b"jixiao-cache 1\n"
 """The first bytes of every cache file (and part of each digest)."""
 _DIGEST = 32
+UNUSED_DAYS = 60
+"""A file not read back for this many days is removed (the next day's first write does it)."""
+_DAY = 24 * 3600
+_PRUNED = ".pruned"
+"""The file whose time of change says when the folder was last pruned."""
+_STAGED = ".staged-"
 
 _WRITERS = (
     "jixiao.diskcache",
@@ -106,15 +118,23 @@ def read(kind: str, key: str) -> bytes | None:
     where, writer = folder(), _writer()
     if where is None or writer is None:
         return None
+    path = where / f"{kind}-{key}"
     try:
-        data = (where / f"{kind}-{key}").read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read()
+            changed = os.fstat(stream.fileno()).st_mtime
     except (OSError, ValueError):
         return None
     head = len(FORMAT)
     if not data.startswith(FORMAT) or len(data) < head + _DIGEST:
         return None
     sealed, payload = data[head : head + _DIGEST], data[head + _DIGEST :]
-    return payload if sealed == _seal(writer, kind, key, payload) else None
+    if sealed != _seal(writer, kind, key, payload):
+        return None
+    if time.time() - changed > _DAY:  # used: kept by the pruning for UNUSED_DAYS more
+        with contextlib.suppress(OSError):
+            os.utime(path)
+    return payload
 
 
 def write(kind: str, key: str, payload: bytes) -> None:
@@ -124,7 +144,7 @@ def write(kind: str, key: str, payload: bytes) -> None:
         return
     data = FORMAT + _seal(writer, kind, key, payload) + payload
     try:
-        handle, staged = tempfile.mkstemp(dir=where, prefix=".staged-")
+        handle, staged = tempfile.mkstemp(dir=where, prefix=_STAGED)
     except OSError:
         return
     try:
@@ -134,3 +154,30 @@ def write(kind: str, key: str, payload: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(staged)
+    _prune(where)
+
+
+def _prune(where: Path) -> None:
+    """Remove the files of `where` not used for UNUSED_DAYS days and staged files over a day
+    old, if that was not done in the last day (best effort: what cannot be removed stays)."""
+    now = time.time()
+    marker = where / _PRUNED
+    try:
+        if now - marker.stat().st_mtime < _DAY:
+            return
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    try:
+        marker.touch()
+        entries = list(os.scandir(where))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == _PRUNED:
+            continue
+        limit = _DAY if entry.name.startswith(_STAGED) else UNUSED_DAYS * _DAY
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > limit:
+                os.unlink(entry.path)
