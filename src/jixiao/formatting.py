@@ -79,8 +79,7 @@ def num(value: Decimal | int | None, places: int = 2) -> str:
     """A number rounded to `places` decimals, no trailing zeros: 116.00 → '116', 28.80 → '28.8'."""
     if value is None:
         return _missing()
-    rounded = round_half_up(value, places)
-    text = _plain(rounded, places)
+    text = _plain(num_value(value, places), places)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -90,7 +89,7 @@ def pct(ratio: Decimal | None, places: int = 2) -> str:
     """A ratio as a percent: Decimal('0.598114') → '59.81%'."""
     if ratio is None:
         return _missing()
-    return _plain(round_half_up(ratio * 100, places), places) + "%"
+    return _plain(_percent(ratio, places), places) + "%"
 
 
 def num_value(value: Decimal | int, places: int = 2) -> Decimal:
@@ -101,7 +100,12 @@ def num_value(value: Decimal | int, places: int = 2) -> Decimal:
 def pct_value(ratio: Decimal, places: int = 2) -> Decimal:
     """The ratio `pct` writes, as a number (a spreadsheet shows it as a percent): 0.598114 →
     0.5981."""
-    return round_half_up(ratio * 100, places).scaleb(-2)
+    return _percent(ratio, places).scaleb(-2)
+
+
+def _percent(ratio: Decimal, places: int) -> Decimal:
+    """The percent `ratio` stands for, rounded half up: the one rounding of `pct`/`pct_value`."""
+    return round_half_up(ratio * 100, places)
 
 
 def cn(number: int) -> str:
