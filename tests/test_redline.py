@@ -20,7 +20,15 @@ from lxml import etree
 
 from jixiao.project import Project
 from jixiao.redline import changes
-from tests.conftest import copy_samples, render, run_jixiao, run_tool, skip_or_fail, year_data
+from tests.conftest import (
+    copy_samples,
+    render,
+    render_all,
+    run_jixiao,
+    run_tool,
+    skip_or_fail,
+    year_data,
+)
 from tests.docx_text import text_lines
 
 UNIT = "kaifu-zzb"
@@ -253,3 +261,80 @@ def test_docx_without_unit_names_the_units_to_choose_from(tmp_path: Path) -> Non
     assert "--docx 一次只比较一个单位，两个版本都有的单位：kaifu-zzb、yunxi-zzb" in run.stderr
     assert "用 --unit 指定单位" in run.stderr
     assert not (root / "x.docx").exists()
+
+
+# A kind made once per key project ------------------------------------------------------
+
+EACH_UNIT = "tianchang-slj"
+KEPT, REMOVED, NEW_PROJECT = "水旱灾害防御经费", "小型水库运行管护经费", "农村饮水安全维修养护经费"
+EACH_KIND = "project-self-evaluation"
+
+
+def each_versions(root: Path) -> None:
+    """Write 天长's 2023.yaml from 2022's: 水旱灾害防御经费's result reworded, 小型水库运行
+    管护经费 removed, and 农村饮水安全维修养护经费 added (小型水库's figures, renamed)."""
+    text = (root / "content" / EACH_UNIT / "2022.yaml").read_text(encoding="utf-8")
+    text = text.replace("year: 2022", "year: 2023", 1)
+    assert text.count("      - 完成年度目标。\n") == 1
+    text = text.replace("      - 完成年度目标。\n", "      - 全面完成年度目标。\n")
+    start = text.index(f"  - name: {REMOVED}\n")
+    text = text[:start] + text[start:].replace(REMOVED, NEW_PROJECT, 1)
+    (root / "content" / EACH_UNIT / "2023.yaml").write_text(text, encoding="utf-8")
+
+
+def all_text(tree: etree._Element) -> str:
+    names = (qn("w:t"), qn("w:delText"))
+    return "".join(t.text or "" for t in tree.iter() if t.tag in names)
+
+
+def test_a_kind_made_per_project_gets_one_redline_per_project(tmp_path: Path) -> None:
+    """Projects are paired by name: the kept one has its reworded result marked, the new one
+    is all inserted, the removed one is named in the output; each in its own file."""
+    root = copy_samples(tmp_path)
+    each_versions(root)
+    out = root / "修订.docx"
+    run = run_jixiao(
+        root, "diff", "2022", "2023", "--unit", EACH_UNIT, "--docx", str(out), "--kind", EACH_KIND
+    )
+    assert run.returncode == 0, run.stderr
+    kept, added = root / f"修订-{KEPT}.docx", root / f"修订-{NEW_PROJECT}.docx"
+    assert sorted(p.name for p in root.glob("*.docx")) == sorted([kept.name, added.name])
+    assert f"已生成 {kept.name}" in run.stdout and f"已生成 {added.name}" in run.stdout
+    assert f"{NEW_PROJECT} 是新增的项目，上一版本没有：全文标为插入。" in run.stdout
+    assert f"这一版本已删去的 1 个项目（没有修订稿）：{REMOVED}" in run.stdout
+
+    tree = body(kept.read_bytes())
+    inserted, deleted = marked(tree, "w:ins"), marked(tree, "w:del")
+    assert "全面" in inserted and "2023" in inserted and "2022" in deleted
+    assert KEPT in all_text(tree) and NEW_PROJECT not in all_text(tree)
+    assert REMOVED not in all_text(tree)
+    old_docs = render_all(Project(root), EACH_UNIT, 2022, EACH_KIND)
+    new_docs = render_all(Project(root), EACH_UNIT, 2023, EACH_KIND)
+    assert [KEPT in d.filename for d in old_docs] == [True, False]
+    assert [KEPT in d.filename for d in new_docs] == [True, False]
+    assert text_lines(settled(kept.read_bytes(), accept=True)) == text_lines(new_docs[0].data)
+    assert text_lines(settled(kept.read_bytes(), accept=False)) == text_lines(old_docs[0].data)
+
+    tree = body(added.read_bytes())
+    assert not marked(tree, "w:del") and NEW_PROJECT in "".join(marked(tree, "w:ins"))
+    outside = [
+        t.text
+        for t in tree.iter(qn("w:t"))
+        if t.text and not any(a.tag == qn("w:ins") for a in t.iterancestors())
+    ]
+    assert not outside, "every character of the new project's document is inserted"
+    assert text_lines(settled(added.read_bytes(), accept=True)) == text_lines(new_docs[1].data)
+    assert not "".join(text_lines(settled(added.read_bytes(), accept=False))).strip()
+
+
+def test_a_redline_of_one_document_is_still_written_at_the_path_given(tmp_path: Path) -> None:
+    """A kind made once per unit writes one file at --docx, with no project in its name."""
+    root = copy_samples(tmp_path)
+    second_version(root)
+    out = root / "one.docx"
+    run = run_jixiao(
+        root, "diff", "2022", "2023", "--unit", UNIT, "--docx", str(out), "--kind", "key-project"
+    )
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in root.glob("*.docx")] == ["one.docx"]
+    assert ADDED in "".join(marked(body(out.read_bytes()), "w:ins"))

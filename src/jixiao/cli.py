@@ -383,9 +383,11 @@ def _write_redline(
     kind: str | None,
     out: Path,
 ) -> None:
-    """Write the redline of one unit's report (`unit`, or the only unit both versions have)."""
+    """Write the redline of one unit's report (`unit`, or the only unit both versions have):
+    at `out`, or for a kind made once per key project one file per project beside `out`
+    (`修订.docx` → `修订-<project>.docx`)."""
     from jixiao.batch import shown
-    from jixiao.output import write_atomic
+    from jixiao.output import name_problem, write_atomic
     from jixiao.versions import redline_document
 
     both = [
@@ -398,9 +400,23 @@ def _write_redline(
     if chosen not in both:
         message = say("diff_missing", unit=chosen, year=years[1])
         raise ContentError([_plain_error(message, say("diff_missing_hint", year=years[1]))])
-    data, _ = redline_document(old, new, years, chosen, kind)
-    write_atomic(out, data)
-    typer.echo(say("wrote", path=shown(out)))
+    redlines = redline_document(old, new, years, chosen, kind)
+    targets = [out] * len(redlines.documents)
+    if redlines.each:
+        names = [f"{out.stem}-{r.project}{out.suffix or '.docx'}" for r in redlines.documents]
+        for name in names:
+            if problem := name_problem(name):
+                message = say("diff_docx_name_bad", name=name, problem=problem)
+                raise ContentError([_plain_error(message, say("diff_docx_name_bad_hint"))])
+        targets = [out.with_name(name) for name in names]
+    for target, document in zip(targets, redlines.documents, strict=True):
+        write_atomic(target, document.data)
+        typer.echo(say("wrote", path=shown(target)))
+        if document.added:
+            typer.echo(say("diff_redline_added", project=document.project))
+    if redlines.removed:
+        projects = listing(redlines.removed)
+        typer.echo(say("diff_redline_removed", count=len(redlines.removed), projects=projects))
     typer.echo(say("diff_redline_next"))
 
 

@@ -67,14 +67,17 @@ class Marks:
         return element
 
 
-def redline(old: bytes, new: bytes, author: str, date: str) -> bytes:
-    """The .docx `new` with the changes from `old` tracked, by `author` at `date`."""
-    old_body = _body(etree.fromstring(zipfile.ZipFile(io.BytesIO(old)).read(BODY)))
+def redline(old: bytes | None, new: bytes, author: str, date: str) -> bytes:
+    """The .docx `new` with the changes from `old` tracked, by `author` at `date`; with no
+    `old` (a document new in this version) all of `new` is marked inserted."""
+    old_blocks = []
+    if old is not None:
+        old_blocks = _blocks(_body(etree.fromstring(zipfile.ZipFile(io.BytesIO(old)).read(BODY))))
     source = zipfile.ZipFile(io.BytesIO(new))
     document = etree.fromstring(source.read(BODY))
     body = _body(document)
     marks = Marks(author, date)
-    _merge_container(_blocks(old_body), body, marks)
+    _merge_container(old_blocks, body, marks)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tarfile
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -107,12 +108,34 @@ def _git_failed(revision: str, detail: str) -> ContentError:
     return ContentError([error(None, None, "", message, say("diff_rev_failed_hint"))])
 
 
+@frozen
+class Redline:
+    """One redline: the new document with the changes marked, the key project it is for
+    ("" for a kind made once) and whether that project is new (all marked inserted)."""
+
+    data: bytes
+    project: str = ""
+    added: bool = False
+
+
+@frozen
+class Redlines:
+    """The redlines of one report kind: one, or one per key project of the new version for a
+    kind made once per project, and the projects only the old version had (no redline)."""
+
+    each: bool
+    documents: list[Redline]
+    removed: list[str]
+
+
 def redline_document(
     old: Version, new: Version, years: tuple[int, int], unit: str, kind: str | None
-) -> tuple[bytes, str]:
-    """The redline of `unit`'s report of `kind` (default: its first) from `old` (year
-    years[0]) to `new` (years[1]), and the new document's file name. Both versions must
-    render; ContentError lists what stops either."""
+) -> Redlines:
+    """The redlines of `unit`'s report of `kind` (default: its first) from `old` (year
+    years[0]) to `new` (years[1]). A kind made once per key project is paired by project
+    name: a project in both gets its changes marked, one new in `new` is all inserted, one
+    only in `old` is listed as removed. Both versions must render; ContentError lists what
+    stops either."""
     from jixiao.project import build_kind, load_unit_year
     from jixiao.redline import redline
 
@@ -133,10 +156,25 @@ def redline_document(
         message = say("diff_kind_missing", unit=unit, kind=kind or "", kinds=kinds or "——")
         raise ContentError([error(b.unit_source.file, None, "", message)])
     old_documents, new_documents = build_kind(a, previous[0]), build_kind(b, chosen[0])
-    if len(old_documents) != 1 or len(new_documents) != 1:  # one document per key project
-        message = say("diff_docx_many", kind=chosen[0].name)
-        raise ContentError([error(b.unit_source.file, None, "", message)])
-    (old_document,), (new_document,) = old_documents, new_documents
     author, date = author_date(new, b.source.file or Path())
-    marked = redline(old_document.data, new_document.data, author or b.unit.full_name, date)
-    return marked, new_document.filename
+    author = author or b.unit.full_name
+    if chosen[0].settings.each is None:
+        (old_document,), (new_document,) = old_documents, new_documents
+        marked = redline(old_document.data, new_document.data, author, date)
+        return Redlines(False, [Redline(marked)], [])
+    old_names = [p.name for p in a.year.key_projects]  # build_kind's order: one per project
+    new_names = [p.name for p in b.year.key_projects]
+    earlier = {project_key(n): d for n, d in zip(old_names, old_documents, strict=True)}
+    documents = []
+    for name, document in zip(new_names, new_documents, strict=True):
+        before = earlier.get(project_key(name))
+        marked = redline(before.data if before else None, document.data, author, date)
+        documents.append(Redline(marked, name, before is None))
+    kept = {project_key(n) for n in new_names}
+    return Redlines(True, documents, [n for n in old_names if project_key(n) not in kept])
+
+
+def project_key(name: str) -> str:
+    """What makes two key projects the same project across versions: the name, as the file
+    names compare it (NFC, case folded), so the pairing agrees with `check`'s duplicates."""
+    return unicodedata.normalize("NFC", name).casefold()
