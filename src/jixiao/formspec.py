@@ -71,6 +71,41 @@ fields its figures come from (what a kind using the declaration reads, Kind.read
 the names a declaration binds itself: an `each` item (`as`, default `row`), a tree level,
 `bind`."""
 
+PROJECT_ROOTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "type": ("type",),
+    "purpose": ("purpose",),
+    "department": ("department",),
+    "implementer": ("implementer",),
+    "current": ("funds",),
+    "carryover": ("funds",),
+    "other": ("funds",),
+    "funds": ("funds",),
+    "district": ("district",),
+    "evaluation": ("evaluation", "funds", "goals", "results"),
+    "overview": ("overview",),
+    "targets": ("targets", "evaluation"),
+    "problems": ("problems",),
+    "measures": ("measures",),
+}
+"""Each figure of a key project (compute.KeyProjectFigures) with the fields of the project in
+the year file it comes from (model.year.KeyProject), as ROOTS is for the whole year file."""
+
+EVALUATION_ROOTS: dict[str, tuple[str, ...]] = {
+    "funds": ("funds",),
+    "budget_points": ("evaluation",),
+    "budget_score": ("evaluation", "funds"),
+    "goals": ("goals",),
+    "results": ("results",),
+    "groups": ("evaluation",),
+    "rows": ("evaluation",),
+    "points_total": ("evaluation",),
+    "score_total": ("evaluation", "funds"),
+    "grade": ("evaluation", "funds"),
+}
+"""Each figure of a key project's evaluation (compute.EvaluationFigures) with the project's
+fields it comes from: its 执行率 from `funds`, its scores from `evaluation` (compute.evaluate)."""
+
 NAMES = ("year", "prior_year", "level", "unit_name", "n")
 """Placeholders every cell text may use besides dotted paths: 2023, 2022, 区级, the unit, the
 row's number in its `each` or tree level."""
@@ -390,6 +425,67 @@ def reads(templates: Path, kind: str, name: str) -> frozenset[str]:
         if table.include:
             fields |= reads(templates, kind, table.include)
     return frozenset(fields)
+
+
+def project_reads(templates: Path, kind: str, name: str) -> frozenset[str] | None:
+    """The fields of each key project (model.year.KeyProject) the declaration `name` of
+    `kind` reads, when it reads projects one at a time through its own `each: key_projects`
+    item (and the names `bind` gives parts of it), in its tables and those it includes;
+    None when it reads key projects some other way (a row's `each`, the totals, the 评分表),
+    reads a whole project, or a figure PROJECT_ROOTS does not list. Empty when it reads none."""
+    spec, _source = load_form(templates, kind, name)
+    if "key_projects" not in reads(templates, kind, name):
+        return frozenset()
+    if spec.each != "key_projects":
+        return None
+    item = spec.name_each
+    aliases = {alias: path.split(".") for alias, path in spec.bind.items()}
+    paths, bound = _declared(templates, kind, name)
+    fields: set[str] = set()
+    for path in paths:
+        head, *rest = path.split(".")
+        if head in aliases:
+            head, rest = aliases[head][0], aliases[head][1:] + rest
+        if head != item:
+            if head in {"n", "row", "item", *bound}:
+                continue  # an item of a list whose path is read too
+            if "key_projects" in ROOTS.get(head, ()):
+                return None
+            continue
+        found = _project_fields(rest)
+        if found is None:
+            return None
+        fields |= found
+    return frozenset(fields)
+
+
+def _project_fields(steps: list[str]) -> frozenset[str] | None:
+    """The key-project fields the figure at `steps` under a project comes from, or None for
+    the whole project or a figure not listed."""
+    if not steps:
+        return None
+    if steps[0] == "evaluation" and len(steps) > 1:
+        found = EVALUATION_ROOTS.get(steps[1])
+    else:
+        found = PROJECT_ROOTS.get(steps[0])
+    return frozenset(found) if found is not None else None
+
+
+def _declared(
+    templates: Path, kind: str, name: str, included: bool = False
+) -> tuple[set[str], set[str]]:
+    """The paths the tables of the declaration `name` read (with its `when`, but not its own
+    `each` and `bind`), with those of the tables it includes, and the names they bind: an
+    included table is built in the scope of the declaration that includes it."""
+    spec, source = load_form(templates, kind, name)
+    skipped = ("each", "bind", "when") if included else ("each", "bind")
+    paths = {str(path) for path, at in _paths(source.data) if at[:1] and at[0] not in skipped}
+    bound = _bound(source.data)
+    for table in spec.tables:
+        if table.include:
+            more, names = _declared(templates, kind, table.include, included=True)
+            paths, bound = paths | more, bound | names
+    return paths, bound
 
 
 def _walked(file: Path) -> tuple[frozenset[str], frozenset[str]]:

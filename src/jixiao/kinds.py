@@ -148,13 +148,6 @@ LAYOUT_READS: dict[Layout, tuple[str, ...]] = {
 }
 """The year-file fields each section layout lays out."""
 
-PROJECT_FIELDS: dict[str, tuple[str, ...]] = {
-    "project_self_evaluation": (
-        *("name", "department", "implementer", "funds", "goals", "results", "evaluation"),
-    ),
-}
-"""The fields of each key project that a form reads, for the forms that read only some."""
-
 BODY_READS: dict[str, tuple[str, ...]] = {
     "sections": ("sections", "title", "opening", "closing"),
     "key_sections": ("key_sections", "key_projects"),
@@ -241,20 +234,23 @@ class Kind:
 
     @property
     def project_reads(self) -> frozenset[str] | None:
-        """The fields of each key project this kind renders, or None when it may read any
-        (its text, a layout or a form that reads whole projects) or reads no projects."""
+        """The fields of each key project this kind renders (formspec.project_reads of its
+        forms), or None when it may read any or reads no projects: a kind with text (a
+        section may `include: key_projects`, writer text may name `project`), a layout, or a
+        form that reads projects otherwise than one at a time."""
         settings = self.settings
-        if "key_projects" not in self.reads:
+        if "key_projects" not in self.reads or settings.sections:
             return None
         fields = {"name"} if settings.each is not None else set()  # the file name
         for attachment in settings.attachments:
-            if "key_projects" in formspec.reads(self.folder.parent, self.name, attachment.form):
-                if attachment.form not in PROJECT_FIELDS:
-                    return None
-                fields.update(PROJECT_FIELDS[attachment.form])
-        layouts = any("key_projects" in LAYOUT_READS[s.layout] for s in settings.sections)
-        text = bool(settings.sections) and "key_projects" in BODY_READS[settings.sections_field]
-        return None if layouts or text else frozenset(fields)
+            try:
+                read = formspec.project_reads(self.folder.parent, self.name, attachment.form)
+            except ContentError:
+                continue  # a declaration that does not load reads nothing (form_findings)
+            if read is None:
+                return None
+            fields |= read
+        return frozenset(fields)
 
     @functools.cached_property
     def form_paths(self) -> frozenset[str]:
