@@ -338,3 +338,23 @@ def test_a_redline_of_one_document_is_still_written_at_the_path_given(tmp_path: 
     assert run.returncode == 0, run.stderr
     assert [p.name for p in root.glob("*.docx")] == ["one.docx"]
     assert ADDED in "".join(marked(body(out.read_bytes()), "w:ins"))
+
+
+def test_the_redlines_of_a_per_project_kind_are_written_all_or_none(tmp_path: Path) -> None:
+    """One file that cannot be placed (a folder stands at its name): none is written, the
+    message names it, and the earlier file at the other name is left as it was."""
+    root = copy_samples(tmp_path)
+    each_versions(root)
+    out = root / "修订.docx"
+    kept, added = root / f"修订-{KEPT}.docx", root / f"修订-{NEW_PROJECT}.docx"
+    kept.write_bytes(b"earlier")
+    added.mkdir()
+    run = run_jixiao(
+        root, "diff", "2022", "2023", "--unit", EACH_UNIT, "--docx", str(out), "--kind", EACH_KIND
+    )
+    assert run.returncode == 1, run.stderr
+    assert added.name in run.stderr and "Traceback" not in run.stderr
+    assert kept.read_bytes() == b"earlier"
+    assert added.is_dir() and not any(added.iterdir())
+    assert "已生成" not in run.stdout
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []

@@ -387,7 +387,14 @@ def _write_redline(
     at `out`, or for a kind made once per key project one file per project beside `out`
     (`修订.docx` → `修订-<project>.docx`)."""
     from jixiao.batch import shown
-    from jixiao.output import name_problem, write_atomic
+    from jixiao.output import (
+        name_problem,
+        place,
+        release_signals,
+        staging,
+        write_failed,
+        write_new,
+    )
     from jixiao.versions import redline_document
 
     both = [
@@ -409,8 +416,17 @@ def _write_redline(
                 message = say("diff_docx_name_bad", name=name, problem=problem)
                 raise ContentError([_plain_error(message, say("diff_docx_name_bad_hint"))])
         targets = [out.with_name(name) for name in names]
+    with staging(out.parent) as stage:  # all of them or none
+        files = {}
+        for target, document in zip(targets, redlines.documents, strict=True):
+            files[target] = stage / target.name
+            try:
+                write_new(files[target], document.data)
+            except OSError as exc:
+                raise write_failed(target, exc) from None
+        place(files, stage)
+    release_signals()  # held while placing: every file is in place now
     for target, document in zip(targets, redlines.documents, strict=True):
-        write_atomic(target, document.data)
         typer.echo(say("wrote", path=shown(target)))
         if document.added:
             typer.echo(say("diff_redline_added", project=document.project))
