@@ -277,9 +277,21 @@ def import_(
     if summary.kept:
         typer.echo(say("import_kept", count=len(summary.kept), items=listing(summary.kept)))
     typer.echo(say("import_figures", count=summary.lifted, links=summary.links))
+    if summary.refused:
+        typer.echo(say("import_refused", count=len(summary.refused)))
+        for item in summary.refused:
+            typer.echo(f"  - {item}")
     typer.echo(say("import_checks", count=len(summary.checks)))
     for item in summary.checks:
         typer.echo(f"  - {item}")
+    if summary.errors:
+        typer.echo(say("import_check_errors", count=len(summary.errors)))
+        for item in summary.errors:
+            typer.echo("  - " + item.replace("\n", "\n    "))
+    elif summary.refused:
+        typer.echo(say("import_check_clean_to_fill", count=len(summary.refused)))
+    else:
+        typer.echo(say("import_check_clean"))
 
 
 @app.command()

@@ -58,7 +58,6 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
     field = path_text(loc)
     line = source.line_of(loc)
     kind = err["type"]
-    ctx = err.get("ctx") or {}
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
@@ -74,17 +73,20 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         return error(
             source.file, line, field, say("field_missing", name=name), say("field_missing_hint")
         )
+    message, hint = value_words(err)
+    return error(source.file, line, field, message, hint)
+
+
+def value_words(err: Any) -> tuple[str, str]:
+    """A pydantic error of one value as a message and hint in the writer's language."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
     if kind in _OURS:
         value = brief(ctx.get("value", err.get("input")))
-        return error(
-            source.file, line, field, say(kind, value=value, **_LIMITS), say(f"{kind}_hint")
-        )
+        return say(kind, value=value, **_LIMITS), say(f"{kind}_hint")
     if kind in _SAID:
-        return error(
-            source.file, line, field, say("bad_value", detail=err["msg"]), say("bad_value_hint")
-        )
-    message, hint = _pydantic_words(kind, err.get("input"), ctx)
-    return error(source.file, line, field, message, hint)
+        return say("bad_value", detail=err["msg"]), say("bad_value_hint")
+    return _pydantic_words(kind, err.get("input"), ctx)
 
 
 _OURS = (

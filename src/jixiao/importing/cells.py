@@ -219,6 +219,12 @@ class LiftedCells:
     unit: dict[str, Any] = field(default_factory=dict)
     """unit.yaml fields fixed cells show ({level}预算部门名称: level, {unit_name}: full_name),
     and those a cell's value shows (contact.name: contact → name)."""
+    unread: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """(form, path, row label, text) of cells whose text is no value of their format (五
+    in a figure's cell): nothing is stored for them, and the import lists them."""
+    unshown: list[tuple[str, str, str]] = field(default_factory=list)
+    """(form, list field, level) of the names a tree's form does not print, stored as
+    `import_unprinted_name` for the writer to fill in."""
 
 
 _FULL_WIDTH = str.maketrans("():", "（）：")
@@ -572,6 +578,11 @@ def _value(text: str, slot: Slot | TreeCell, annotation: Any) -> Any:
         return None if slot.fmt is not Format.TEXT else text
 
 
+def _unreadable(text: str, slot: Slot | TreeCell, value: Any) -> bool:
+    """Whether `text` was there but `_value` read nothing from it."""
+    return value is None and text != "" and not (slot.blank and text == _squeeze(slot.blank))
+
+
 def _numbered(text: str, item: str) -> list[str] | None:
     """A numbered list written in one cell (1.甲2.乙) as its items; None if not numbered so.
 
@@ -921,11 +932,14 @@ def _read_tree(
                     value: Any = lines  # a paragraph a line
                 else:
                     value = _value(shown, column, stored_as[1])
+                if _unreadable(shown, column, value):
+                    own = [t for c, t in zip(tree.cells, texts, strict=True) if not c.merge and t]
+                    lifted.unread.append((form, shown_path, own[0] if own else "", shown))
                 if value is not None:
                     path[depth][stored_as[0]] = value
                     if column.conditional:
                         last[at] = (path[depth], stored_as[0], shown)
-    _name_unshown(tree, levels, top)
+    unnamed = _name_unshown(tree, levels, top)
     items = [_collapsed(item, levels) for item in _pruned(_rejoined(top, levels), levels)]
     if not items:
         return True
@@ -935,6 +949,7 @@ def _read_tree(
     except ValidationError:
         return False  # read wrong: the table stays as the text at the end of the file
     lifted.lists.setdefault(tuple(where), items)
+    lifted.unshown += [(form, ".".join(where), level) for level in unnamed]
     return True
 
 
@@ -955,9 +970,11 @@ def _store_condition(
         path[depth][stored_as[0]] = value
 
 
-def _name_unshown(tree: Tree, levels: list[_TreeLevel], top: list[dict[str, Any]]) -> None:
+def _name_unshown(tree: Tree, levels: list[_TreeLevel], top: list[dict[str, Any]]) -> list[str]:
     """Name the items of the levels above the leaves that no column shows at all (a form
-    listing indicators without their groups): one name saying so, so that they join as one."""
+    listing indicators without their groups): one name saying so, so that they join as one.
+    The levels so named."""
+    named = []
     paths = [p for c in tree.cells for _pattern, found in c.patterns for p in found]
     shown = {p.split(".")[0] for p in paths}
     nodes, depth = top, 0
@@ -965,8 +982,10 @@ def _name_unshown(tree: Tree, levels: list[_TreeLevel], top: list[dict[str, Any]
         if levels[depth].name not in shown and "name" in levels[depth].model.model_fields:
             for node in nodes:
                 node.setdefault("name", say("import_unprinted_name"))
+            named.append(levels[depth].name)
         nodes = [child for node in nodes for child in node.get(levels[depth + 1].key, [])]
         depth += 1
+    return named
 
 
 def _rejoined(items: list[dict[str, Any]], levels: list[_TreeLevel]) -> list[dict[str, Any]]:
@@ -1066,6 +1085,8 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
                 found = _item_field(each[0], slot.path, row.name, spec.scope.model)
                 if found is not None:
                     value = _value(shown, slot, found[1])
+                    if _unreadable(shown, slot, value):
+                        lifted.unread.append((spec.form, slot.path, _label(cells), shown))
                     if value is not None:
                         item[found[0]] = value
                     continue
@@ -1082,6 +1103,8 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
                 lifted.shown.append(Shown(spec.form, slot.path, slot.fmt, shown))
                 continue
             value = _value(shown, slot, where[1])
+            if _unreadable(shown, slot, value):
+                lifted.unread.append((spec.form, slot.path, _label(cells), shown))
             if value is None:
                 continue
             key = tuple(where[0])
@@ -1096,6 +1119,11 @@ def _read(spec: FormTable, table: Table, lifted: LiftedCells) -> bool:
         _read_tree(spec.form, tree, rows, lifted, read, spec.scope) for tree, rows in trees_read
     ]
     return all(valid)
+
+
+def _label(cells: list[str]) -> str:
+    """A row's first text, to say which row it is."""
+    return next((c for c in cells if c.strip()), "")
 
 
 def _found(spec: FormTable, cells: set[str]) -> int:

@@ -53,6 +53,10 @@ class LiftedItems:
     used: dict[int, str] = field(default_factory=dict)
     shown: list[tuple[EachForm, int, list[Shown]]] = field(default_factory=list)
     """The computed figures each item's form shows: its form, its index in the list."""
+    unread: list[tuple[str, str, str, str]] = field(default_factory=list)
+    """As LiftedCells.unread, for the items' forms."""
+    unshown: list[tuple[str, str, str]] = field(default_factory=list)
+    """As LiftedCells.unshown, for the items' forms."""
 
 
 def _model(annotation: Any) -> type[BaseModel] | None:
@@ -138,6 +142,8 @@ def lift_each(tables: list[Table], declared: list[EachForm], skip: set[int]) -> 
                 _nested(cells.values, item)
                 _nested(dict(cells.lists), item)
                 shown += cells.shown
+                lifted.unread += cells.unread
+                lifted.unshown += cells.unshown
                 taken.add(at)
                 lifted.used[at] = spec.form
                 at += 1

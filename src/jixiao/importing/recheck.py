@@ -13,7 +13,9 @@ import re
 from jixiao import forms
 from jixiao.errors import ContentError
 from jixiao.importing.cells import Shown
+from jixiao.importing.validity import Refused
 from jixiao.kinds import Kind
+from jixiao.loading import path_text
 from jixiao.messages import say
 from jixiao.project import Project, load_unit_year
 from jixiao.render.context import ContextBuilder
@@ -27,7 +29,7 @@ def differences(
     project: Project, unit: str, year: int, kind: Kind, shown: list[Shown]
 ) -> list[str]:
     """A message for each computed figure the document shows otherwise than jixiao computes
-    it; none when the written files do not load (check then says why)."""
+    it; when the written files do not load, one saying the figures could not be compared."""
     try:
         unit_year = load_unit_year(project, unit, year)
         chosen = next(k for k in unit_year.kinds if k.name == kind.name)
@@ -35,7 +37,9 @@ def differences(
             unit_year.unit, unit_year.year, chosen, unit_year.figures_for(chosen), unit_year.source
         )
         scope = builder.form_scope
-    except (ContentError, StopIteration):
+    except ContentError:
+        return [say("import_note_not_loaded")] if shown else []
+    except StopIteration:  # unit.yaml names other kinds: the summary says so
         return []
     found = []
     leaves: dict[str, list[forms.Scope]] = {}
@@ -69,3 +73,15 @@ def differences(
             fields = {"form": cell.form, "path": path, "shown": cell.text, "computed": text}
             found.append(say("import_note_form_computed", **fields))
     return list(dict.fromkeys(found))
+
+
+def recheck_errors(project: Project, unit: str, year: int, refused: list[Refused]) -> list[str]:
+    """What `jixiao check` finds wrong with the unit-year just written, each as check prints
+    it; the 待填 the import itself wrote for a refused value is listed with that value."""
+    from jixiao.checks import check_unit_year  # the whole of check: only once, at the end
+
+    announced = {path_text(one.path) for one in refused if one.outcome == "to_fill"}
+    errors = check_unit_year(project, unit, year).errors
+    marker = say("to_fill_hint", year=year)
+    left = [f for f in errors if not (f.field in announced and f.hint == marker)]
+    return [finding.render(project.root) for finding in left]

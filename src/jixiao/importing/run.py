@@ -24,10 +24,11 @@ from jixiao.importing.headings import Levels
 from jixiao.importing.laid_budget import fill_budget
 from jixiao.importing.money import BUDGET, OVERALL, Money, lift_money, link_money
 from jixiao.importing.outline import NotReadable, Paragraph, Table, read_outline
-from jixiao.importing.recheck import differences
+from jixiao.importing.recheck import differences, recheck_errors
 from jixiao.importing.scores import item_differences, keep_scores
 from jixiao.importing.structure import TITLE_WORDS, Node, Outline, read_structure
 from jixiao.importing.table_headings import split_heading_rows
+from jixiao.importing.validity import locate, screen
 from jixiao.importing.writing import (
     CHECK,
     Writer,
@@ -69,6 +70,10 @@ class Summary:
     by_forms: bool = False
     """The kind was chosen by its forms (the share of their fixed texts the tables hold),
     no heading matching any kind's sections."""
+    refused: list[str] = field(default_factory=list)
+    """Values read that their fields do not take: where, the value, why, what was written."""
+    errors: list[str] = field(default_factory=list)
+    """What `jixiao check` finds wrong with the files written (none announced above)."""
 
 
 def _fail(path: Path, code: str, **fields: object) -> ContentError:
@@ -263,6 +268,34 @@ def _form_scores(
     return scores
 
 
+def _no_project(
+    project: Project,
+    source: Path,
+    unit: str,
+    year: int,
+    kind: Kind,
+    asked: str | None,
+    force: bool,
+    others: list[tuple[str, float]],
+) -> Summary:
+    """A kind made once per key project, chosen for a document that gives no project: the
+    year file would make no document, and check would reject it. Asked for by --kind, a
+    message and nothing written; chosen by the import, the best other kind instead."""
+    fallback = next(
+        (
+            name
+            for name, score in others
+            if score >= NOT_A_REPORT and load_kind(project.templates, name).settings.each is None
+        ),
+        None,
+    )
+    if asked is not None or fallback is None:
+        raise _fail(source, "import_no_project", kind=kind.name)
+    summary = import_report(project, source, unit, year, fallback, force)
+    summary.checks.insert(0, say("import_note_no_project", kind=kind.name, chosen=fallback))
+    return summary
+
+
 def import_report(
     project: Project,
     source: Path,
@@ -340,6 +373,8 @@ def import_report(
     items = lift_each(tables, each_forms(project.templates, kind, year), {*used, *cells.used})
     for name, listed in items.lists.items():
         _put_items(fields, name, listed)
+    if kind.settings.each is not None and not fields.get(kind.settings.each):
+        return _no_project(project, source, unit, year, kind, kind_name, force, others)
     read = {id(tables[index]): name for index, name in used.items()}
     read |= {id(tables[index]): name for index, name in cells.used.items()}
     read |= {id(tables[index]): name for index, name in items.used.items()}
@@ -361,6 +396,7 @@ def import_report(
             if match.key is not None and layouts[match.key] == forms[name]:
                 _give_to_layout(match.node, tables[index])
     written = year_map(outline, kind, matches, how, fields)
+    refused = screen(written.data)
     note_field(written, "staffing", lifted.conflicts)
     note_field(written, next(iter(money.fields()), "year"), money.conflicts)
     header = [say("import_header", file=source.name, kind=kind.name)]
@@ -382,20 +418,33 @@ def import_report(
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))
     scores = keep_scores(project, unit, year, kind, fields, cells.shown, items.shown)
+    refused += screen(written.data)  # the document's own scores, stored, are values read too
     body = dump(written.data)
     if body != first_body:  # the document's own scores (and units), stored: the file again
         year_text = document("year", header, body, tail + table_comments(written.tables))
         write_atomic(target, year_text.encode("utf-8"))
     twice_notes = [say("import_note_twice", field=f, kept=k, other=o) for f, k, o in twice]
+    unprinted = say("import_unprinted_name")
+    twice_notes += [
+        say("import_note_unprinted_names", form=f, field=p, level=n, name=unprinted)
+        for f, p, n in dict.fromkeys([*cells.unshown, *items.unshown])
+    ]
+    unread = [
+        say("import_note_unread", form=f, path=p, label=label, text=t)
+        for f, p, label, t in dict.fromkeys([*cells.unread, *items.unread])
+    ]
     read_back = [*budget_notes, *scores, *twice_notes]
     read_back += differences(project, unit, year, kind, cells.shown)
     read_back += item_differences(project, unit, year, kind, fields, items.shown)
+    locate(refused, [b for b in blocks if isinstance(b, Table)], texts)
+    refused_notes = [one.note() for one in refused] + unread
+    read_back = [*refused_notes, *read_back]
     if read_back:  # the figures to check, at the end of the file with the tables' text
         lines = "".join(f"# {CHECK}{note}\n" for note in read_back)
         write_atomic(target, (year_text + "\n" + lines).encode("utf-8"))
     checks = list(written.checks)  # the staffing and money conflicts among them
     checks += [say("import_note_guessed_path", path=guess) for guess in rows.guessed]
-    checks += read_back
+    checks += read_back[len(refused_notes) :]
     lifted_count = len(lifted.staffing) + len(money.values) + len(values) + len(lists)
     lifted_count += sum(len(items) for items in rows.items.values())
     lifted_count += sum(len(listed) for listed in items.lists.values())
@@ -410,4 +459,6 @@ def import_report(
         checks,
         others,
         choice.by_forms,
+        refused_notes,
+        recheck_errors(project, unit, year, refused),
     )
