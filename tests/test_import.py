@@ -130,6 +130,9 @@ def test_one_project_document_imports_as_that_project(
     assert names == [unit_year.year.key_projects[index].name]
     again = build(imported)
     assert [text(d.data) for d in again] == [text(document.data)]
+    written = project.year_file(unit, year).read_text(encoding="utf-8")
+    assert "未读入字段" not in written  # each of its tables was read into the project
+    assert written.count(f"已读入（{kind.replace('-', '_')}），原文文字保留如下供核对") >= 2
 
 
 def _made(tmp_path: Path) -> list[tuple[Path, Path]]:

@@ -34,7 +34,9 @@ class Written:
     matched: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
-    tables: list[tuple[str, Table]] = field(default_factory=list)
+    tables: list[tuple[str, Table, str | None]] = field(default_factory=list)
+    """Every table, where it stood and the field it was read into (None: not read), kept
+    as comments."""
     unprinted: list[str] = field(default_factory=list)
     """YAML of fields the kind does not print, kept as comments."""
 
@@ -99,7 +101,7 @@ def section_map(node: Node, written: Written, how: Writer, where: str, depth: in
     if children:
         mapping["sections"] = children
     for table in tables:
-        written.tables.append((where, table))
+        written.tables.append((where, table, how.read.get(id(table))))
         if id(table) in how.read:
             notes.append(say("import_note_table_read", field=how.read[id(table)]))
         else:
@@ -121,7 +123,7 @@ def year_map(
     if outline.root.text:
         data["opening"] = paragraphs([how.text(t) for t in outline.root.text])
     for table in outline.root.tables:
-        written.tables.append(("—", table))
+        written.tables.append(("—", table, how.read.get(id(table))))
     sections = CommentedMap()
     specs = {spec.key: spec for spec in kind.settings.sections}
     previous: CommentedMap | None = None
@@ -173,11 +175,15 @@ def dump(mapping: CommentedMap) -> str:
     return stream.getvalue()
 
 
-def table_comments(tables: list[tuple[str, Table]]) -> str:
-    """The text of tables the import did not read into fields, as comment lines."""
+def table_comments(tables: list[tuple[str, Table, str | None]]) -> str:
+    """The text of the document's tables, as comment lines: those not read into fields to
+    be checked, those read for comparing with the fields."""
     lines: list[str] = []
-    for where, table in tables:
-        lines.append("# " + CHECK + say("import_note_table_text", where=where))
+    for where, table, read in tables:
+        if read is None:
+            lines.append("# " + CHECK + say("import_note_table_text", where=where))
+        else:
+            lines.append("# " + say("import_note_table_text_read", where=where, field=read))
         for row in table.rows:
             cells = [" ".join(cell.split()) for cell in row]
             lines.append("#   | " + " | ".join(cells) + " |")
