@@ -131,8 +131,71 @@ def test_one_project_document_imports_as_that_project(
     again = build(imported)
     assert [text(d.data) for d in again] == [text(document.data)]
     written = project.year_file(unit, year).read_text(encoding="utf-8")
+    assert summary.errors == []  # and `check` finds nothing wrong with what was written
     assert "未读入字段" not in written  # each of its tables was read into the project
     assert written.count(f"已读入（{kind.replace('-', '_')}），原文文字保留如下供核对") >= 2
+
+
+def _each_sources(tmp_path: Path) -> tuple[Project, list[Path], list[object]]:
+    """天长's project documents written as .docx files, with the unit-year they came from."""
+    unit, year = next(iter(EACH_SAMPLES.items()))
+    unit_year = load_unit_year(Project(REPO), unit, year)
+    documents = build_kind(unit_year, unit_year.kinds[0])
+    sources = []
+    for document in documents:
+        sources.append(tmp_path / document.filename)
+        sources[-1].write_bytes(document.data)
+    return Project(REPO), sources, documents
+
+
+def test_the_documents_of_every_key_project_import_as_one_year_file(tmp_path: Path) -> None:
+    """天长's two 项目支出绩效自评表 given together: one year file with both projects, in the
+    order given, that renders both documents again and that `check` passes."""
+    _, sources, documents = _each_sources(tmp_path)
+    unit, year = next(iter(EACH_SAMPLES.items()))
+    project = _empty_project(tmp_path / "p")
+    run = run_jixiao(project.root, "import", *map(str, reversed(sources)), "--unit", unit)
+    assert run.returncode == 0, run.stderr
+    assert "jixiao check：写出的文件没有错误" in run.stdout
+    for source in sources:  # each note names its document
+        assert f"  - {source.name}：" in run.stdout
+    imported = load_unit_year(project, unit, year)
+    original = load_unit_year(Project(REPO), unit, year)
+    names = [p.name for p in imported.year.key_projects]
+    assert names == [p.name for p in reversed(original.year.key_projects)]
+    again = {d.filename: text(d.data) for d in build(imported)}
+    assert again == {d.filename: text(d.data) for d in documents}
+    written = project.year_file(unit, year).read_text(encoding="utf-8")
+    assert all(source.name in written.splitlines()[1] for source in sources)  # the header
+    assert not list(project.year_file(unit, year).parent.glob(".*"))  # no staging left
+
+
+def test_documents_that_cannot_make_one_year_file_write_nothing(tmp_path: Path) -> None:
+    """The same project twice, documents of a kind made once a year, an existing file: each
+    a message naming the documents, and no file written."""
+    _, sources, _ = _each_sources(tmp_path)
+    unit = next(iter(EACH_SAMPLES))
+    project = _empty_project(tmp_path / "p")
+    twice = run_jixiao(project.root, "import", str(sources[0]), str(sources[0]), "--unit", unit)
+    assert twice.returncode == 1
+    assert f"在 {sources[0].name} 和 {sources[0].name} 中都有" in twice.stderr
+    lukou = tmp_path / "lukou.docx"
+    unit_year = load_unit_year(Project(REPO), "lukou-zzb", 2023)
+    lukou.write_bytes(build(unit_year)[0].data)
+    copy = tmp_path / "lukou-copy.docx"
+    shutil.copy(lukou, copy)
+    yearly = run_jixiao(project.root, "import", str(lukou), str(copy), "--unit", "lukou-zzb")
+    assert yearly.returncode == 1
+    assert "每个单位每年只有一份文档，不能一次导入 2 份" in yearly.stderr
+    mixed = run_jixiao(project.root, "import", str(lukou), str(sources[0]), "--unit", unit)
+    assert mixed.returncode == 1 and "不是同一种报告" in mixed.stderr
+    assert list((project.root / "content").rglob("*")) == []
+    done = run_jixiao(project.root, "import", *map(str, sources), "--unit", unit)
+    assert done.returncode == 0, done.stderr
+    before = {p: p.read_bytes() for p in (project.root / "content").rglob("*.yaml")}
+    again = run_jixiao(project.root, "import", *map(str, sources), "--unit", unit)
+    assert again.returncode == 1 and "已经存在" in again.stderr
+    assert {p: p.read_bytes() for p in (project.root / "content").rglob("*.yaml")} == before
 
 
 def _made(tmp_path: Path) -> list[tuple[Path, Path]]:
@@ -708,3 +771,21 @@ def test_a_score_tables_standards_are_read_a_paragraph_a_line(tmp_path: Path) ->
     want = standards(load_unit_year(Project(REPO), "yunxi-zzb", 2022))
     assert standards(load_unit_year(project, "yunxi-zzb", 2022)) == want
     assert any(len(lines) > 1 for lines in want)
+
+
+@pytest.mark.parametrize(
+    ("cell", "items"),
+    [
+        ("1.甲。2.乙。", ["甲。", "乙。"]),
+        ("1.25座水库。2.灌溉3.2万亩。", ["25座水库。", "灌溉3.2万亩。"]),  # 3.2 is a figure
+        ("1.25万元", None),  # a figure, not a list of one
+        ("12.5%", None),
+        ("1.甲", ["甲"]),
+    ],
+)
+def test_a_numbered_list_in_one_cell_is_split_at_its_numbers(
+    cell: str, items: list[str] | None
+) -> None:
+    from jixiao.importing.cells import _numbered
+
+    assert _numbered(cell, "{n}.{text}") == items

@@ -255,7 +255,13 @@ def init(
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="单位已有的 Word 报告（.docx）")],
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="单位已有的 Word 报告（.docx）；每个重点项目一份的报告类型可一次给出多份",
+            show_default=False,
+        ),
+    ],
     unit: Annotated[str, typer.Option(help="单位名（content/ 下的目录名），如 lukou-zzb")],
     year: Annotated[int | None, typer.Option(help="年度（默认取自报告标题）")] = None,
     kind: Annotated[str | None, typer.Option(help="报告类型（默认按章节标题判断）")] = None,
@@ -263,9 +269,9 @@ def import_(
 ) -> None:
     """导入已有的 Word 报告：写出 content/<单位>/<年度>.yaml（及 unit.yaml），再次生成即得原文。"""
     from jixiao.batch import shown
-    from jixiao.importing.run import import_report
+    from jixiao.importing.several import import_reports
 
-    summary = import_report(_project(), source, unit, year, kind, force)
+    summary = import_reports(_project(), sources, unit, year, kind, force)
     for path in summary.written:
         typer.echo(say("wrote", path=shown(path)))
     chosen = "import_kind_forms" if summary.by_forms else "import_kind"

@@ -586,17 +586,22 @@ def _unreadable(text: str, slot: Slot | TreeCell, value: Any) -> bool:
 def _numbered(text: str, item: str) -> list[str] | None:
     """A numbered list written in one cell (1.甲2.乙) as its items; None if not numbered so.
 
-    An item's number is the next one in turn where it is no part of a figure (12.5)."""
+    An item's number is the next one in turn where it is no part of a figure (12.5). The
+    first item may start with a figure (1.25座…2.…) if a second item follows: the number
+    typed into an item's text is what `check` refuses, so that reading is the list's."""
     before, _sep, after = item.partition("{text}")
     if "{n}" not in before:
         return None
 
-    def marker(n: int) -> re.Pattern[str]:
-        return re.compile(r"(?<!\d)" + re.escape(before.replace("{n}", str(n))) + r"(?!\d)")
+    def marker(n: int, figure_after: bool = False) -> re.Pattern[str]:
+        ahead = "" if figure_after else r"(?!\d)"
+        return re.compile(r"(?<!\d)" + re.escape(before.replace("{n}", str(n))) + ahead)
 
     first = marker(1).match(text)
     if first is None:
-        return None
+        first = marker(1, figure_after=True).match(text)
+        if first is None or marker(2).search(text, first.end()) is None:
+            return None
     starts = [first]  # each item's number, in turn
     while (following := marker(len(starts) + 1).search(text, starts[-1].end())) is not None:
         starts.append(following)

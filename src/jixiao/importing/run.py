@@ -74,6 +74,8 @@ class Summary:
     """Values read that their fields do not take: where, the value, why, what was written."""
     errors: list[str] = field(default_factory=list)
     """What `jixiao check` finds wrong with the files written (none announced above)."""
+    year: int = 0
+    """The year of the year file written."""
 
 
 def _fail(path: Path, code: str, **fields: object) -> ContentError:
@@ -461,4 +463,5 @@ def import_report(
         choice.by_forms,
         refused_notes,
         recheck_errors(project, unit, year, refused),
+        year,
     )
