@@ -18,7 +18,6 @@ in order: the n-th row of each is the n-th item.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -85,7 +84,7 @@ def _table(form: str, table: TableSpec) -> ColumnTable | None:
     )
 
 
-def column_tables(templates: Path, kind: Kind) -> list[ColumnTable]:
+def column_tables(kind: Kind) -> list[ColumnTable]:
     """The column tables of the kind's laid-out sections and attachments."""
     found = []
     for name, spec in kind.declarations():

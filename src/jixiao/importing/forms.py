@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -88,7 +87,7 @@ def _list_table(table: TableSpec) -> ListTable | None:
     return ListTable(each, row.name, headers, cells, "", patterns, others)
 
 
-def list_tables(templates: Path, kind: Kind) -> list[ListTable]:
+def list_tables(kind: Kind) -> list[ListTable]:
     """The list tables of the kind's laid-out sections and attachments."""
     found = []
     for name, spec in kind.declarations():

@@ -353,12 +353,12 @@ def import_report(
     if lifted.staffing.keys() >= {"authorized", "in_service"}:
         fields["staffing"] = CommentedMap(lifted.staffing)
     tables = _tables(outline.root)
-    declared = list_tables(project.templates, kind)
+    declared = list_tables(kind)
     rows, used = lift_rows(tables, declared)
     for name, items in rows.items.items():
         fields[name] = [_escaped(item) for item in items]
     cells = lift_cells(tables, form_tables(project.templates, kind, year), set(used))
-    columns = column_tables(project.templates, kind)
+    columns = column_tables(kind)
     lift_columns(tables, columns, year, {*used, *cells.used}, cells)
     held = _laid_out(kind)  # stored, they would print in place of the writer's text
     if budget_section(kind, match_sections(kind, outline.root.children)) is not None:
