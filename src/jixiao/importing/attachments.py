@@ -1,4 +1,5 @@
-"""What a kind prints with its attached forms (label, title, subtitle, notes), left out of prose.
+"""What a kind prints itself (its own title, its forms' label, title, subtitle and notes),
+left out of the prose and the title the import keeps.
 
 A Word report's forms come with their 附件2 label, a title and notes under the table. The
 kind prints these itself when it prints the form, so read as body text they would appear
@@ -43,6 +44,8 @@ def printed_texts(
     settings = kind.settings
     out: Counter[str] = Counter()
     years = {"year": str(year), "prior_year": str(year - 1)}
+    if "title" not in kind.reads:  # the kind prints its own title, never the year file's
+        out.update(_squeeze(_YEAR.sub(lambda m: years[m[1]], line)) for line in settings.title)
     printed = 0
     for spec in settings.attachments:
         try:
@@ -69,6 +72,11 @@ def _take(text: str, printed: Counter[str]) -> bool:
         return False
     printed[key] -= 1
     return True
+
+
+def drop_printed_lines(lines: list[str], printed: Counter[str]) -> list[str]:
+    """`lines` (the title block's) without those the kind prints itself."""
+    return [line for line in lines if not _take(line, printed)]
 
 
 def drop_printed(node: Node, printed: Counter[str]) -> None:

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from jixiao.errors import ContentError, error
-from jixiao.importing.attachments import drop_printed, printed_texts
+from jixiao.importing.attachments import drop_printed, drop_printed_lines, printed_texts
 from jixiao.importing.budget import budget_section
 from jixiao.importing.cells import Shown, form_score, form_tables, lift_cells
 from jixiao.importing.choose import Match, choose_kind, match_sections, similarity
@@ -148,6 +148,13 @@ def _names(title: list[str]) -> tuple[str, str]:
     full = named[0] if named else re.split(r"20\d{2}", title[0] if title else "")[0].strip()
     short = full.removeprefix("中共").replace("委员会", "委")
     return full, short.strip()
+
+
+def _department(items: object) -> str:
+    """The 主管部门 of the first key project read, where the document shows no unit name."""
+    if isinstance(items, list) and items and isinstance(items[0], dict):
+        return str(items[0].get("department") or "").strip()
+    return ""
 
 
 def _sender_in_title(outline: Outline) -> None:
@@ -380,7 +387,15 @@ def import_report(
     read = {id(tables[index]): name for index, name in used.items()}
     read |= {id(tables[index]): name for index, name in cells.used.items()}
     read |= {id(tables[index]): name for index, name in items.used.items()}
-    drop_printed(outline.root, printed_texts(project.templates, kind, year, fields))
+    printed = printed_texts(project.templates, kind, year, fields)
+    outline.title = drop_printed_lines(outline.title, printed)
+    drop_printed(outline.root, printed)
+    names_from = "import_note_names"
+    if kind.settings.each is not None and not outline.title:  # the title was the form's
+        department = _department(fields.get(kind.settings.each))
+        if department:
+            full = short = department
+            names_from = "import_note_names_department"
     matches = match_sections(kind, outline.root.children)
     money = _money(kind, matches, texts)
 
@@ -413,9 +428,8 @@ def import_report(
     if unit_file.exists() and kind.name not in _unit_kinds(unit_file):
         written.checks.append(say("import_note_unit_kinds", kind=kind.name, file=unit_file.name))
     if not unit_file.exists():
-        unit_data = unit_map(
-            full, short, kind.name, _numbering(outline, kind), {**cells.unit, **rows.unit}
-        )
+        more = {**cells.unit, **rows.unit}
+        unit_data = unit_map(full, short, kind.name, _numbering(outline, kind), more, names_from)
         files[unit_file] = document("unit", header, dump(unit_data))
     for path, content in files.items():
         write_atomic(path, content.encode("utf-8"))

@@ -151,6 +151,9 @@ def year_map(
         unit, date = outline.closing
         data["closing"] = CommentedMap(unit=unit, date=date)
     for key in [key for key in data if key not in kind.reads]:
+        if data[key] in ({}, [], None, ""):  # nothing of it in the document (sections: {})
+            del data[key]
+            continue
         shown = dump(CommentedMap({key: data.pop(key)})).rstrip("\n")
         written.unprinted.append(shown)
         written.checks.append(say("import_note_unprinted", field=key))
@@ -197,17 +200,21 @@ def document(name: str, header: list[str], body: str, tail: str = "") -> str:
 
 
 def unit_map(
-    full_name: str, short_name: str, kind: str, numbering: dict[int, str], more: dict[str, str]
+    full_name: str,
+    short_name: str,
+    kind: str,
+    numbering: dict[int, str],
+    more: dict[str, str],
+    names_from: str = "import_note_names",
 ) -> Any:
-    """unit.yaml's content guessed from the title block and form headers, with 待核对 comments."""
+    """unit.yaml's content guessed from the title block and form headers, with 待核对 comments
+    (`names_from`: the message saying where the names come from)."""
     data = CommentedMap()
     data["full_name"] = full_name
     data["short_name"] = short_name
     data.update(more)
     data["kinds"] = [kind]
-    data.yaml_set_comment_before_after_key(
-        "full_name", before=CHECK + say("import_note_names"), indent=0
-    )
+    data.yaml_set_comment_before_after_key("full_name", before=CHECK + say(names_from), indent=0)
     if numbering:
         data["numbering"] = CommentedMap({kind: CommentedMap(numbering)})
         data.yaml_set_comment_before_after_key(
