@@ -1,13 +1,13 @@
-"""`@frozen`: a frozen dataclass of which only `__init__` is generated.
+"""`@frozen`: a frozen dataclass whose `__eq__`, `__hash__` and `__repr__` are shared.
 
 Python 3.11 compiles every method a dataclass generates with an `exec` of its own, and a
 frozen one gets six. jixiao defines about a hundred frozen dataclasses (figures, forms,
 findings, template parts), and compiling their methods was a tenth of a cold render. With
-`@frozen` the other five are the functions below, which behave as the generated ones do:
-the fields compared in order as one tuple (those with `compare=False` left out), the hash
-of that tuple, `Name(field=value, …)` with the fields whose `repr` is true, and no field
-set or deleted once `__init__` has set it (FrozenInstanceError), nor any other attribute.
-A method the class defines itself is kept, as `dataclass` keeps it.
+`@frozen` only `__init__` and the frozen `__setattr__`/`__delattr__` are generated; the
+other three are the functions below, which behave as the generated ones do: the fields
+compared in order as one tuple (those with `compare=False` left out), the hash of that
+tuple, `Name(field=value, …)` with the fields whose `repr` is true. A method the class
+defines itself is kept, as `dataclass` keeps it.
 """
 
 from __future__ import annotations
@@ -27,11 +27,7 @@ _SHOWN = "_frozen_shown"
 def frozen(cls: T) -> T:
     """`cls` as `dataclass(frozen=True)` makes it, with the shared methods of this module."""
     own = set(vars(cls))
-    # not frozen=True, which generates __setattr__ and __delattr__ too: _setattr lets
-    # the generated __init__ set each field once, as the frozen one does through object's
-    made = dataclasses.dataclass(cls, eq=False, repr=False)
-    made.__setattr__ = _setattr  # type: ignore[method-assign,assignment]
-    made.__delattr__ = _delattr  # type: ignore[method-assign,assignment]
+    made = dataclasses.dataclass(cls, frozen=True, eq=False, repr=False)
     fields = dataclasses.fields(made)
     compared = _getter(tuple(f.name for f in fields if f.compare))
     setattr(made, _COMPARED, staticmethod(compared))  # not bound: called with the object
@@ -53,17 +49,6 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
         one = attrgetter(names[0])
         return lambda obj: (one(obj),)
     return lambda _obj: ()
-
-
-def _setattr(self: Any, name: str, value: Any) -> None:
-    """A field's first setting (by `__init__`); any other raises, as a frozen one's does."""
-    if name in self.__dict__ or name not in self.__dataclass_fields__:
-        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-    object.__setattr__(self, name, value)
-
-
-def _delattr(self: Any, name: str) -> None:
-    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 def _eq(self: Any, other: Any) -> Any:
