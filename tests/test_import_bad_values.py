@@ -21,7 +21,7 @@ from jixiao.formspec import Format
 from jixiao.importing.cells import Shown
 from jixiao.importing.recheck import differences
 from jixiao.importing.run import Summary, import_report
-from jixiao.kinds import load_kind
+from jixiao.kinds import available, load_kind
 from jixiao.messages import say
 from jixiao.project import Project, build_kind, load_unit_year
 from tests.conftest import REPO
@@ -130,6 +130,25 @@ def test_a_per_project_kind_that_reads_no_project_is_refused(tmp_path: Path) -> 
     (finding,) = caught.value.findings
     assert finding.message == say("import_no_project", kind="project-self-evaluation")
     assert not (tmp_path / "p" / "content" / "u").exists()
+
+
+def test_a_per_project_form_without_its_project_is_imported_as_the_next_best_kind(
+    tmp_path: Path,
+) -> None:
+    """天长's form with its project's name blanked: the import, left to choose, does not
+    write a year file of a per-project kind that would make no document; it takes the best
+    kind made once per unit instead and says so first, naming both."""
+    form = _document("tianchang-slj", 2022, "project-self-evaluation")
+    data = _altered(form, "水旱灾害防御经费", "")
+    project, summary = _import(tmp_path, data)
+    notes = {
+        say("import_note_no_project", kind="project-self-evaluation", chosen=name): name
+        for name in available(project.templates)
+    }
+    chosen = notes[summary.checks[0]]
+    assert load_kind(project.templates, chosen).settings.each is None
+    unit_year = load_unit_year(project, "u", 2022, to_fill=True)
+    assert [k.name for k in unit_year.kinds] == [chosen]
 
 
 def test_the_chongqing_forms_unprinted_group_names_are_marked_to_check(tmp_path: Path) -> None:

@@ -358,3 +358,23 @@ def test_the_redlines_of_a_per_project_kind_are_written_all_or_none(tmp_path: Pa
     assert added.is_dir() and not any(added.iterdir())
     assert "已生成" not in run.stdout
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_per_project_redline_name_too_long_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """--docx itself fits in 255 bytes, but with a project's name added it does not: the
+    message names the file and the limit, and nothing is written."""
+    root = copy_samples(tmp_path)
+    each_versions(root)
+    out = root / ("修" * 80 + ".docx")  # 245 bytes; with "-水旱灾害防御经费" 270
+    assert len(out.name.encode()) <= 255 < len(f"{out.stem}-{KEPT}.docx".encode())
+    run = run_jixiao(
+        root, "diff", "2022", "2023", "--unit", EACH_UNIT, "--docx", str(out), "--kind", EACH_KIND
+    )
+    assert run.returncode == 1, run.stderr
+    size = len(f"{out.stem}-{KEPT}.docx".encode())
+    assert f"修订稿的文件名 {out.stem}-{KEPT}.docx 不可用" in run.stderr
+    assert f"{size} 字节，超过文件系统允许的 255 字节" in run.stderr
+    assert "请给 --docx 一个较短的文件名" in run.stderr and "Traceback" not in run.stderr
+    assert not list(root.glob("*.docx")) and "已生成" not in run.stdout
