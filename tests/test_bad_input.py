@@ -400,6 +400,37 @@ def test_known_unit_without_that_year(sample: Sample) -> None:
     assert_refused(sample, before, run, None, UNIT, "2019")
 
 
+@pytest.mark.parametrize("command", ["render", "check"])
+def test_unit_folder_without_unit_yaml_is_reported_not_skipped(
+    sample: Sample, command: str
+) -> None:
+    """A unit folder whose year file is there but whose unit.yaml is missing (deleted,
+    misnamed) is an error naming the missing file, not a unit left out of the batch unsaid."""
+    shutil.copytree(sample.path(f"content/{UNIT}"), sample.path("content/aaa-orphan"))
+    sample.path("content/aaa-orphan/unit.yaml").unlink()
+    before = sample.snapshot()
+    args = ["--out", str(sample.out)] if command == "render" else []
+    run = jixiao(sample, command, str(YEAR), *args)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert re.search(r"content/aaa-orphan/unit\.yaml: 错误: 找不到文件", run.stdout + run.stderr)
+    assert sample.snapshot() == before
+    if command == "render":  # the other unit is still rendered, the orphan is not
+        assert {p.relative_to(sample.out).parts[1] for p in sample.written()} == {UNIT}
+
+
+def test_year_file_that_is_a_folder_is_reported_not_skipped(sample: Sample) -> None:
+    year_file = sample.path(YEAR_FILE)
+    year_file.unlink()
+    year_file.mkdir()
+    before = sample.snapshot()
+    run = jixiao(sample, "check", str(YEAR))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert f"{YEAR_FILE}: 错误: 这是一个文件夹" in run.stdout + run.stderr
+    assert sample.snapshot() == before
+
+
 def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:
     before = sample.snapshot()
     run = jixiao(sample, "render", "20x3", "--out", str(sample.out))
