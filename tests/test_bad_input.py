@@ -251,6 +251,34 @@ def test_bad_amount_names_field_path_and_line(
     assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", field, *says, lang=lang)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("written", ["761,25", "7,61.25", '"761，25"'])
+def test_decimal_comma_in_an_amount_is_not_a_thousands_separator(
+    sample: Sample, written: str, lang: str | None
+) -> None:
+    """761,25 (a decimal comma) is refused, not read as 76125 by dropping the comma."""
+    text = sample.replace(YEAR_FILE, "actual: 761.25", f"actual: {written}")
+    line = line_of(text, f"actual: {written}")
+    before = sample.snapshot()
+    says = ("逗号不是千位分隔符",) if lang is None else ("not a thousands separator",)
+    run = render(sample, lang=lang)
+    field = "[budget.basic.personnel.actual]"
+    assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", field, *says, lang=lang)
+
+
+def test_thousands_separators_still_read(sample: Sample) -> None:
+    sample.replace(YEAR_FILE, "actual: 761.25", 'actual: "0,761.25"')
+    assert render(sample).returncode == 0
+
+
+def test_head_count_with_a_stray_comma(sample: Sample) -> None:
+    text = sample.replace(YEAR_FILE, "authorized: 40", "authorized: 4,0")
+    line = line_of(text, "authorized: 4,0")
+    before = sample.snapshot()
+    says = ("[staffing.authorized]", "“4,0”中的逗号不是千位分隔符")
+    assert_refused(sample, before, render(sample), f"{YEAR_FILE}:{line}", *says)
+
+
 def test_head_count_in_words(sample: Sample) -> None:
     text = sample.replace(YEAR_FILE, "authorized: 40", "authorized: 四十")
     line = line_of(text, "authorized: 四十")

@@ -92,6 +92,7 @@ def value_words(err: Any) -> tuple[str, str]:
 _OURS = (
     *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure", "not_percent"),
     *("amount_too_large", "too_many_decimals", "count_too_large", "not_year"),
+    *("amount_comma", "count_comma"),
 )
 """The error types jixiao's own validators raise: each a message code with a `_hint`."""
 
