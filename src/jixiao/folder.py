@@ -40,9 +40,7 @@ class Project:
         if not self.content.is_dir():
             return []
         return sorted(
-            p.name
-            for p in self.content.iterdir()
-            if p.is_dir() and (p / f"{year}.yaml").exists()
+            p.name for p in self.content.iterdir() if p.is_dir() and (p / f"{year}.yaml").exists()
         )
 
     def year_file(self, unit: str, year: int) -> Path:
