@@ -328,6 +328,26 @@ JINJA = {
         ("不允许的操作", "__class__"),
         ("not allowed", "__class__"),
     ),
+    "include": (
+        "{% include 'report.docx' %}",
+        ("不允许的操作", "不能用 include、import、extends 引用其他模板"),
+        ("not allowed", "include, import, extends"),
+    ),
+    "import": (
+        "{% from 'kind.yaml' import x %}",
+        ("不允许的操作", "include、import、extends"),
+        ("not allowed", "include, import, extends"),
+    ),
+    "zero_division": (
+        "{{ basic.actual / 0 }}",
+        ("除数为零",),
+        ("division by zero",),
+    ),
+    "number_and_text": (
+        "{{ year + '年' }}",
+        ("数字和文字不能直接运算",),
+        ("a number and a text cannot be combined",),
+    ),
 }
 
 
