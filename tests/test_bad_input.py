@@ -251,6 +251,34 @@ def test_bad_amount_names_field_path_and_line(
     assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", field, *says, lang=lang)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("written", ["761,25", "7,61.25", '"761，25"'])
+def test_decimal_comma_in_an_amount_is_not_a_thousands_separator(
+    sample: Sample, written: str, lang: str | None
+) -> None:
+    """761,25 (a decimal comma) is refused, not read as 76125 by dropping the comma."""
+    text = sample.replace(YEAR_FILE, "actual: 761.25", f"actual: {written}")
+    line = line_of(text, f"actual: {written}")
+    before = sample.snapshot()
+    says = ("逗号不是千位分隔符",) if lang is None else ("not a thousands separator",)
+    run = render(sample, lang=lang)
+    field = "[budget.basic.personnel.actual]"
+    assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", field, *says, lang=lang)
+
+
+def test_thousands_separators_still_read(sample: Sample) -> None:
+    sample.replace(YEAR_FILE, "actual: 761.25", 'actual: "0,761.25"')
+    assert render(sample).returncode == 0
+
+
+def test_head_count_with_a_stray_comma(sample: Sample) -> None:
+    text = sample.replace(YEAR_FILE, "authorized: 40", "authorized: 4,0")
+    line = line_of(text, "authorized: 4,0")
+    before = sample.snapshot()
+    says = ("[staffing.authorized]", "“4,0”中的逗号不是千位分隔符")
+    assert_refused(sample, before, render(sample), f"{YEAR_FILE}:{line}", *says)
+
+
 def test_head_count_in_words(sample: Sample) -> None:
     text = sample.replace(YEAR_FILE, "authorized: 40", "authorized: 四十")
     line = line_of(text, "authorized: 四十")
@@ -299,6 +327,26 @@ JINJA = {
         "{{ basic.__class__.__mro__ }}",
         ("不允许的操作", "__class__"),
         ("not allowed", "__class__"),
+    ),
+    "include": (
+        "{% include 'report.docx' %}",
+        ("不允许的操作", "不能用 include、import、extends 引用其他模板"),
+        ("not allowed", "include, import, extends"),
+    ),
+    "import": (
+        "{% from 'kind.yaml' import x %}",
+        ("不允许的操作", "include、import、extends"),
+        ("not allowed", "include, import, extends"),
+    ),
+    "zero_division": (
+        "{{ basic.actual / 0 }}",
+        ("除数为零",),
+        ("division by zero",),
+    ),
+    "number_and_text": (
+        "{{ year + '年' }}",
+        ("数字和文字不能直接运算",),
+        ("a number and a text cannot be combined",),
     ),
 }
 
@@ -398,6 +446,37 @@ def test_known_unit_without_that_year(sample: Sample) -> None:
     before = sample.snapshot()
     run = jixiao(sample, "render", "2019", "--unit", UNIT, "--out", str(sample.out))
     assert_refused(sample, before, run, None, UNIT, "2019")
+
+
+@pytest.mark.parametrize("command", ["render", "check"])
+def test_unit_folder_without_unit_yaml_is_reported_not_skipped(
+    sample: Sample, command: str
+) -> None:
+    """A unit folder whose year file is there but whose unit.yaml is missing (deleted,
+    misnamed) is an error naming the missing file, not a unit left out of the batch unsaid."""
+    shutil.copytree(sample.path(f"content/{UNIT}"), sample.path("content/aaa-orphan"))
+    sample.path("content/aaa-orphan/unit.yaml").unlink()
+    before = sample.snapshot()
+    args = ["--out", str(sample.out)] if command == "render" else []
+    run = jixiao(sample, command, str(YEAR), *args)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert re.search(r"content/aaa-orphan/unit\.yaml: 错误: 找不到文件", run.stdout + run.stderr)
+    assert sample.snapshot() == before
+    if command == "render":  # the other unit is still rendered, the orphan is not
+        assert {p.relative_to(sample.out).parts[1] for p in sample.written()} == {UNIT}
+
+
+def test_year_file_that_is_a_folder_is_reported_not_skipped(sample: Sample) -> None:
+    year_file = sample.path(YEAR_FILE)
+    year_file.unlink()
+    year_file.mkdir()
+    before = sample.snapshot()
+    run = jixiao(sample, "check", str(YEAR))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    assert f"{YEAR_FILE}: 错误: 这是一个文件夹" in run.stdout + run.stderr
+    assert sample.snapshot() == before
 
 
 def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:

@@ -63,3 +63,43 @@ def test_kind_asking_for_a_closing_needs_its_date(tmp_path: Path) -> None:
         "content/maoming-fgj/2021.yaml:5: 错误 [year]: 报告类型“广东部门整体支出绩效自评报告”"
         "在报告末尾印落款，但内容文件没有写 closing（落款日期）。"
     ) in run.stdout
+
+
+def _with_closing_date(tmp_path: Path, written: str) -> tuple[Path, int]:
+    root = copy_samples(tmp_path)
+    year = root / "content" / "maoming-fgj" / "2021.yaml"
+    text = year.read_text(encoding="utf-8")
+    assert text.count('  date: "2022-03-15"') == 1
+    text = text.replace('  date: "2022-03-15"', f"  date: {written}")
+    year.write_text(text, encoding="utf-8")
+    line = next(n for n, s in enumerate(text.splitlines(), 1) if s == f"  date: {written}")
+    return root, line
+
+
+def test_closing_date_copied_from_another_year_is_a_warning(tmp_path: Path) -> None:
+    root, line = _with_closing_date(tmp_path, "2019-03-15")
+    run = run_jixiao(root, "check", "2021", "--unit", "maoming-fgj")
+    assert (
+        f"content/maoming-fgj/2021.yaml:{line}: 警告 [closing.date]: 落款日期 2019-03-15 "
+        "既不在报告年度 2021 年，也不在次年。"
+    ) in run.stdout
+    assert run_jixiao(root, "check", "2021", "--unit", "maoming-fgj", "--strict").returncode == 1
+
+
+def test_closing_date_in_the_report_year_or_the_next_is_fine(tmp_path: Path) -> None:
+    root, _ = _with_closing_date(tmp_path, "2021-12-30")
+    run = run_jixiao(root, "check", "2021", "--unit", "maoming-fgj")
+    assert "落款日期" not in run.stdout + run.stderr
+
+
+def test_closing_date_that_does_not_exist_says_so(tmp_path: Path) -> None:
+    root, line = _with_closing_date(tmp_path, '"2022-02-30"')
+    for command in ("check", "render"):
+        run = run_jixiao(root, command, "2021", "--unit", "maoming-fgj")
+        assert run.returncode == 1
+        assert "Traceback" not in run.stdout + run.stderr
+        assert (
+            f"content/maoming-fgj/2021.yaml:{line}: 错误 [closing.date]: “2022-02-30”不是日期。"
+        ) in run.stdout + run.stderr
+        assert "2 月没有 30 日" in run.stdout + run.stderr
+    assert not (root / "output").exists()

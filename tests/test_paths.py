@@ -9,13 +9,15 @@ that cannot be written and an unusable `init` name are a clear message, exit 1.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from jixiao.errors import ContentError
 from jixiao.project import Document
-from tests.conftest import copy_samples, run_jixiao
+from tests.conftest import cli_env, copy_samples, run_jixiao
 
 UNIT, YEAR = "lukou-zzb", "2023"
 
@@ -192,6 +194,41 @@ def test_out_that_is_a_file_is_a_clear_message(project: Path) -> None:
         assert "Traceback" not in run.stderr
         assert f"无法写入输出目录 {out}：" in run.stderr, run.stderr
     assert taken.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("out", ["content", f"content/{UNIT}", "templates/hunan-overall"])
+@pytest.mark.parametrize("command", ["render", "watch"])
+def test_out_inside_content_or_templates_is_refused(project: Path, out: str, command: str) -> None:
+    """Reports written among the writers' files would be mixed with them (and, for watch,
+    seen as changes): refused before anything is written."""
+    before = files(project)
+    args = [sys.executable, "-m", "jixiao", "--root", str(project), command, YEAR]
+    try:  # watch, were it to start, would run until stopped
+        run = subprocess.run(
+            [*args, "--unit", UNIT, "--out", out],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=cli_env(),
+            cwd=project,
+            timeout=60,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{command} started instead of refusing --out {out}")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    folder = out.split("/")[0]
+    assert f"不能把报告写到 {out}：它在项目的 {folder}/ 目录里" in run.stderr, run.stderr
+    assert files(project) == before
+
+
+def test_out_through_a_symlink_into_content_is_refused(project: Path) -> None:
+    os.symlink(project / "content", project / "link")
+    before = files(project)
+    run = run_jixiao(project, "render", YEAR, "--unit", UNIT, "--out", "link/x")
+    assert run.returncode == 1 and "它在项目的 content/ 目录里" in run.stderr, run.stderr
+    assert files(project) == before
 
 
 @pytest.mark.parametrize(

@@ -569,7 +569,7 @@ def render_year(
     """
     if pdf and soffice() is None:
         raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
-    usable_folder(out_root)
+    usable_folder(out_root, project)
     limit = timeout or UNIT_TIMEOUT
     lang = messages.language()
     jobs = [
@@ -595,9 +595,17 @@ def render_year(
     return 1 if any(r.errors for r in results) else 0
 
 
-def usable_folder(folder: Path) -> None:
+def usable_folder(folder: Path, project: Project | None = None) -> None:
     """Make sure files can be written in `folder` or the folder it would be made in (nothing
-    is made here); else ContentError saying why: not a folder, a symlink loop, no permission."""
+    is made here); else ContentError saying why: not a folder, a symlink loop, no permission,
+    or (given the `project`) inside its content/ or templates/, the writer's own files."""
+    if project is not None:
+        inside = _inside_sources(folder, project)
+        if inside is not None:
+            message = say("out_in_sources", path=folder, folder=inside.name)
+            raise ContentError(
+                [error(None, None, "", message, say("out_in_sources_hint", folder=inside.name))]
+            )
     existing = folder
     while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
         existing = existing.parent
@@ -609,6 +617,18 @@ def usable_folder(folder: Path) -> None:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise write_failed(folder, exc, "out_unusable") from None
+
+
+def _inside_sources(folder: Path, project: Project) -> Path | None:
+    """The project's content/ or templates/ folder that `folder` is (or is inside), if any."""
+    try:
+        where = folder.resolve()
+        for sources in (project.content, project.templates):
+            if where.is_relative_to(sources.resolve()):
+                return sources
+    except (OSError, RuntimeError):  # a symlink loop: usable_folder says so
+        return None
+    return None
 
 
 def _with_progress(jobs: list[Job], label: str) -> list[UnitResult]:

@@ -236,7 +236,8 @@ def unread_content(unit_year: UnitYear, texts: list[Text]) -> list[Finding]:
 
 def kind_choices(unit_year: UnitYear) -> list[Finding]:
     """unit.yaml `kinds_settings` for kinds the unit does not have, bad numbering styles in
-    them, and a 落款 a kind asks for that the year file lacks."""
+    them, a 落款 a kind asks for that the year file lacks, and a 落款 dated in neither the
+    report year nor the next (copied from another year's report)."""
     unit, source = unit_year.unit, unit_year.unit_source
     names = [k.name for k in unit_year.kinds]
     findings: list[Finding] = []
@@ -263,6 +264,20 @@ def kind_choices(unit_year: UnitYear) -> list[Finding]:
                     say("closing_missing_hint"),
                 )
             )
+    closing = unit_year.year.closing
+    year = unit_year.year.year
+    if (
+        closing is not None
+        and closing.date is not None
+        and closing.date.year not in (year, year + 1)
+    ):
+        findings.append(
+            unit_year.source.warning(
+                ("closing", "date"),
+                say("closing_date_stale", date=closing.date.isoformat(), year=year),
+                say("closing_date_stale_hint", year=year, next=year + 1),
+            )
+        )
     return findings
 
 

@@ -157,7 +157,7 @@ def watch(
     if pdf and soffice() is None:
         raise ContentError([error(None, None, "", say("no_soffice"), say("no_soffice_hint"))])
     target = out or State.root / "output"
-    usable_folder(target)
+    usable_folder(target, project)
     code = watch_unit(project, chosen, year, target / str(year) / chosen, pdf=pdf, xlsx=xlsx)
     if code:
         raise typer.Exit(code)

@@ -34,8 +34,14 @@ class Project:
         return sorted(p.name for p in self.content.iterdir() if (p / UNIT_FILE).is_file())
 
     def units_with(self, year: int) -> list[str]:
-        """Ids of the units that have a file for `year`."""
-        return [u for u in self.units() if self.year_file(u, year).is_file()]
+        """Ids of the units that have a file for `year`: every folder under content/ with a
+        `<year>.yaml`, even one whose unit.yaml is missing or whose year file is a folder,
+        so that loading reports the problem instead of the unit being left out unsaid."""
+        if not self.content.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.content.iterdir() if p.is_dir() and (p / f"{year}.yaml").exists()
+        )
 
     def year_file(self, unit: str, year: int) -> Path:
         return self.content / unit / f"{year}.yaml"

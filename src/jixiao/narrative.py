@@ -26,7 +26,7 @@ from jixiao.formspec import SCORE_READS
 from jixiao.frozen import frozen
 from jixiao.loading import FieldPath, Source, path_text
 from jixiao.messages import say
-from jixiao.sandbox import LimitError, Sandbox, plain_names, sandbox
+from jixiao.sandbox import LimitError, Sandbox, failure_detail, plain_names, sandbox
 
 
 def known_names(values: Iterable[Any]) -> set[str]:
@@ -189,7 +189,7 @@ class Narrative:
                 file,
                 line,
                 path,
-                say("jinja_error", detail=f"{type(exc).__name__}: {exc}"),
+                say("jinja_error", detail=failure_detail(exc)),
                 "jinja_error_hint",
             )
         return text

@@ -184,6 +184,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def _keep_code(self, source: str, code: CodeType) -> None:
         diskcache.write("code", self._code_key(source), marshal.dumps(code))
 
+    def _load_template(self, name: Any, globals: Any) -> Template:
+        """`{% include %}`, `{% import %}`, `{% from … import %}` and `{% extends %}` read
+        other templates: refused (there are none to read), in the writer's words."""
+        raise SecurityError(say("sandbox_include"))
+
     def guard_loop(self, iterable: Any) -> Iterator[Any]:
         """The items of a `{% for %}`, each counted against the render's budget."""
         if isinstance(iterable, Undefined):
@@ -312,6 +317,16 @@ def sandbox(autoescape: bool = False, cache: int = 0, persist: bool = False) -> 
     It keeps up to `cache` templates made from strings (see `Sandbox`).
     """
     return Sandbox(cache, persist, undefined=StrictUndefined, autoescape=autoescape)
+
+
+def failure_detail(exc: Exception) -> str:
+    """What an expression's failure that no rule of the sandbox raised (a division by zero,
+    a number added to a text …) was, in the writer's words where jixiao knows them."""
+    if isinstance(exc, ZeroDivisionError):
+        return say("expression_zero_division")
+    if isinstance(exc, TypeError) and "unsupported operand" in str(exc):
+        return say("expression_mixed_operands")
+    return f"{type(exc).__name__}: {exc}"
 
 
 def plain_names(names: Mapping[str, Any]) -> dict[str, Any]:

@@ -92,6 +92,7 @@ def value_words(err: Any) -> tuple[str, str]:
 _OURS = (
     *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure", "not_percent"),
     *("amount_too_large", "too_many_decimals", "count_too_large", "not_year"),
+    *("amount_comma", "count_comma"),
 )
 """The error types jixiao's own validators raise: each a message code with a `_hint`."""
 
@@ -112,6 +113,10 @@ _TYPES: dict[str, str] = {
     **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "mapping"),
     **dict.fromkeys(("bool_type", "bool_parsing"), "bool"),
     **dict.fromkeys(("enum", "literal_error"), "choice"),
+    **dict.fromkeys(
+        ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"),
+        "date",
+    ),
 }
 """pydantic's error types, by what the field wanted: each has a Chinese message."""
 
@@ -141,6 +146,9 @@ def _pydantic_words(kind: str, value: Any, ctx: dict[str, Any]) -> tuple[str, st
     shown = brief(value) if isinstance(value, str | int | Decimal) else _written(value)
     if wanted == "int":
         return say("not_integer", value=shown), say("not_integer_hint")
+    if wanted == "date":
+        shown = brief(str(value)) if value is not None else _written(value)
+        return say("not_date", value=shown), say("not_date_hint")
     if wanted == "choice":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return say("not_choice", value=shown), say("not_choice_hint", choices=listing(choices))

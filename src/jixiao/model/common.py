@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -77,6 +78,22 @@ def _bounded(result: Decimal, value: Any) -> Decimal:
     return result
 
 
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
+"""A number written with thousands separators: a comma before every three digits."""
+
+
+def _ungrouped(text: str, value: Any, code: str) -> str:
+    """`text` without its thousands separators; a comma anywhere else (3373,37 for 3373.37,
+    1,5 for 1.5) is not read as a separator: dropping it would make the number 100 times larger.
+    """
+    text = text.strip()
+    if "," not in text and "，" not in text:
+        return text
+    if not _GROUPED.fullmatch(text):
+        raise PydanticCustomError(code, "misplaced comma", {"value": value})
+    return text.replace(",", "").replace("，", "")
+
+
 def _amount(value: Any) -> Decimal:
     """An amount as typed (number or text, with or without thousands commas), exactly."""
     if isinstance(value, bool):
@@ -86,7 +103,7 @@ def _amount(value: Any) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
+        text = _ungrouped(value, value, "amount_comma")
         try:
             result = Decimal(text)
         except InvalidOperation:
@@ -104,7 +121,9 @@ def _points(value: Any) -> Decimal:
     """A 分值 as typed: a number as for amounts; 待填 or anything else is not a 分值."""
     try:
         return _amount(value)
-    except PydanticCustomError:
+    except PydanticCustomError as exc:
+        if exc.type == "amount_comma":
+            raise
         raise PydanticCustomError("not_points", "not points", {"value": value}) from None
 
 
@@ -112,8 +131,9 @@ def _count(value: Any) -> int:
     """A whole number as typed (33 or '33'), never negative."""
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise PydanticCustomError("not_integer", "not a whole number", {"value": value})
+    text = _ungrouped(str(value), value, "count_comma")
     try:
-        number = Decimal(str(value).strip().replace(",", "").replace("，", ""))
+        number = Decimal(text)
     except InvalidOperation:
         raise PydanticCustomError("not_integer", "not a whole number", {"value": value}) from None
     if not number.is_finite() or number < 0:

@@ -22,7 +22,7 @@ from jixiao.formatting import MissingFigure
 from jixiao.messages import say
 from jixiao.render import tables, wordml
 from jixiao.render.placeholders import Placeholders
-from jixiao.sandbox import Sandbox, plain_names, sandbox
+from jixiao.sandbox import Sandbox, failure_detail, plain_names, sandbox
 
 
 @functools.cache
@@ -73,7 +73,7 @@ def _render_failure(template: Path, exc: Exception) -> Finding:
     elif isinstance(exc, TemplateError):
         detail = str(getattr(exc, "message", None) or exc)
     else:  # a filter given the wrong kind of value, num() of a level with no style …
-        detail = f"{type(exc).__name__}: {exc}"
+        detail = failure_detail(exc)
     return error(
         template,
         getattr(exc, "lineno", None),
