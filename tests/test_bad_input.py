@@ -467,6 +467,28 @@ def test_unit_folder_without_unit_yaml_is_reported_not_skipped(
         assert {p.relative_to(sample.out).parts[1] for p in sample.written()} == {UNIT}
 
 
+@pytest.mark.parametrize("name", [f"{YEAR}.yml", f"{YEAR}.yaml.txt", f"{YEAR}.YAML", "Unit.yaml"])
+@pytest.mark.parametrize("command", ["render", "check"])
+def test_a_misnamed_content_file_is_reported_not_skipped(
+    sample: Sample, name: str, command: str
+) -> None:
+    """2023.yml, 2023.yaml.txt (an extension Windows hides), Unit.yaml: the unit is not
+    left out of `check 2023` / `render 2023` unsaid, and the message names the right name."""
+    wrong = sample.path(f"content/{UNIT}/{name}")
+    right = UNIT_FILE if name.startswith("Unit") else YEAR_FILE
+    sample.path(right).rename(wrong)
+    before = sample.snapshot()
+    args = ["--out", str(sample.out)] if command == "render" else []
+    run = jixiao(sample, command, str(YEAR), *args)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "Traceback" not in output
+    expected = Path(right).name
+    assert f"content/{UNIT}/{name}: 错误: 文件名应为 {expected}" in output, output
+    assert sample.snapshot() == before
+    assert sample.written() == []
+
+
 def test_year_file_that_is_a_folder_is_reported_not_skipped(sample: Sample) -> None:
     year_file = sample.path(YEAR_FILE)
     year_file.unlink()

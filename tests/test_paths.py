@@ -240,6 +240,10 @@ def test_out_through_a_symlink_into_content_is_refused(project: Path) -> None:
         ("a\\b", "“a\\b”不能用作单位名"),
         ("a\x01b", "“a\\x01b”不能用作单位名"),
         ("..", "“..”不能用作单位名"),
+        ("con", "“con”不能用作单位名：Windows 不允许这样的目录名"),
+        ("LPT1.zzb", "“LPT1.zzb”不能用作单位名：Windows 不允许"),
+        ("zzb.", "“zzb.”不能用作单位名：Windows 不允许"),
+        ("LUKOU-ZZB", "单位名“LUKOU-ZZB”与已有的单位“lukou-zzb”只差大小写"),
     ],
 )
 def test_init_refuses_an_unusable_unit_name(project: Path, name: str, shown: str) -> None:
@@ -248,4 +252,19 @@ def test_init_refuses_an_unusable_unit_name(project: Path, name: str, shown: str
     assert run.returncode == 1
     assert "Traceback" not in run.stderr and "内部错误" not in run.stderr
     assert shown in run.stderr
+    assert files(project) == before
+
+
+def test_import_refuses_a_unit_name_differing_from_another_only_in_case(
+    project: Path, tmp_path: Path
+) -> None:
+    assert (
+        run_jixiao(project, "render", YEAR, "--unit", UNIT, "--out", str(tmp_path)).returncode == 0
+    )
+    [report] = (tmp_path / YEAR / UNIT).glob("*.docx")
+    before = files(project)
+    run = run_jixiao(project, "import", str(report), "--unit", "Lukou-Zzb")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "单位名“Lukou-Zzb”与已有的单位“lukou-zzb”只差大小写" in run.stderr
+    assert "请写 lukou-zzb" in run.stderr
     assert files(project) == before

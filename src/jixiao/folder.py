@@ -13,6 +13,21 @@ from jixiao.frozen import frozen
 UNIT_FILE = "unit.yaml"
 
 
+def misnamed(file: Path) -> list[Path]:
+    """Files beside a missing `file` that are surely it under a slipped name: another letter
+    case, .yml, a space, or an extension an editor added (2023.yaml.txt, 2023.YML, Unit.yaml)."""
+    if file.exists() or not file.parent.is_dir():
+        return []
+    stem = file.name.removesuffix(".yaml").casefold()
+    names = (f"{stem}.yaml", f"{stem}.yml")
+    found = []
+    for other in sorted(file.parent.iterdir()):
+        name = other.name.casefold().replace(" ", "")
+        if other.is_file() and any(name == n or name.startswith(n + ".") for n in names):
+            found.append(other)
+    return found
+
+
 @frozen
 class Project:
     """The folder holding content/<unit>/… and templates/<kind>/…"""
@@ -40,7 +55,9 @@ class Project:
         if not self.content.is_dir():
             return []
         return sorted(
-            p.name for p in self.content.iterdir() if p.is_dir() and (p / f"{year}.yaml").exists()
+            p.name
+            for p in self.content.iterdir()
+            if p.is_dir() and ((p / f"{year}.yaml").exists() or misnamed(p / f"{year}.yaml"))
         )
 
     def year_file(self, unit: str, year: int) -> Path:

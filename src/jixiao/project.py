@@ -13,8 +13,8 @@ from typing import Any
 
 from jixiao import patterns
 from jixiao.compute import Figures, compute
-from jixiao.errors import ContentError, Finding
-from jixiao.folder import Project
+from jixiao.errors import ContentError, Finding, error
+from jixiao.folder import Project, misnamed
 from jixiao.frozen import frozen
 from jixiao.kinds import KIND_FILE, Kind, load_kind
 from jixiao.loading import Source, load
@@ -54,6 +54,15 @@ class UnitYear:
         return self._figures[kind]
 
 
+def _misnamed(file: Path) -> list[Finding]:
+    """A finding for a missing `file` whose content is there under a slipped name."""
+    found = misnamed(file)
+    if not found:
+        return []
+    message = say("file_misnamed", found=found[0].name, expected=file.name)
+    return [error(found[0], None, "", message, say("file_misnamed_hint", expected=file.name))]
+
+
 def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool = False) -> UnitYear:
     """Load and validate one unit-year and its kinds; ContentError lists every problem found.
 
@@ -62,6 +71,9 @@ def load_unit_year(project: Project, unit_id: str, year: int, *, to_fill: bool =
     findings = []
     unit = year_model = None
     unit_source = year_source = None
+    findings += _misnamed(project.unit_file(unit_id)) + _misnamed(project.year_file(unit_id, year))
+    if findings:
+        raise ContentError(findings)
     try:
         unit_source = load(project.unit_file(unit_id))
         unit = validate(unit_source, Unit)

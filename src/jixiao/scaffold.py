@@ -411,8 +411,17 @@ def this_year() -> int:
     return dt.date.today().year
 
 
-def check_unit_name(unit: str) -> None:
-    """ContentError unless `unit` can be a folder under content/ (no path, no odd characters)."""
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
+)
+"""Names Windows keeps for devices (with any extension): no folder can have them there."""
+
+
+def check_unit_name(unit: str, project: Project | None = None) -> None:
+    """ContentError unless `unit` can be a folder under content/ (no path, no odd characters)
+    on every computer the project goes to: not a Windows device name, not ending in a dot,
+    and (given the `project`) not another unit's name in other letter case, which Windows
+    and macOS would take for the same folder."""
     size = len(unit.encode("utf-8"))
     if size > NAME_BYTES:
         shown = unit[:20] + "…"
@@ -422,11 +431,20 @@ def check_unit_name(unit: str) -> None:
         shown = unit if unit.isprintable() else repr(unit)[1:-1]  # \x01 as written
         problem = say("bad_unit_name", unit=shown)
         raise ContentError([error(None, None, "", problem, say("bad_unit_name_hint"))])
+    if unit.split(".")[0].casefold() in WINDOWS_RESERVED or unit.endswith("."):
+        problem = say("bad_unit_name_windows", unit=unit)
+        raise ContentError([error(None, None, "", problem, say("bad_unit_name_hint"))])
+    if project is not None and project.content.is_dir():
+        for other in project.content.iterdir():
+            if other.name != unit and other.name.casefold() == unit.casefold():
+                problem = say("bad_unit_name_case", unit=unit, other=other.name)
+                hint = say("bad_unit_name_case_hint", other=other.name)
+                raise ContentError([error(None, None, "", problem, hint)])
 
 
 def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
     """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
-    check_unit_name(unit)
+    check_unit_name(unit, project)
     kinds = [load_kind(project.templates, name, template=False) for name in kind_names]
     targets = {project.unit_file(unit): unit_text(kinds)}
     targets[project.year_file(unit, year)] = year_text(kinds, year)

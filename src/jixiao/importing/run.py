@@ -314,7 +314,7 @@ def import_report(
     force: bool = False,
 ) -> Summary:
     """Read `source` and write the unit's content files; ContentError, nothing written, if not."""
-    check_unit_name(unit)
+    check_unit_name(unit, project)
     try:
         data = source.read_bytes()
     except FileNotFoundError:

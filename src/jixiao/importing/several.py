@@ -40,7 +40,7 @@ def import_reports(
     nothing written, if they cannot make one."""
     if len(sources) == 1:
         return import_report(project, sources[0], unit, year, kind_name, force)
-    check_unit_name(unit)
+    check_unit_name(unit, project)
     with tempfile.TemporaryDirectory(prefix="jixiao-import-") as folder:
         scratch = _scratch(project, unit, Path(folder))
         parts = []
