@@ -279,6 +279,37 @@ def test_head_count_with_a_stray_comma(sample: Sample) -> None:
     assert_refused(sample, before, render(sample), f"{YEAR_FILE}:{line}", *says)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_count_left_empty_says_so_not_none(sample: Sample, lang: str | None) -> None:
+    """`authorized:` with nothing after it: said in words, never as Python's None."""
+    text = sample.replace(YEAR_FILE, "authorized: 40", "authorized:")
+    line = line_of(text, "authorized:")
+    before = sample.snapshot()
+    run = render(sample, lang=lang)
+    says = ("没有填写任何值",) if lang is None else ("Nothing is written here",)
+    field = "[staffing.authorized]"
+    assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", field, *says, lang=lang)
+    assert "None" not in run.stderr
+
+
+def test_true_as_an_amount_is_shown_as_typed(sample: Sample) -> None:
+    text = sample.replace(YEAR_FILE, "actual: 761.25", "actual: true")
+    line = line_of(text, "actual: true")
+    before = sample.snapshot()
+    run = render(sample)
+    assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", "“true”不是金额")
+
+
+def test_text_field_left_empty_says_so(sample: Sample) -> None:
+    text = sample.replace(UNIT_FILE, "short_name: 渌口区委组织部", "short_name:")
+    line = line_of(text, "short_name:")
+    before = sample.snapshot()
+    run = render(sample)
+    says = ("[short_name]", "没有填写任何值", "在冒号后写上文字")
+    assert_refused(sample, before, run, f"{UNIT_FILE}:{line}", *says)
+    assert "None" not in run.stderr and "空值“" not in run.stderr
+
+
 def test_head_count_in_words(sample: Sample) -> None:
     text = sample.replace(YEAR_FILE, "authorized: 40", "authorized: 四十")
     line = line_of(text, "authorized: 四十")

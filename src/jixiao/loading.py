@@ -85,8 +85,11 @@ def path_text(path: FieldPath) -> str:
 
 
 def brief(value: object, limit: int = 40) -> str:
-    """`value` as text for a message, cut to `limit` characters (a value may be megabytes)."""
-    text = str(value)
+    """`value` as text for a message, cut to `limit` characters (a value may be megabytes);
+    a field left empty and true/false as the writer typed them, not as Python's None, True."""
+    if value is None:
+        return say("written_empty")
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
