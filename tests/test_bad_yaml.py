@@ -198,6 +198,14 @@ CASES: dict[str, tuple[Change, tuple[str, ...]]] = {
         raw("人才工作。深化", "人才工作。\x0c深化".encode(), "人才工作。深化"),
         ("控制字符 U+000C", "删除"),
     ),
+    "right-to-left-override": (
+        raw("人才工作。深化", "人才工作。\u202e化深\u202c".encode(), "人才工作。"),
+        ("改变文字方向的不可见字符 U+202E", "删除"),
+    ),
+    "right-to-left-isolate-escaped": (
+        changed(UNIT_FILE, "short_name: 渌口区委组织部", 'short_name: "渌口\\u2067区委组织部"'),
+        ("[short_name]", "改变文字方向的不可见字符 U+2067"),
+    ),
     # ---- numbers ----
     "empty-int": (
         changed(YEAR_FILE, "authorized: 40", "authorized: !!int"),

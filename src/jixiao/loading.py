@@ -52,6 +52,10 @@ _YAML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udf
 LF, CR, printable ASCII, NEL, U+00A0-U+D7FF, U+E000-U+FFFD and U+10000 on, written as the
 characters left out (the same set; the negated class took 4 ms to compile, a cold render's)."""
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Invisible characters that reorder the text around them (right-to-left overrides and
+isolates): the report would print the words in another order than the file shows them."""
+
 _CHAR_NAMES = {0x00: "NUL", 0x08: "退格", 0x0B: "垂直制表符", 0x0C: "换页符", 0x1B: "ESC"}
 
 _FULLWIDTH_KEY = re.compile(r"^[ ]*(?:- +)*([A-Za-z_][\w.-]*)[ ]*：", re.MULTILINE)
@@ -374,6 +378,17 @@ def _text(value: object, node: Node, path: FieldPath, found: _Found) -> str:
             line,
             path_text(path),
             say("control_char", char=char_name(bad.group())),
+            say("control_char_hint"),
+        )
+    bidi = _BIDI.search(text)
+    if bidi is not None:
+        line = _line(node)
+        if node.style == "|":
+            line += 1 + text.count("\n", 0, bidi.start())
+        raise _Refusal(
+            line,
+            path_text(path),
+            say("bidi_char", char=char_name(bidi.group())),
             say("control_char_hint"),
         )
     return text
