@@ -206,6 +206,15 @@ CASES: dict[str, tuple[Change, tuple[str, ...]]] = {
         changed(UNIT_FILE, "short_name: 渌口区委组织部", 'short_name: "渌口\\u2067区委组织部"'),
         ("[short_name]", "改变文字方向的不可见字符 U+2067"),
     ),
+    # ---- a bracket left open at the very end of the file ----
+    "open-bracket-at-the-end": (
+        appended(YEAR_FILE, "extra: [\n", "extra: ["),
+        ("从这里开始的括号没有闭合", "第 8 列"),
+    ),
+    "open-brace-at-the-end-without-newline": (
+        appended(YEAR_FILE, "extra: {", "extra: {"),
+        ("从这里开始的括号没有闭合", "第 8 列"),
+    ),
     # ---- numbers ----
     "empty-int": (
         changed(YEAR_FILE, "authorized: 40", "authorized: !!int"),

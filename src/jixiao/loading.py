@@ -552,6 +552,23 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
 """libyaml's and ruamel's words for a problem, and the message that says it in Chinese."""
 
 
+@dataclass
+class _Mark:
+    """A place in the text, as ruamel's marks give it (0-based)."""
+
+    line: int
+    column: int
+
+
+def _last_opening(text: str) -> _Mark | None:
+    """Where the last `[` or `{` of `text` is: the bracket left open when the file ends."""
+    at = max(text.rfind("["), text.rfind("{"))
+    if at < 0:
+        return None
+    start = text.rfind("\n", 0, at) + 1
+    return _Mark(text.count("\n", 0, at), at - start)
+
+
 def _yaml_problem(exc: MarkedYAMLError, text: str) -> _Refusal:
     """A syntax error as a finding in the writer's words: what is wrong, the likely slip."""
     problem, context = str(exc.problem or ""), str(exc.context or "")
@@ -577,6 +594,9 @@ def _yaml_problem(exc: MarkedYAMLError, text: str) -> _Refusal:
             row = rows[mark.line] if mark.line < len(rows) else ""
             char = row[mark.column : mark.column + 1]
             char = "Tab" if char == "\t" else char
+            if not char.strip() and code == "yaml_unexpected":  # `a: [` at the end of the file
+                code, mark = "yaml_unclosed_flow", _last_opening(text) or mark
+                line = int(mark.line) + 1
         quoted = re.search(r"'([^']*)'", problem)
         shown = say(code, char=char, detail=quoted.group(1) if quoted else "")
         hint = say(f"{code}_hint")
