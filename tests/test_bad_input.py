@@ -532,6 +532,29 @@ def test_year_file_that_is_a_folder_is_reported_not_skipped(sample: Sample) -> N
     assert sample.snapshot() == before
 
 
+@pytest.mark.parametrize("command", ["render", "check"])
+@pytest.mark.parametrize("where", ["unit", "year"])
+def test_empty_kinds_is_an_error_not_a_crash(sample: Sample, command: str, where: str) -> None:
+    """`kinds: []` leaves nothing to make: an error at its line, not an internal error."""
+    if where == "unit":
+        text = sample.replace(UNIT_FILE, "kinds: [hunan-overall]", "kinds: []")
+        name = UNIT_FILE
+    else:
+        text = sample.text(YEAR_FILE) + "kinds: []\n"
+        sample.path(YEAR_FILE).write_text(text, encoding="utf-8")
+        name = YEAR_FILE
+    line = line_of(text, "kinds: []")
+    before = sample.snapshot()
+    args = ["--out", str(sample.out)] if command == "render" else []
+    run = jixiao(sample, command, str(YEAR), *args)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "Traceback" not in output and "内部错误" not in output
+    assert f"{name}:{line}: 错误 [kinds]: kinds 是空的" in output, output
+    assert sample.snapshot() == before
+    assert sample.written() == []
+
+
 def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:
     before = sample.snapshot()
     run = jixiao(sample, "render", "20x3", "--out", str(sample.out))

@@ -94,7 +94,7 @@ def value_words(err: Any) -> tuple[str, str]:
 _OURS = (
     *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure", "not_percent"),
     *("amount_too_large", "too_many_decimals", "count_too_large", "not_year"),
-    *("amount_comma", "count_comma"),
+    *("amount_comma", "count_comma", "no_kinds"),
 )
 """The error types jixiao's own validators raise: each a message code with a `_hint`."""
 
