@@ -279,6 +279,37 @@ def test_head_count_with_a_stray_comma(sample: Sample) -> None:
     assert_refused(sample, before, render(sample), f"{YEAR_FILE}:{line}", *says)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_count_left_empty_says_so_not_none(sample: Sample, lang: str | None) -> None:
+    """`authorized:` with nothing after it: said in words, never as Python's None."""
+    text = sample.replace(YEAR_FILE, "authorized: 40", "authorized:")
+    line = line_of(text, "authorized:")
+    before = sample.snapshot()
+    run = render(sample, lang=lang)
+    says = ("没有填写任何值",) if lang is None else ("Nothing is written here",)
+    field = "[staffing.authorized]"
+    assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", field, *says, lang=lang)
+    assert "None" not in run.stderr
+
+
+def test_true_as_an_amount_is_shown_as_typed(sample: Sample) -> None:
+    text = sample.replace(YEAR_FILE, "actual: 761.25", "actual: true")
+    line = line_of(text, "actual: true")
+    before = sample.snapshot()
+    run = render(sample)
+    assert_refused(sample, before, run, f"{YEAR_FILE}:{line}", "“true”不是金额")
+
+
+def test_text_field_left_empty_says_so(sample: Sample) -> None:
+    text = sample.replace(UNIT_FILE, "short_name: 渌口区委组织部", "short_name:")
+    line = line_of(text, "short_name:")
+    before = sample.snapshot()
+    run = render(sample)
+    says = ("[short_name]", "没有填写任何值", "在冒号后写上文字")
+    assert_refused(sample, before, run, f"{UNIT_FILE}:{line}", *says)
+    assert "None" not in run.stderr and "空值“" not in run.stderr
+
+
 def test_head_count_in_words(sample: Sample) -> None:
     text = sample.replace(YEAR_FILE, "authorized: 40", "authorized: 四十")
     line = line_of(text, "authorized: 四十")
@@ -499,6 +530,29 @@ def test_year_file_that_is_a_folder_is_reported_not_skipped(sample: Sample) -> N
     assert "Traceback" not in run.stdout + run.stderr
     assert f"{YEAR_FILE}: 错误: 这是一个文件夹" in run.stdout + run.stderr
     assert sample.snapshot() == before
+
+
+@pytest.mark.parametrize("command", ["render", "check"])
+@pytest.mark.parametrize("where", ["unit", "year"])
+def test_empty_kinds_is_an_error_not_a_crash(sample: Sample, command: str, where: str) -> None:
+    """`kinds: []` leaves nothing to make: an error at its line, not an internal error."""
+    if where == "unit":
+        text = sample.replace(UNIT_FILE, "kinds: [hunan-overall]", "kinds: []")
+        name = UNIT_FILE
+    else:
+        text = sample.text(YEAR_FILE) + "kinds: []\n"
+        sample.path(YEAR_FILE).write_text(text, encoding="utf-8")
+        name = YEAR_FILE
+    line = line_of(text, "kinds: []")
+    before = sample.snapshot()
+    args = ["--out", str(sample.out)] if command == "render" else []
+    run = jixiao(sample, command, str(YEAR), *args)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "Traceback" not in output and "内部错误" not in output
+    assert f"{name}:{line}: 错误 [kinds]: kinds 是空的" in output, output
+    assert sample.snapshot() == before
+    assert sample.written() == []
 
 
 def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:

@@ -198,6 +198,23 @@ CASES: dict[str, tuple[Change, tuple[str, ...]]] = {
         raw("人才工作。深化", "人才工作。\x0c深化".encode(), "人才工作。深化"),
         ("控制字符 U+000C", "删除"),
     ),
+    "right-to-left-override": (
+        raw("人才工作。深化", "人才工作。\u202e化深\u202c".encode(), "人才工作。"),
+        ("改变文字方向的不可见字符 U+202E", "删除"),
+    ),
+    "right-to-left-isolate-escaped": (
+        changed(UNIT_FILE, "short_name: 渌口区委组织部", 'short_name: "渌口\\u2067区委组织部"'),
+        ("[short_name]", "改变文字方向的不可见字符 U+2067"),
+    ),
+    # ---- a bracket left open at the very end of the file ----
+    "open-bracket-at-the-end": (
+        appended(YEAR_FILE, "extra: [\n", "extra: ["),
+        ("从这里开始的括号没有闭合", "第 8 列"),
+    ),
+    "open-brace-at-the-end-without-newline": (
+        appended(YEAR_FILE, "extra: {", "extra: {"),
+        ("从这里开始的括号没有闭合", "第 8 列"),
+    ),
     # ---- numbers ----
     "empty-int": (
         changed(YEAR_FILE, "authorized: 40", "authorized: !!int"),

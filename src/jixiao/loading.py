@@ -52,6 +52,10 @@ _YAML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udf
 LF, CR, printable ASCII, NEL, U+00A0-U+D7FF, U+E000-U+FFFD and U+10000 on, written as the
 characters left out (the same set; the negated class took 4 ms to compile, a cold render's)."""
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Invisible characters that reorder the text around them (right-to-left overrides and
+isolates): the report would print the words in another order than the file shows them."""
+
 _CHAR_NAMES = {0x00: "NUL", 0x08: "退格", 0x0B: "垂直制表符", 0x0C: "换页符", 0x1B: "ESC"}
 
 _FULLWIDTH_KEY = re.compile(r"^[ ]*(?:- +)*([A-Za-z_][\w.-]*)[ ]*：", re.MULTILINE)
@@ -85,8 +89,11 @@ def path_text(path: FieldPath) -> str:
 
 
 def brief(value: object, limit: int = 40) -> str:
-    """`value` as text for a message, cut to `limit` characters (a value may be megabytes)."""
-    text = str(value)
+    """`value` as text for a message, cut to `limit` characters (a value may be megabytes);
+    a field left empty and true/false as the writer typed them, not as Python's None, True."""
+    if value is None:
+        return say("written_empty")
+    text = str(value).lower() if isinstance(value, bool) else str(value)
     return text if len(text) <= limit else text[:limit] + "…"
 
 
@@ -373,6 +380,17 @@ def _text(value: object, node: Node, path: FieldPath, found: _Found) -> str:
             say("control_char", char=char_name(bad.group())),
             say("control_char_hint"),
         )
+    bidi = _BIDI.search(text)
+    if bidi is not None:
+        line = _line(node)
+        if node.style == "|":
+            line += 1 + text.count("\n", 0, bidi.start())
+        raise _Refusal(
+            line,
+            path_text(path),
+            say("bidi_char", char=char_name(bidi.group())),
+            say("control_char_hint"),
+        )
     return text
 
 
@@ -534,6 +552,23 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
 """libyaml's and ruamel's words for a problem, and the message that says it in Chinese."""
 
 
+@dataclass
+class _Mark:
+    """A place in the text, as ruamel's marks give it (0-based)."""
+
+    line: int
+    column: int
+
+
+def _last_opening(text: str) -> _Mark | None:
+    """Where the last `[` or `{` of `text` is: the bracket left open when the file ends."""
+    at = max(text.rfind("["), text.rfind("{"))
+    if at < 0:
+        return None
+    start = text.rfind("\n", 0, at) + 1
+    return _Mark(text.count("\n", 0, at), at - start)
+
+
 def _yaml_problem(exc: MarkedYAMLError, text: str) -> _Refusal:
     """A syntax error as a finding in the writer's words: what is wrong, the likely slip."""
     problem, context = str(exc.problem or ""), str(exc.context or "")
@@ -559,6 +594,9 @@ def _yaml_problem(exc: MarkedYAMLError, text: str) -> _Refusal:
             row = rows[mark.line] if mark.line < len(rows) else ""
             char = row[mark.column : mark.column + 1]
             char = "Tab" if char == "\t" else char
+            if not char.strip() and code == "yaml_unexpected":  # `a: [` at the end of the file
+                code, mark = "yaml_unclosed_flow", _last_opening(text) or mark
+                line = int(mark.line) + 1
         quoted = re.search(r"'([^']*)'", problem)
         shown = say(code, char=char, detail=quoted.group(1) if quoted else "")
         hint = say(f"{code}_hint")

@@ -82,6 +82,8 @@ def value_words(err: Any) -> tuple[str, str]:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind in _OURS:
+        if ctx.get("value", err.get("input")) is None:  # `actual:` with nothing after it
+            return say("value_empty"), say(f"{kind}_hint", **_LIMITS)
         value = brief(ctx.get("value", err.get("input")))
         return say(kind, value=value, **_LIMITS), say(f"{kind}_hint")
     if kind in _SAID:
@@ -92,7 +94,7 @@ def value_words(err: Any) -> tuple[str, str]:
 _OURS = (
     *("not_amount", "negative_amount", "not_integer", "not_points", "not_measure", "not_percent"),
     *("amount_too_large", "too_many_decimals", "count_too_large", "not_year"),
-    *("amount_comma", "count_comma"),
+    *("amount_comma", "count_comma", "no_kinds"),
 )
 """The error types jixiao's own validators raise: each a message code with a `_hint`."""
 
@@ -160,6 +162,9 @@ def _pydantic_words(kind: str, value: Any, ctx: dict[str, Any]) -> tuple[str, st
     bound = next((ctx[k] for k in ("le", "lt", "ge", "gt") if k in ctx), None)
     if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
         return say(f"out_of_range_{kind}", value=shown, bound=bound), say("out_of_range_hint")
+    if wanted is not None and value is None:  # `full_name:` with nothing after it
+        hint = "value_empty_text_hint" if wanted == "text" else f"want_{wanted}_hint"
+        return say("value_empty"), say(hint)
     if wanted is not None:
         return say(f"want_{wanted}", written=_written(value), value=shown), say(
             f"want_{wanted}_hint"

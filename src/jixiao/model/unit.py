@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from jixiao.model.common import Model, empty_dict, empty_list
 
@@ -65,6 +66,15 @@ class Unit(Model):
         ["hunan-overall"], title="报告类型", description="每年生成的报告，templates/ 下的目录名"
     )
     contact: Contact | None = Field(None, title="联系人")
+
+    @field_validator("kinds")
+    @classmethod
+    def _some_kind(cls, value: list[str]) -> list[str]:
+        """At least one report kind: with none there is nothing to check or render."""
+        if not value:
+            raise PydanticCustomError("no_kinds", "no report kinds", {"value": value})
+        return value
+
     finance_office: str | None = Field(
         None, title="财政处室", description="归口管理本单位的财政部门处（科）室，如：行政政法处"
     )

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from jixiao.model.common import (
     Amount,
@@ -309,6 +310,15 @@ class Year(Model):
     kinds: list[str] | None = Field(
         None, title="报告类型", description="省略时用 unit.yaml 的 kinds"
     )
+
+    @field_validator("kinds")
+    @classmethod
+    def _some_kind(cls, value: list[str] | None) -> list[str] | None:
+        """`kinds: []` is no kind at all, not a silent fall back to unit.yaml's kinds."""
+        if value is not None and not value:
+            raise PydanticCustomError("no_kinds", "no report kinds", {"value": value})
+        return value
+
     title: list[str] | None = Field(
         None, title="报告标题", description="每项一行；省略时用报告类型的默认标题"
     )
