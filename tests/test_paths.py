@@ -268,3 +268,27 @@ def test_import_refuses_a_unit_name_differing_from_another_only_in_case(
     assert "单位名“Lukou-Zzb”与已有的单位“lukou-zzb”只差大小写" in run.stderr
     assert "请写 lukou-zzb" in run.stderr
     assert files(project) == before
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "-1"])
+def test_init_refuses_a_year_that_is_not_four_digits(project: Path, year: str) -> None:
+    """--year 0 was taken as no year (this year's file written); 99999 made 99999.yaml,
+    which fails its own check."""
+    before = files(project)
+    run = run_jixiao(project, "init", "newunit", "--kind", "hunan-overall", "--year", year)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"“{year}”不是年份" in run.stderr and "年度写四位数字" in run.stderr
+    assert files(project) == before
+
+
+def test_import_refuses_a_year_that_is_not_four_digits(project: Path, tmp_path: Path) -> None:
+    assert (
+        run_jixiao(project, "render", YEAR, "--unit", UNIT, "--out", str(tmp_path)).returncode == 0
+    )
+    [report] = (tmp_path / YEAR / UNIT).glob("*.docx")
+    before = files(project)
+    run = run_jixiao(project, "import", str(report), "--unit", "newunit", "--year", "20233")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "“20233”不是年份" in run.stderr
+    assert files(project) == before

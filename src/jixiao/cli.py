@@ -241,7 +241,7 @@ def init(
     from jixiao.output import shown
     from jixiao.scaffold import TO_FILL, init_unit, this_year
 
-    chosen = year or this_year()
+    chosen = this_year() if year is None else year  # --year 0 is a year asked for
     try:
         written = init_unit(_project(), unit, kind, chosen)
     except ContentError as exc:

@@ -442,9 +442,18 @@ def check_unit_name(unit: str, project: Project | None = None) -> None:
                 raise ContentError([error(None, None, "", problem, hint)])
 
 
+def check_year(year: int) -> None:
+    """ContentError unless `year` is a year a content file can hold (four digits): a year
+    file named 0.yaml or 99999.yaml would only fail its own check."""
+    if not 1000 <= year <= 9999:
+        finding = error(None, None, "", say("not_year", value=year), say("not_year_hint"))
+        raise ContentError([finding])
+
+
 def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
     """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
     check_unit_name(unit, project)
+    check_year(year)
     kinds = [load_kind(project.templates, name, template=False) for name in kind_names]
     targets = {project.unit_file(unit): unit_text(kinds)}
     targets[project.year_file(unit, year)] = year_text(kinds, year)

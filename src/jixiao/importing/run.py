@@ -43,7 +43,7 @@ from jixiao.kinds import FORM_LAYOUTS, LAYOUT_READS, Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
 from jixiao.project import Project
-from jixiao.scaffold import check_unit_name
+from jixiao.scaffold import check_unit_name, check_year
 
 NOT_A_REPORT = 0.2
 """Below this kind score a document is taken as no report at all."""
@@ -315,6 +315,8 @@ def import_report(
 ) -> Summary:
     """Read `source` and write the unit's content files; ContentError, nothing written, if not."""
     check_unit_name(unit, project)
+    if year is not None:
+        check_year(year)
     try:
         data = source.read_bytes()
     except FileNotFoundError:
