@@ -103,3 +103,38 @@ def test_a_method_the_class_defines_is_kept() -> None:
     assert repr(made("a")) == "mine"
     assert made("a") == made("b")
     assert hash(made("a")) != hash(made("b"))  # hashed by its field, as dataclass does
+
+
+class Listed:
+    __annotations__ = {"name": "str", "items": "list[int]", "count": "int"}
+    name: str
+    items: list[int] = field(default_factory=list)
+    count: int = 0
+
+
+def test_defaults_and_default_factories_are_the_standard_ones() -> None:
+    standard, ours = _pair(Listed)
+    for args, kwargs in [(("a",), {}), (("a", [1]), {}), (("a",), {"count": 2, "items": [3]})]:
+        assert repr(ours(*args, **kwargs)) == repr(standard(*args, **kwargs))
+    first, second = ours("a"), ours("b")
+    assert first.items == [] and first.items is not second.items  # a new list each time
+    with pytest.raises(TypeError):
+        ours()  # the field without a default must be given
+    with pytest.raises(TypeError):
+        ours("a", [], 1, 2)
+
+
+def test_a_class_with_post_init_is_made_by_dataclass_itself() -> None:
+    class Checked:
+        __annotations__ = {"value": "int"}
+
+        def __post_init__(self) -> None:
+            if self.value < 0:  # type: ignore[attr-defined]
+                raise ValueError("negative")
+
+    made = frozen(Checked)
+    assert made(1).value == 1  # type: ignore[call-arg,attr-defined]
+    with pytest.raises(ValueError):
+        made(-1)  # type: ignore[call-arg]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made(1).value = 2  # type: ignore[call-arg,attr-defined]
