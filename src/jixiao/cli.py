@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jixiao import messages
+from jixiao import messages, usage
 from jixiao.errors import ContentError, Finding, Severity, Terminated
 from jixiao.messages import listing, say
 
@@ -554,16 +554,14 @@ def _main() -> None:
         typer.echo(say("stopped"), err=True)
         sys.exit(143 if isinstance(exc, Terminated) else 130)
     except Exception as exc:  # a click usage error, or a bug
-        if _usage_error(exc):
+        if usage.shows_help(exc):
             exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if usage.is_usage_error(exc):
+            typer.echo(usage.explain(exc), err=True)
             sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         if State.debug:
             traceback.print_exc()
         typer.echo(say("bug", detail=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _usage_error(exc: Exception) -> bool:
-    """Whether `exc` is a command-line mistake (click's, or the copy of click in newer typer)."""
-    return any(kind.__name__ == "ClickException" for kind in type(exc).__mro__)
