@@ -196,6 +196,16 @@ def test_out_that_is_a_file_is_a_clear_message(project: Path) -> None:
     assert taken.read_text(encoding="utf-8") == "not a folder"
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_out_where_no_folder_can_be_made_is_said_in_chinese(project: Path) -> None:
+    out = Path("/proc/jixiao-test-out")  # /proc takes no new folders: ENOENT
+    run = run_jixiao(project, "render", YEAR, "--unit", UNIT, "--out", str(out))
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert f"无法写入 {out / YEAR / UNIT}：路径上的文件夹不存在，或这里不能新建文件夹" in run.stderr
+    assert "No such file" not in run.stderr, run.stderr
+
+
 @pytest.mark.parametrize("out", ["content", f"content/{UNIT}", "templates/hunan-overall"])
 @pytest.mark.parametrize("command", ["render", "watch"])
 def test_out_inside_content_or_templates_is_refused(project: Path, out: str, command: str) -> None:

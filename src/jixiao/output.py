@@ -66,9 +66,15 @@ def os_reason(exc: OSError) -> str:
         errno.ENOTDIR: "os_not_dir",
         errno.EEXIST: "os_not_dir",
         errno.ENAMETOOLONG: "os_name_too_long",
+        errno.ENOENT: "os_missing",
+        errno.EISDIR: "os_is_dir",
+        errno.EBUSY: "os_busy",
+        errno.ETXTBSY: "os_busy",
     }
     code = codes.get(exc.errno or 0)
-    return say(code) if code else str(exc.strerror or exc)
+    if code:
+        return say(code)
+    return say("os_other", detail=exc.strerror or exc)  # the system's words, in our sentence
 
 
 def write_failed(path: Path, exc: OSError, code: str = "write_failed") -> ContentError:
