@@ -244,6 +244,18 @@ CASES: dict[str, tuple[Change, tuple[str, ...]]] = {
         changed(YEAR_FILE, "authorized: 40", "authorized: " + "9" * 10_000),
         ("无法读取的数字", "9999…"),
     ),
+    "hexadecimal-amount": (  # YAML reads it as 31: said, not taken
+        changed(YEAR_FILE, "actual: 761.25", "actual: 0x1F"),
+        ("“0x1F”会按十六进制读成一个数", "如 31；", '如 "0x1F"'),
+    ),
+    "octal-head-count": (
+        changed(YEAR_FILE, "authorized: 40", "authorized: 0o50"),
+        ("“0o50”会按八进制读成一个数", "如 40；"),
+    ),
+    "binary-in-a-list": (
+        changed(YEAR_FILE, "人才慰问经费, actual: 8.5}", "人才慰问经费, actual: 0b1000}"),
+        ("“0b1000”会按二进制读成一个数", "如 8；"),
+    ),
     # ---- libyaml's words ----
     "missing-comma-in-braces": (
         changed(YEAR_FILE, "{name: 人才慰问经费, actual: 8.5}", "{name: 人才慰问经费 actual: 8.5}"),

@@ -156,6 +156,9 @@ _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
 _BLOCK = ("|", ">")
 _NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_BASED = re.compile(r"[-+]?0[xob]", re.IGNORECASE)
+"""An integer written in base 16, 8 or 2, which YAML reads as a number: 0x1F is 31."""
+_BASES = {"x": "yaml_base_16", "o": "yaml_base_8", "b": "yaml_base_2"}
 _DATE_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -244,6 +247,19 @@ def _scalar(node: ScalarNode, found: _Found) -> Any:
     tag = _tag(node)
     if tag == _STR:
         return node.value
+    if tag == _NUMBER_TAGS[0] and _BASED.match(str(node.value)):  # 0x1F would be 31
+        base = _BASES[str(node.value).lstrip("+-")[1].lower()]
+        value = brief(node.value)
+        try:
+            number = str(int(str(node.value).replace("_", ""), 0))
+        except ValueError:  # 0x with no digits
+            number = "31"
+        raise _Refusal(
+            _line(node),
+            "",
+            say("yaml_based_number", value=value, base=say(base)),
+            say("yaml_based_number_hint", value=value, number=brief(number)),
+        )
     try:
         return found.scalars.construct_object(node)
     except (ValueError, TypeError, ArithmeticError, LookupError):
