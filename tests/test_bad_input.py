@@ -561,7 +561,7 @@ def test_year_that_is_not_a_number_is_a_usage_error(sample: Sample) -> None:
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr
     assert "内部错误" not in run.stderr and "Internal error" not in run.stderr
-    assert run.stderr.startswith("命令行有误：参数 year 的值不对，应为整数。")
+    assert run.stderr.startswith("命令行有误：参数 year 的值不对，应为整数，在 1000 到 9999 之间。")
     assert sample.written() == []
     assert sample.snapshot() == before
 

@@ -283,12 +283,12 @@ def test_import_refuses_a_unit_name_differing_from_another_only_in_case(
 @pytest.mark.parametrize("year", ["0", "99999", "-1"])
 def test_init_refuses_a_year_that_is_not_four_digits(project: Path, year: str) -> None:
     """--year 0 was taken as no year (this year's file written); 99999 made 99999.yaml,
-    which fails its own check."""
+    which fails its own check. -1 is an unknown option to the command line."""
     before = files(project)
     run = run_jixiao(project, "init", "newunit", "--kind", "hunan-overall", "--year", year)
-    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.returncode == 2, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
-    assert f"“{year}”不是年份" in run.stderr and "年度写四位数字" in run.stderr
+    assert "选项 --year 的值不对，应为整数，在 1000 到 9999 之间。" in run.stderr
     assert files(project) == before
 
 
@@ -299,6 +299,6 @@ def test_import_refuses_a_year_that_is_not_four_digits(project: Path, tmp_path: 
     [report] = (tmp_path / YEAR / UNIT).glob("*.docx")
     before = files(project)
     run = run_jixiao(project, "import", str(report), "--unit", "newunit", "--year", "20233")
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "“20233”不是年份" in run.stderr
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "选项 --year 的值不对，应为整数，在 1000 到 9999 之间。" in run.stderr
     assert files(project) == before

@@ -32,13 +32,22 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (["render", "20x3"], "命令行有误：参数 year 的值不对，应为整数。"),
+        (["render", "20x3"], "命令行有误：参数 year 的值不对，应为整数，在 1000 到 9999 之间。"),
         (["render"], "命令行有误：缺少参数 year。"),
         (
             ["render", "2023", "--unit-timeout", "0"],
-            "命令行有误：选项 --unit-timeout 的值不对，应为不小于 0.001 的数字。",
+            "命令行有误：选项 --unit-timeout 的值不对，应为数字，不小于 0.001。",
         ),
         (["rendr", "2023"], "命令行有误：没有命令 rendr，是不是 render？"),
+        (["render", "0"], "命令行有误：参数 year 的值不对，应为整数，在 1000 到 9999 之间。"),
+        (
+            ["new", "2024", "--from", "23"],
+            "命令行有误：选项 --from 的值不对，应为整数，在 1000 到 9999 之间。",
+        ),
+        (
+            ["init", "x", "--year", "99999"],
+            "命令行有误：选项 --year 的值不对，应为整数，在 1000 到 9999 之间。",
+        ),
         (["render", "2023", "--nosuch"], "命令行有误：没有选项 --nosuch。"),
         (["render", "2023", "--unit"], "命令行有误：选项 --unit 后面要写一个值。"),
         (["render", "2023", "--pdf=yes"], "命令行有误：选项 --pdf 不带值：只写 --pdf 即可。"),
@@ -79,7 +88,8 @@ def test_a_bad_value_from_the_environment_names_the_variable(tmp_path: Path) -> 
     [
         (
             ["--lang", "en", "render", "20x3"],
-            "Command line: the argument year has an invalid value: expected a whole number.",
+            "Command line: the argument year has an invalid value:"
+            " expected a whole number from 1000 to 9999.",
         ),
         (  # the unknown command is met before --lang is applied: it is honoured all the same
             ["--lang", "en", "rendr", "2023"],

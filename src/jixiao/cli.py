@@ -17,6 +17,7 @@ import typer
 from jixiao import messages, usage
 from jixiao.errors import ContentError, Finding, Severity, Terminated
 from jixiao.messages import listing, say
+from jixiao.years import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # the pipeline is imported by the commands that run it, not for --help
     from jixiao.folder import Project
@@ -31,6 +32,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="jixiao（绩效）：由 YAML 内容生成部门整体支出绩效自评报告。",
 )
+
+
+_YEAR = {"min": FIRST_YEAR, "max": LAST_YEAR}
+"""A year parameter's limits: a mistaken year is a usage error, not a search for 0.yaml."""
 
 
 class State:
@@ -102,7 +107,7 @@ def _plain_error(message: str, hint: str) -> Finding:
 
 @app.command()
 def render(
-    year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
+    year: Annotated[int, typer.Argument(help="报告年度，如 2023", **_YEAR)],
     unit: Annotated[str | None, typer.Option(help="只生成这个单位（content/ 下的目录名）")] = None,
     out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
@@ -140,7 +145,7 @@ def render(
 
 @app.command()
 def watch(
-    year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
+    year: Annotated[int, typer.Argument(help="报告年度，如 2023", **_YEAR)],
     unit: Annotated[str, typer.Option(help="监视这个单位（content/ 下的目录名）")],
     out: Annotated[Path | None, typer.Option(help="输出目录（默认 output/）")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF")] = False,
@@ -170,7 +175,7 @@ class Format(StrEnum):
 
 @app.command()
 def check(
-    year: Annotated[int, typer.Argument(help="报告年度，如 2023")],
+    year: Annotated[int, typer.Argument(help="报告年度，如 2023", **_YEAR)],
     unit: Annotated[str | None, typer.Option(help="只检查这个单位")] = None,
     strict: Annotated[bool, typer.Option(help="警告也按错误处理（退出码 1）")] = False,
     output: Annotated[Format, typer.Option("--format", help="输出：text 或 json")] = Format.TEXT,
@@ -235,7 +240,7 @@ def schema(
 def init(
     unit: Annotated[str, typer.Argument(help="单位名（content/ 下的目录名），如 lukou-zzb")],
     kind: Annotated[list[str], typer.Option(help="报告类型（templates/ 下的目录名），可多次给出")],
-    year: Annotated[int | None, typer.Option(help="年度（默认今年）")] = None,
+    year: Annotated[int | None, typer.Option(help="年度（默认今年）", **_YEAR)] = None,
 ) -> None:
     """新建单位：写出 content/<单位>/unit.yaml 和 <年度>.yaml，每个字段都有中文注释。"""
     from jixiao.output import shown
@@ -263,7 +268,7 @@ def import_(
         ),
     ],
     unit: Annotated[str, typer.Option(help="单位名（content/ 下的目录名），如 lukou-zzb")],
-    year: Annotated[int | None, typer.Option(help="年度（默认取自报告标题）")] = None,
+    year: Annotated[int | None, typer.Option(help="年度（默认取自报告标题）", **_YEAR)] = None,
     kind: Annotated[str | None, typer.Option(help="报告类型（默认按章节标题判断）")] = None,
     force: Annotated[bool, typer.Option(help="覆盖已有的年度文件")] = False,
 ) -> None:
@@ -302,8 +307,10 @@ def import_(
 
 @app.command()
 def new(
-    year: Annotated[int, typer.Argument(help="新的年度，如 2024")],
-    source: Annotated[int | None, typer.Option("--from", help="由哪一年结转（默认上一年）")] = None,
+    year: Annotated[int, typer.Argument(help="新的年度，如 2024", **_YEAR)],
+    source: Annotated[
+        int | None, typer.Option("--from", help="由哪一年结转（默认上一年）", **_YEAR)
+    ] = None,
     unit: Annotated[str | None, typer.Option(help="只生成这个单位")] = None,
     force: Annotated[bool, typer.Option(help="覆盖已有文件（保留其中已填写的内容）")] = False,
 ) -> None:
@@ -349,8 +356,8 @@ def new(
 
 @app.command()
 def diff(
-    first: Annotated[int, typer.Argument(help="前一年，如 2023（--rev 时为比较的年度）")],
-    second: Annotated[int | None, typer.Argument(help="后一年，如 2024")] = None,
+    first: Annotated[int, typer.Argument(help="前一年，如 2023（--rev 时为比较的年度）", **_YEAR)],
+    second: Annotated[int | None, typer.Argument(help="后一年，如 2024", **_YEAR)] = None,
     unit: Annotated[str | None, typer.Option(help="只比较这个单位")] = None,
     docx: Annotated[
         Path | None, typer.Option("--docx", help="写出带修订标记的 Word 文档（在“审阅”中查看）")

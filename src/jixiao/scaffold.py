@@ -28,6 +28,7 @@ from jixiao.model.common import TO_FILL
 from jixiao.model.indicators import FORM_COLUMNS
 from jixiao.output import NAME_BYTES, name_problem, write_atomic
 from jixiao.schema import modeline, schema
+from jixiao.years import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # init reads the kinds' settings, and imports nothing that renders
     from jixiao.folder import Project
@@ -445,7 +446,7 @@ def check_unit_name(unit: str, project: Project | None = None) -> None:
 def check_year(year: int) -> None:
     """ContentError unless `year` is a year a content file can hold (four digits): a year
     file named 0.yaml or 99999.yaml would only fail its own check."""
-    if not 1000 <= year <= 9999:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         finding = error(None, None, "", say("not_year", value=year), say("not_year_hint"))
         raise ContentError([finding])
 

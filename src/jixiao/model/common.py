@@ -20,6 +20,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from jixiao.frozen import frozen
+from jixiao.years import FIRST_YEAR, LAST_YEAR
 
 TO_FILL = "待填"
 """What `jixiao new` writes where next year's value is still to be filled in."""
@@ -151,7 +152,7 @@ def _year(value: Any) -> int:
         number = _count(value)
     except PydanticCustomError:
         number = 0
-    if not 1000 <= number <= 9999:
+    if not FIRST_YEAR <= number <= LAST_YEAR:
         raise PydanticCustomError("not_year", "not a year", {"value": value})
     return number
 
