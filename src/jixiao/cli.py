@@ -38,6 +38,13 @@ _YEAR = {"min": FIRST_YEAR, "max": LAST_YEAR}
 """A year parameter's limits: a mistaken year is a usage error, not a search for 0.yaml."""
 
 
+class Lang(StrEnum):
+    """The languages of the messages (messages.LANGS)."""
+
+    ZH = "zh"
+    EN = "en"
+
+
 class State:
     root: Path = Path.cwd()
     debug: bool = False
@@ -46,11 +53,11 @@ class State:
 @app.callback()
 def options(
     root: Annotated[Path, typer.Option(help="项目目录（含 content/ 和 templates/）")] = Path("."),
-    lang: Annotated[str | None, typer.Option(help="提示语言：zh 或 en（默认随系统）")] = None,
+    lang: Annotated[Lang | None, typer.Option(help="提示语言：zh 或 en（默认随系统）")] = None,
     debug: Annotated[bool, typer.Option(help="内部错误时显示完整的调用栈")] = False,
 ) -> None:
     """Options every command shares."""
-    messages.set_language(lang if lang in messages.LANGS else None)
+    messages.set_language(None if lang is None else lang.value)
     State.root = root
     State.debug = debug
 

@@ -140,7 +140,7 @@ def _choose_language(ctx: Any) -> None:
     root = ctx.find_root() if ctx is not None else None
     lang = getattr(root, "params", {}).get("lang") if root is not None else None
     if lang in messages.LANGS:
-        messages.set_language(lang)
+        messages.set_language(str(lang))
 
 
 def _named(exc: BaseException, name: str) -> bool:
