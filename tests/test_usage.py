@@ -36,9 +36,17 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         (["render"], "命令行有误：缺少参数 year。"),
         (
             ["render", "2023", "--unit-timeout", "0"],
-            "命令行有误：选项 --unit-timeout 的值不对，应为数字，不小于 0.001。",
+            "命令行有误：选项 --unit-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
         ),
         (["rendr", "2023"], "命令行有误：没有命令 rendr，是不是 render？"),
+        (  # inf and 1e300 overflowed the timers: an internal error after the units had loaded
+            ["render", "2023", "--unit-timeout", "inf"],
+            "命令行有误：选项 --unit-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
+        ),
+        (
+            ["render", "2023", "--pdf", "--pdf-timeout", "1e300"],
+            "命令行有误：选项 --pdf-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
+        ),
         (["render", "0"], "命令行有误：参数 year 的值不对，应为整数，在 1000 到 9999 之间。"),
         (
             ["new", "2024", "--from", "23"],

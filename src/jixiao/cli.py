@@ -37,6 +37,9 @@ app = typer.Typer(
 _YEAR = {"min": FIRST_YEAR, "max": LAST_YEAR}
 """A year parameter's limits: a mistaken year is a usage error, not a search for 0.yaml."""
 
+_SECONDS = {"min": 0.001, "max": 86400}
+"""A time limit's limits: at most a day (inf or 1e300 overflowed the timers: an internal error)."""
+
 
 class State:
     root: Path = Path.cwd()
@@ -118,7 +121,7 @@ def render(
         float | None,
         typer.Option(
             envvar="JIXIAO_UNIT_TIMEOUT",
-            min=0.001,
+            **_SECONDS,
             help="每个单位最多用时（秒），超时即停止并报告；默认 60（不含转换 PDF）",
         ),
     ] = None,
@@ -126,7 +129,7 @@ def render(
         float | None,
         typer.Option(
             envvar="JIXIAO_PDF_TIMEOUT",
-            min=0.001,
+            **_SECONDS,
             help="--pdf 时每份文档转换最多用时（秒），超时即停止 LibreOffice 并报告；默认 120",
         ),
     ] = None,
