@@ -57,6 +57,14 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "命令行有误：选项 --year 的值不对，应为整数，在 1000 到 9999 之间。",
         ),
         (["render", "2023", "--nosuch"], "命令行有误：没有选项 --nosuch。"),
+        (  # click quotes a name holding ' with "…": its English sentence was kept
+            ["ren'der", "2023"],
+            "命令行有误：没有命令 ren'der，是不是 render？",
+        ),
+        (  # a control character is written out, never sent to the terminal
+            ["render", "2023", "--x\x1b[2Jy"],
+            "命令行有误：没有选项 --x\\x1b[2Jy。",
+        ),
         (["render", "2023", "--unit"], "命令行有误：选项 --unit 后面要写一个值。"),
         (["render", "2023", "--pdf=yes"], "命令行有误：选项 --pdf 不带值：只写 --pdf 即可。"),
         (["render", "2023", "x", "y"], "命令行有误：多写了：x y。"),
