@@ -39,6 +39,17 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "命令行有误：选项 --unit-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
         ),
         (["rendr", "2023"], "命令行有误：没有命令 rendr，是不是 render？"),
+        (["chk", "2023"], "命令行有误：没有命令 chk，是不是 check？"),
+        (  # nothing close: every command, no guess ("是不是 schema？" for nosuch)
+            ["nosuch"],
+            "命令行有误：没有命令 nosuch；"
+            "可用的命令：render、watch、check、text、schema、init、import、new、diff。",
+        ),
+        (
+            ["list"],
+            "命令行有误：没有命令 list；"
+            "可用的命令：render、watch、check、text、schema、init、import、new、diff。",
+        ),
         (  # inf and 1e300 overflowed the timers: an internal error after the units had loaded
             ["render", "2023", "--unit-timeout", "inf"],
             "命令行有误：选项 --unit-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",

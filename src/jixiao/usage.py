@@ -98,8 +98,10 @@ def _no_option(option: str, ctx: Any) -> str:
 
 
 def _no_command(name: str, ctx: Any) -> str:
+    """No such command; the closest one offered if it is close (at 0.5 `nosuch` offered
+    `schema`, `list` offered `init`), else all of them."""
     commands = list(ctx.command.list_commands(ctx))
-    close = difflib.get_close_matches(name, commands, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(name, commands, n=1, cutoff=0.7)
     if close:
         return say("usage_no_command_close", command=_shown(name), close=close[0])
     return say("usage_no_command", command=_shown(name), commands=listing(commands))
