@@ -131,6 +131,26 @@ def test_in_english_with_lang_en(tmp_path: Path, args: list[str], said: str) -> 
     assert not _CJK.search(done.stderr), done.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["rendr", "2023"],
+            "Command line: there is no command rendr; did you mean render?",
+        ),
+        (["--root"], "Command line: the option --root needs a value after it."),
+        (["--nosuch", "render"], "Command line: there is no option --nosuch."),
+    ],
+)
+def test_in_english_with_an_english_locale(tmp_path: Path, args: list[str], said: str) -> None:
+    """A mistake met before the options are read (an unknown command, a bad option of
+    jixiao's own) follows the locale too (was Chinese whatever the locale)."""
+    done = run(tmp_path, *args, LC_ALL="en_US.UTF-8")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == said
+    assert not _CJK.search(done.stderr), done.stderr
+
+
 def test_no_arguments_still_shows_the_help(tmp_path: Path) -> None:
     done = run(tmp_path)
     assert done.returncode == 2

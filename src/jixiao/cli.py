@@ -552,6 +552,7 @@ def _leave(code: object) -> None:
 
 def _main() -> None:
     signal.signal(signal.SIGTERM, _terminate)  # unwind: staging removed, workers stopped
+    messages.set_language(None)  # the locale's, for a mistake met before --lang is read
     try:
         code = app(standalone_mode=False)  # returns the code of a `typer.Exit` raised inside
     except ContentError as exc:
