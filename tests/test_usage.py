@@ -79,6 +79,10 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         (["render", "2023", "--unit"], "命令行有误：选项 --unit 后面要写一个值。"),
         (["render", "2023", "--pdf=yes"], "命令行有误：选项 --pdf 不带值：只写 --pdf 即可。"),
         (["render", "2023", "x", "y"], "命令行有误：多写了：x y。"),
+        (  # was taken as no --lang at all: the locale's language, silently
+            ["--lang", "fr", "render", "2023"],
+            "命令行有误：选项 --lang 的值不对，应为以下之一：zh、en。",
+        ),
     ],
 )
 def test_a_mistake_is_said_in_chinese(tmp_path: Path, args: list[str], said: str) -> None:

@@ -41,6 +41,11 @@ _SECONDS = {"min": 0.001, "max": 86400}
 """A time limit's limits: at most a day (inf or 1e300 overflowed the timers: an internal error)."""
 
 
+class Lang(StrEnum):
+    ZH = "zh"
+    EN = "en"
+
+
 class State:
     root: Path = Path.cwd()
     debug: bool = False
@@ -49,11 +54,11 @@ class State:
 @app.callback()
 def options(
     root: Annotated[Path, typer.Option(help="项目目录（含 content/ 和 templates/）")] = Path("."),
-    lang: Annotated[str | None, typer.Option(help="提示语言：zh 或 en（默认随系统）")] = None,
+    lang: Annotated[Lang | None, typer.Option(help="提示语言：zh 或 en（默认随系统）")] = None,
     debug: Annotated[bool, typer.Option(help="内部错误时显示完整的调用栈")] = False,
 ) -> None:
     """Options every command shares."""
-    messages.set_language(lang if lang in messages.LANGS else None)
+    messages.set_language(None if lang is None else lang.value)  # --lang fr: a usage error
     State.root = root
     State.debug = debug
 

@@ -152,8 +152,8 @@ def _choose_language(ctx: Any) -> None:
     `--lang` when the command line gave it."""
     root = ctx.find_root() if ctx is not None else None
     lang = getattr(root, "params", {}).get("lang") if root is not None else None
-    if lang in messages.LANGS:
-        messages.set_language(lang)
+    if lang is not None and str(lang) in messages.LANGS:
+        messages.set_language(str(lang))
 
 
 def _named(exc: BaseException, name: str) -> bool:
