@@ -256,6 +256,18 @@ CASES: dict[str, tuple[Change, tuple[str, ...]]] = {
         changed(YEAR_FILE, "人才慰问经费, actual: 8.5}", "人才慰问经费, actual: 0b1000}"),
         ("“0b1000”会按二进制读成一个数", "如 8；"),
     ),
+    "hexadecimal-of-ten-thousand-digits": (  # was "write it as 31": not its value
+        changed(YEAR_FILE, "authorized: 40", "authorized: 0x" + "f" * 10_000),
+        ("无法读取的数字“0xffff", "数字不能太长"),
+    ),
+    "tagged-hexadecimal-without-digits": (  # was "read as a hexadecimal number … 31"
+        changed(YEAR_FILE, "authorized: 40", "authorized: !!int 0x"),
+        ("无法读取的数字“0x”",),
+    ),
+    "tagged-binary-with-a-digit-2": (
+        changed(YEAR_FILE, "authorized: 40", "authorized: !!int 0b102"),
+        ("无法读取的数字“0b102”",),
+    ),
     # ---- libyaml's words ----
     "missing-comma-in-braces": (
         changed(YEAR_FILE, "{name: 人才慰问经费, actual: 8.5}", "{name: 人才慰问经费 actual: 8.5}"),

@@ -71,6 +71,20 @@ def test_a_file_that_is_not_docx_is_named(tmp_path: Path, lang: str | None) -> N
     assert ("Not a Word document" if lang else "不是 Word 文档") in stderr
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [(None, "错误: 这是一个文件夹，不是文件。"), ("en", "error: This is a folder, not a file.")],
+)
+def test_a_folder_is_named_a_folder(tmp_path: Path, lang: str | None, said: str) -> None:
+    """Was "不是 Word 文档（.docx）：Is a directory", the system's English."""
+    options = ["--lang", lang] if lang else []
+    run = text_command(*options, "text", str(tmp_path))
+    stderr = run.stderr.decode("utf-8")
+    assert run.returncode == 1 and run.stdout == b""
+    assert stderr.splitlines()[0] == f"{tmp_path}: {said}"
+    assert "Is a directory" not in stderr
+
+
 def test_git_diff_shows_the_changed_sentence(project_copy: Project, tmp_path: Path) -> None:
     """The README's set-up: `*.docx diff=jixiao` and diff.jixiao.textconv."""
     if shutil.which("git") is None:

@@ -36,9 +36,28 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         (["render"], "命令行有误：缺少参数 year。"),
         (
             ["render", "2023", "--unit-timeout", "0"],
-            "命令行有误：选项 --unit-timeout 的值不对，应为数字，不小于 0.001。",
+            "命令行有误：选项 --unit-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
         ),
         (["rendr", "2023"], "命令行有误：没有命令 rendr，是不是 render？"),
+        (["chk", "2023"], "命令行有误：没有命令 chk，是不是 check？"),
+        (  # nothing close: every command, no guess ("是不是 schema？" for nosuch)
+            ["nosuch"],
+            "命令行有误：没有命令 nosuch；"
+            "可用的命令：render、watch、check、text、schema、init、import、new、diff。",
+        ),
+        (
+            ["list"],
+            "命令行有误：没有命令 list；"
+            "可用的命令：render、watch、check、text、schema、init、import、new、diff。",
+        ),
+        (  # inf and 1e300 overflowed the timers: an internal error after the units had loaded
+            ["render", "2023", "--unit-timeout", "inf"],
+            "命令行有误：选项 --unit-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
+        ),
+        (
+            ["render", "2023", "--pdf", "--pdf-timeout", "1e300"],
+            "命令行有误：选项 --pdf-timeout 的值不对，应为数字，在 0.001 到 86400 之间。",
+        ),
         (["render", "0"], "命令行有误：参数 year 的值不对，应为整数，在 1000 到 9999 之间。"),
         (
             ["new", "2024", "--from", "23"],
@@ -49,10 +68,18 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "命令行有误：选项 --year 的值不对，应为整数，在 1000 到 9999 之间。",
         ),
         (["render", "2023", "--nosuch"], "命令行有误：没有选项 --nosuch。"),
+        (  # click quotes a name holding ' with "…": its English sentence was kept
+            ["ren'der", "2023"],
+            "命令行有误：没有命令 ren'der，是不是 render？",
+        ),
+        (  # a control character is written out, never sent to the terminal
+            ["render", "2023", "--x\x1b[2Jy"],
+            "命令行有误：没有选项 --x\\x1b[2Jy。",
+        ),
         (["render", "2023", "--unit"], "命令行有误：选项 --unit 后面要写一个值。"),
         (["render", "2023", "--pdf=yes"], "命令行有误：选项 --pdf 不带值：只写 --pdf 即可。"),
         (["render", "2023", "x", "y"], "命令行有误：多写了：x y。"),
-        (
+        (  # was taken as no --lang at all: the locale's language, silently
             ["--lang", "fr", "render", "2023"],
             "命令行有误：选项 --lang 的值不对，应为以下之一：zh、en。",
         ),
@@ -107,6 +134,26 @@ def test_a_bad_value_from_the_environment_names_the_variable(tmp_path: Path) -> 
 )
 def test_in_english_with_lang_en(tmp_path: Path, args: list[str], said: str) -> None:
     done = run(tmp_path, *args)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == said
+    assert not _CJK.search(done.stderr), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["rendr", "2023"],
+            "Command line: there is no command rendr; did you mean render?",
+        ),
+        (["--root"], "Command line: the option --root needs a value after it."),
+        (["--nosuch", "render"], "Command line: there is no option --nosuch."),
+    ],
+)
+def test_in_english_with_an_english_locale(tmp_path: Path, args: list[str], said: str) -> None:
+    """A mistake met before the options are read (an unknown command, a bad option of
+    jixiao's own) follows the locale too (was Chinese whatever the locale)."""
+    done = run(tmp_path, *args, LC_ALL="en_US.UTF-8")
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == said
     assert not _CJK.search(done.stderr), done.stderr

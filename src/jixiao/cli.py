@@ -37,6 +37,9 @@ app = typer.Typer(
 _YEAR = {"min": FIRST_YEAR, "max": LAST_YEAR}
 """A year parameter's limits: a mistaken year is a usage error, not a search for 0.yaml."""
 
+_SECONDS = {"min": 0.001, "max": 86400}
+"""A time limit's limits: at most a day (inf or 1e300 overflowed the timers: an internal error)."""
+
 
 class Lang(StrEnum):
     """The languages of the messages (messages.LANGS)."""
@@ -57,7 +60,7 @@ def options(
     debug: Annotated[bool, typer.Option(help="内部错误时显示完整的调用栈")] = False,
 ) -> None:
     """Options every command shares."""
-    messages.set_language(None if lang is None else lang.value)
+    messages.set_language(None if lang is None else lang.value)  # --lang fr: a usage error
     State.root = root
     State.debug = debug
 
@@ -125,7 +128,7 @@ def render(
         float | None,
         typer.Option(
             envvar="JIXIAO_UNIT_TIMEOUT",
-            min=0.001,
+            **_SECONDS,
             help="每个单位最多用时（秒），超时即停止并报告；默认 60（不含转换 PDF）",
         ),
     ] = None,
@@ -133,7 +136,7 @@ def render(
         float | None,
         typer.Option(
             envvar="JIXIAO_PDF_TIMEOUT",
-            min=0.001,
+            **_SECONDS,
             help="--pdf 时每份文档转换最多用时（秒），超时即停止 LibreOffice 并报告；默认 120",
         ),
     ] = None,
@@ -556,6 +559,7 @@ def _leave(code: object) -> None:
 
 def _main() -> None:
     signal.signal(signal.SIGTERM, _terminate)  # unwind: staging removed, workers stopped
+    messages.set_language(None)  # the locale's, for a mistake met before --lang is read
     try:
         code = app(standalone_mode=False)  # returns the code of a `typer.Exit` raised inside
     except ContentError as exc:

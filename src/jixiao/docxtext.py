@@ -42,9 +42,14 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ContentError([error(path, None, "", say("file_missing"))]) from None
+    except IsADirectoryError:  # was "不是 Word 文档（.docx）：Is a directory"
+        raise ContentError([error(path, None, "", say("file_is_folder"))]) from None
+    except PermissionError:
+        message, hint = say("file_no_permission"), say("file_no_permission_hint")
+        raise ContentError([error(path, None, "", message, hint)]) from None
     except OSError as exc:
-        detail = exc.strerror or str(exc)
-        raise ContentError([error(path, None, "", say("not_docx", detail=detail))]) from None
+        message = say("file_unreadable", detail=exc.strerror or type(exc).__name__)
+        raise ContentError([error(path, None, "", message, say("file_unreadable_hint"))]) from None
     try:
         return text(data)
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, XMLSyntaxError) as exc:

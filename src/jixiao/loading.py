@@ -252,8 +252,10 @@ def _scalar(node: ScalarNode, found: _Found) -> Any:
         value = brief(node.value)
         try:
             number = str(int(str(node.value).replace("_", ""), 0))
-        except ValueError:  # 0x with no digits
-            number = "31"
+        except ValueError:  # !!int 0x, !!int 0b102, or too long to write in decimal
+            raise _Refusal(
+                _line(node), "", say("yaml_bad_number", value=value), say("yaml_bad_number_hint")
+            ) from None
         raise _Refusal(
             _line(node),
             "",

@@ -9,6 +9,7 @@ A mistake of a kind not known here keeps click's words, inside jixiao's sentence
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import re
@@ -65,13 +66,23 @@ def _problem(exc: Any, ctx: Any) -> str:
             return say("usage_flag_value", option=exc.option_name)
         if "requires an argument" in message:
             return say("usage_option_needs_value", option=exc.option_name)
-    unknown = re.match(r"No such command '(.*?)'", message)
-    if unknown and ctx is not None:
-        return _no_command(unknown.group(1), ctx)
+    unknown = _UNKNOWN_COMMAND.match(message)
+    if unknown and ctx is not None:  # click quotes the name as repr() does: ren'der in "…"
+        return _no_command(ast.literal_eval(unknown.group(1)), ctx)
     extra = re.match(r"Got unexpected extra argument(?:\(s\)|s)? \((.*)\)$", message)
     if extra:
         return say("usage_extra", extra=extra.group(1))
     return say("usage_other", detail=message)
+
+
+_UNKNOWN_COMMAND = re.compile(r"""No such command ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")""")
+"""Click's message for an unknown command, the name as its repr() (either quote)."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """`text` typed by the user, its control characters written out (\\x1b), as click does."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def _no_option(option: str, ctx: Any) -> str:
@@ -82,16 +93,18 @@ def _no_option(option: str, ctx: Any) -> str:
     lowered = {o.lower(): o for o in options}
     close = difflib.get_close_matches(option.lower(), list(lowered), n=1, cutoff=0.7)
     if close:
-        return say("usage_no_option_close", option=option, close=lowered[close[0]])
-    return say("usage_no_option", option=option)
+        return say("usage_no_option_close", option=_shown(option), close=lowered[close[0]])
+    return say("usage_no_option", option=_shown(option))
 
 
 def _no_command(name: str, ctx: Any) -> str:
+    """No such command; the closest one offered if it is close (at 0.5 `nosuch` offered
+    `schema`, `list` offered `init`), else all of them."""
     commands = list(ctx.command.list_commands(ctx))
-    close = difflib.get_close_matches(name, commands, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(name, commands, n=1, cutoff=0.7)
     if close:
-        return say("usage_no_command_close", command=name, close=close[0])
-    return say("usage_no_command", command=name, commands=listing(commands))
+        return say("usage_no_command_close", command=_shown(name), close=close[0])
+    return say("usage_no_command", command=_shown(name), commands=listing(commands))
 
 
 def _name(param: Any) -> str:
@@ -139,7 +152,7 @@ def _choose_language(ctx: Any) -> None:
     `--lang` when the command line gave it."""
     root = ctx.find_root() if ctx is not None else None
     lang = getattr(root, "params", {}).get("lang") if root is not None else None
-    if lang in messages.LANGS:
+    if lang is not None and str(lang) in messages.LANGS:
         messages.set_language(str(lang))
 
 
