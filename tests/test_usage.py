@@ -77,6 +77,14 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
             "命令行有误：没有选项 --x\\x1b[2Jy。",
         ),
         (["render", "2023", "--unit"], "命令行有误：选项 --unit 后面要写一个值。"),
+        (
+            ["render", "2023", "--lang", "en"],
+            "命令行有误：--lang 是 jixiao 本身的选项，要写在命令 render 的前面。",
+        ),
+        (
+            ["check", "2023", "--root=x"],
+            "命令行有误：--root 是 jixiao 本身的选项，要写在命令 check 的前面。",
+        ),
         (["render", "2023", "--pdf=yes"], "命令行有误：选项 --pdf 不带值：只写 --pdf 即可。"),
         (["render", "2023", "x", "y"], "命令行有误：多写了：x y。"),
         (  # was taken as no --lang at all: the locale's language, silently

@@ -88,13 +88,22 @@ def _shown(text: str) -> str:
 def _no_option(option: str, ctx: Any) -> str:
     """No such option; the command's option closest to it offered, if one is close (click's
     own guess offers `--out` for `--nosuch`)."""
-    params = getattr(getattr(ctx, "command", None), "params", [])
-    options = [o for p in params for o in [*p.opts, *p.secondary_opts] if o.startswith("-")]
+    root = ctx.find_root() if ctx is not None and ctx.parent is not None else None
+    name = option.split("=", 1)[0]
+    if root is not None and name in _options(root.command):  # `render 2023 --lang en`
+        return say("usage_option_before_command", option=name, command=ctx.info_name)
+    options = _options(getattr(ctx, "command", None))
     lowered = {o.lower(): o for o in options}
     close = difflib.get_close_matches(option.lower(), list(lowered), n=1, cutoff=0.7)
     if close:
         return say("usage_no_option_close", option=_shown(option), close=lowered[close[0]])
     return say("usage_no_option", option=_shown(option))
+
+
+def _options(command: Any) -> list[str]:
+    """The option names of a command (`--unit`, `--no-force`)."""
+    params = getattr(command, "params", [])
+    return [o for p in params for o in [*p.opts, *p.secondary_opts] if o.startswith("-")]
 
 
 def _no_command(name: str, ctx: Any) -> str:
