@@ -76,6 +76,11 @@ def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
             ["render", "2023", "--x\x1b[2Jy"],
             "命令行有误：没有选项 --x\\x1b[2Jy。",
         ),
+        (
+            ["render", "-2023"],
+            "命令行有误：以“-”开头的数会被当作选项（-2）：这里的年度和数字都不能是负数。",
+        ),
+        (["new", "1000"], "命令行有误：参数 year 的值不对，应为整数，在 1001 到 9999 之间。"),
         (["render", "2023", "--unit"], "命令行有误：选项 --unit 后面要写一个值。"),
         (
             ["render", "2023", "--lang", "en"],

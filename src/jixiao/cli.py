@@ -317,7 +317,9 @@ def import_(
 
 @app.command()
 def new(
-    year: Annotated[int, typer.Argument(help="新的年度，如 2024", **_YEAR)],
+    year: Annotated[  # after a year to start from: new 1000 would look for 999.yaml
+        int, typer.Argument(help="新的年度，如 2024", min=FIRST_YEAR + 1, max=LAST_YEAR)
+    ],
     source: Annotated[
         int | None, typer.Option("--from", help="由哪一年结转（默认上一年）", **_YEAR)
     ] = None,

@@ -90,6 +90,8 @@ def _no_option(option: str, ctx: Any) -> str:
     own guess offers `--out` for `--nosuch`)."""
     root = ctx.find_root() if ctx is not None and ctx.parent is not None else None
     name = option.split("=", 1)[0]
+    if re.fullmatch(r"-\d", name):  # render -2023: click reads the options -2, -0, …
+        return say("usage_negative", option=name)
     if root is not None and name in _options(root.command):  # `render 2023 --lang en`
         return say("usage_option_before_command", option=name, command=ctx.info_name)
     options = _options(getattr(ctx, "command", None))
