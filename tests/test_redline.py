@@ -186,6 +186,15 @@ def test_a_bad_revision_range_is_a_chinese_finding(project: Path) -> None:
     assert not (project / "x.docx").exists()
 
 
+def test_git_that_is_not_installed_is_said_so(project: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "no-git"  # a PATH with no git on it
+    empty.mkdir()
+    run = run_jixiao(project, "diff", "2023", "--rev", "HEAD~1..HEAD", path=str(empty))
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "无法从 git 取出版本 HEAD~1：没有找到 git 命令：请先安装 git" in run.stderr, run.stderr
+    assert "No such file" not in run.stderr
+
+
 def test_two_git_revisions_of_one_year(tmp_path: Path) -> None:
     """--rev A..B compares one year as committed at A and at B; the marks carry B's author."""
     root = copy_samples(tmp_path)

@@ -11,7 +11,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml.etree import XMLSyntaxError
 
-from jixiao.errors import ContentError, error
+from jixiao.errors import ContentError, error, os_reason
 from jixiao.messages import say
 
 
@@ -48,7 +48,7 @@ def read_text(path: Path) -> str:
         message, hint = say("file_no_permission"), say("file_no_permission_hint")
         raise ContentError([error(path, None, "", message, hint)]) from None
     except OSError as exc:
-        message = say("file_unreadable", detail=exc.strerror or type(exc).__name__)
+        message = say("file_unreadable", detail=os_reason(exc))
         raise ContentError([error(path, None, "", message, say("file_unreadable_hint"))]) from None
     try:
         return text(data)

@@ -7,6 +7,7 @@ else raised is a bug in jixiao (shown with a traceback only under `--debug`).
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -91,3 +92,26 @@ def warning(
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM (a `kill`, a closing session): stopped as Ctrl-C stops, exit 143 (cli.main)."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operating system call failed, in the user's language."""
+    codes = {
+        errno.ELOOP: "os_loop",
+        errno.EACCES: "os_denied",
+        errno.EPERM: "os_denied",
+        errno.ENOSPC: "os_full",
+        errno.EDQUOT: "os_full",
+        errno.EROFS: "os_read_only",
+        errno.ENOTDIR: "os_not_dir",
+        errno.EEXIST: "os_not_dir",
+        errno.ENAMETOOLONG: "os_name_too_long",
+        errno.ENOENT: "os_missing",
+        errno.EISDIR: "os_is_dir",
+        errno.EBUSY: "os_busy",
+        errno.ETXTBSY: "os_busy",
+    }
+    code = codes.get(exc.errno or 0)
+    if code:
+        return say(code)
+    return say("os_other", detail=exc.strerror or exc)  # the system's words, in our sentence

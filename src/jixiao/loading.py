@@ -27,7 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from jixiao.errors import ContentError, Finding, error, warning
+from jixiao.errors import ContentError, Finding, error, os_reason, warning
 from jixiao.messages import say
 
 FieldPath = tuple[str | int, ...]
@@ -461,7 +461,7 @@ def _read(file: Path) -> bytes:
             None, "", say("file_no_permission"), say("file_no_permission_hint")
         ) from None
     except OSError as exc:
-        detail = exc.strerror or type(exc).__name__
+        detail = os_reason(exc)
         raise _Refusal(
             None, "", say("file_unreadable", detail=detail), say("file_unreadable_hint")
         ) from None

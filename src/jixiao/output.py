@@ -8,7 +8,6 @@ killed run left behind without touching the files of a run still going.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import secrets
@@ -21,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from jixiao.errors import ContentError, error
+from jixiao.errors import ContentError, error, os_reason
 from jixiao.messages import say
 
 NAME_BYTES = 255
@@ -52,29 +51,6 @@ def name_problem(name: str, whole: bool = True) -> str | None:
 def _control(char: str) -> bool:
     """Whether `char` is a control, format or separator character (NUL, \\x0c, U+2028 …)."""
     return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs")
-
-
-def os_reason(exc: OSError) -> str:
-    """Why an operating system call failed, in the user's language."""
-    codes = {
-        errno.ELOOP: "os_loop",
-        errno.EACCES: "os_denied",
-        errno.EPERM: "os_denied",
-        errno.ENOSPC: "os_full",
-        errno.EDQUOT: "os_full",
-        errno.EROFS: "os_read_only",
-        errno.ENOTDIR: "os_not_dir",
-        errno.EEXIST: "os_not_dir",
-        errno.ENAMETOOLONG: "os_name_too_long",
-        errno.ENOENT: "os_missing",
-        errno.EISDIR: "os_is_dir",
-        errno.EBUSY: "os_busy",
-        errno.ETXTBSY: "os_busy",
-    }
-    code = codes.get(exc.errno or 0)
-    if code:
-        return say(code)
-    return say("os_other", detail=exc.strerror or exc)  # the system's words, in our sentence
 
 
 def write_failed(path: Path, exc: OSError, code: str = "write_failed") -> ContentError:

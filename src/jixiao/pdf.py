@@ -20,6 +20,7 @@ from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 
+from jixiao.errors import os_reason
 from jixiao.messages import say
 
 FONTS_CONF = resources.files("jixiao") / "fonts.conf"
@@ -195,7 +196,7 @@ def pdf_problem(path: Path) -> str | None:
             stream.seek(max(0, size - 1024))
             tail = stream.read()
     except OSError as exc:
-        return str(exc.strerror or exc)
+        return os_reason(exc)
     if head != b"%PDF-" or b"%%EOF" not in tail or size < SMALLEST_PDF:
         return say("pdf_invalid", size=size)
     return None

@@ -15,7 +15,7 @@ import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
-from jixiao.errors import ContentError, error
+from jixiao.errors import ContentError, error, os_reason
 from jixiao.frozen import frozen
 from jixiao.messages import say
 from jixiao.project import Project
@@ -96,8 +96,10 @@ def _git(root: Path, revision: str, *args: str) -> str:
         result = subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
         )
+    except FileNotFoundError:
+        raise _git_failed(revision, say("git_missing")) from None
     except OSError as exc:
-        raise _git_failed(revision, str(exc.strerror or exc)) from None
+        raise _git_failed(revision, os_reason(exc)) from None
     if result.returncode != 0:
         raise _git_failed(revision, result.stderr.strip() or f"git {args[0]}")
     return result.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-from jixiao.errors import ContentError, error
+from jixiao.errors import ContentError, error, os_reason
 from jixiao.importing.attachments import drop_printed, drop_printed_lines, printed_texts
 from jixiao.importing.budget import budget_section
 from jixiao.importing.cells import Shown, form_score, form_tables, lift_cells
@@ -322,7 +322,7 @@ def import_report(
     except FileNotFoundError:
         raise _fail(source, "import_missing") from None
     except OSError as exc:
-        raise _fail(source, "import_unreadable", detail=exc.strerror or str(exc)) from None
+        raise _fail(source, "import_unreadable", detail=os_reason(exc)) from None
     if source.suffix.lower() == ".doc":
         raise _fail(source, "import_legacy")
     try:
