@@ -92,7 +92,8 @@ def test_a_failed_conversion_writes_nothing_for_that_unit(project: Path, tmp_pat
     run = run_jixiao(project, "render", "2023", "--out", str(out), "--pdf", path=path)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
-    assert "LibreOffice 未能把" in run.stderr and "conversion broke" in run.stderr
+    assert "LibreOffice 未能把" in run.stderr
+    assert "PDF：soffice 以代码 3 结束：conversion broke" in run.stderr, run.stderr
     assert written(out) == []
     assert not list(out.rglob(".~*")), "the staging folder is removed"
 

@@ -33,7 +33,7 @@ import typer
 
 from jixiao import messages
 from jixiao.checks import review
-from jixiao.errors import ContentError, Finding, Severity, Terminated, error
+from jixiao.errors import ContentError, Finding, Severity, Terminated, error, os_reason
 from jixiao.formatting import num
 from jixiao.frozen import frozen
 from jixiao.messages import listing, say
@@ -230,7 +230,9 @@ def _convert(stage: Path, target: Path, docx: Path) -> Path:
     """Convert the staged `docx` to PDF inside `stage`; ContentError naming it on failure."""
     try:
         return to_pdf(docx, stage / "pdf")
-    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+    except OSError as exc:
+        raise ContentError([_pdf_failed(target, os_reason(exc))]) from None
+    except (RuntimeError, subprocess.SubprocessError) as exc:
         raise ContentError([_pdf_failed(target, str(exc))]) from None
 
 

@@ -44,7 +44,8 @@ def to_pdf(docx: Path, out_dir: Path, timeout: float = 180) -> Path:
         code, errors = _run(_command(Path(profile), out_dir, [docx]), _env(), timeout)
     pdf = out_dir / (docx.stem + ".pdf")
     if code != 0 or not pdf.is_file():
-        raise RuntimeError(f"soffice failed ({code}): {errors}")
+        said = errors.strip() or say("pdf_no_output")
+        raise RuntimeError(say("pdf_soffice_exit", status=code, errors=said))
     problem = pdf_problem(pdf)
     if problem:
         raise RuntimeError(problem)
@@ -78,7 +79,9 @@ def _one(docx: Path, out_dir: Path, timeout: float) -> Path | str:
     """`to_pdf`, a failure as its message."""
     try:
         return to_pdf(docx, out_dir, timeout)
-    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+    except OSError as exc:
+        return os_reason(exc)
+    except (RuntimeError, subprocess.SubprocessError) as exc:
         return str(exc).strip() or type(exc).__name__
 
 
