@@ -57,6 +57,19 @@ SHIM = textwrap.dedent(
             return _build(unit_year, prepared)
 
         jixiao.project.build = build
+
+    _die = os.environ.get("SHIM_DIE_UNIT")
+    if _die is not None:  # the worker building this unit dies, as the OOM killer would do
+        import jixiao.project
+
+        _build_or_die = jixiao.project.build
+
+        def build(unit_year, prepared=None):
+            if unit_year.id == _die:
+                os._exit(9)
+            return _build_or_die(unit_year, prepared)
+
+        jixiao.project.build = build
     """
 )
 SAMPLE, YEAR = "lukou-zzb", "2023"
@@ -328,6 +341,24 @@ def test_a_unit_past_its_time_limit_is_stopped_and_the_others_written(
     assert "共 3 个单位、2 份文档" in run.stdout
     assert leftovers(out) == []
     assert wait_for(lambda: not running(str(root)), 1)
+
+
+@needs_proc
+def test_a_worker_that_dies_is_reported_and_the_others_written(tmp_path: Path) -> None:
+    """A worker ending without an answer (killed, crashed) was an internal error: its
+    message had a field `code`, the name of say()'s own first parameter."""
+    root = tmp_path / "project"
+    clones(root, 3)
+    out = root / "out"
+    run = jixiao(
+        root, "render", YEAR, "--out", str(out), env=shim_env(tmp_path, die_unit="unit002")
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr and "内部错误" not in run.stderr, run.stderr
+    said = "unit002：生成该单位的进程意外退出（退出码 9），未生成该单位的报告。"
+    assert f"content/unit002/{YEAR}.yaml: 错误: {said}" in run.stderr, run.stderr
+    assert {p.parent.name for p in files(out)} == {"unit001", "unit003"}
+    assert leftovers(out) == []
 
 
 def test_the_time_limit_can_be_set_in_the_environment(tmp_path: Path) -> None:

@@ -50,8 +50,9 @@ def listing(items: Iterable[str]) -> str:
     return say("list_separator").join(items) or "—"
 
 
-def say(code: str, **fields: object) -> str:
-    """The message `code` in the current language, with `fields` filled in."""
+def say(code: str, /, **fields: object) -> str:
+    """The message `code` in the current language, with `fields` filled in (a field may be
+    called `code` too: the exit code of a worker)."""
     text = _catalog(_current).gettext(code)
     if text == code:
         raise KeyError(f"message {code!r} is missing from the {_current} catalog")
