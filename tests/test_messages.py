@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
 import importlib.util
 import re
@@ -50,6 +51,27 @@ def test_every_code_used_in_the_code_is_in_each_catalog() -> None:
     assert len(used) > 50
     for lang in ("zh_CN", "en"):
         assert set(used) <= set(entries(lang)), set(used) - set(entries(lang))
+
+
+def test_every_say_gives_the_fields_its_message_fills() -> None:
+    """Each `say("code", field=…)` written in the code names every {field} of its message
+    (a field left out is a KeyError on a path the tests may never take)."""
+    zh = entries("zh_CN")
+    calls = 0
+    for module in (REPO / "src" / "jixiao").rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say"):
+                continue
+            if not node.args or not isinstance(node.args[0], ast.Constant):
+                continue
+            if any(keyword.arg is None for keyword in node.keywords):  # say(code, **fields)
+                continue
+            calls += 1
+            given = {keyword.arg for keyword in node.keywords}
+            code = node.args[0].value
+            where = f"{module.relative_to(REPO)}:{node.lineno} say({code!r})"
+            assert fields(zh[code]) <= given, f"{where} leaves out {fields(zh[code]) - given}"
+    assert calls > 300
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
