@@ -16,7 +16,6 @@ import math
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -33,7 +32,7 @@ import typer
 
 from jixiao import messages
 from jixiao.checks import review
-from jixiao.errors import ContentError, Finding, Severity, Terminated, error, os_reason
+from jixiao.errors import ContentError, Finding, Severity, Terminated, error
 from jixiao.formatting import num
 from jixiao.frozen import frozen
 from jixiao.messages import listing, say
@@ -48,7 +47,7 @@ from jixiao.output import (
     write_failed,
     write_new,
 )
-from jixiao.pdf import soffice, to_pdf, to_pdfs
+from jixiao.pdf import CONVERSION_FAILURES, conversion_failure, soffice, to_pdf, to_pdfs
 from jixiao.project import (
     Document,
     Project,
@@ -230,10 +229,8 @@ def _convert(stage: Path, target: Path, docx: Path) -> Path:
     """Convert the staged `docx` to PDF inside `stage`; ContentError naming it on failure."""
     try:
         return to_pdf(docx, stage / "pdf")
-    except OSError as exc:
-        raise ContentError([_pdf_failed(target, os_reason(exc))]) from None
-    except (RuntimeError, subprocess.SubprocessError) as exc:
-        raise ContentError([_pdf_failed(target, str(exc))]) from None
+    except CONVERSION_FAILURES as exc:
+        raise ContentError([_pdf_failed(target, conversion_failure(exc))]) from None
 
 
 def _pdf_failed(target: Path, detail: str) -> Finding:

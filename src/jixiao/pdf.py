@@ -79,10 +79,20 @@ def _one(docx: Path, out_dir: Path, timeout: float) -> Path | str:
     """`to_pdf`, a failure as its message."""
     try:
         return to_pdf(docx, out_dir, timeout)
-    except OSError as exc:
+    except CONVERSION_FAILURES as exc:
+        return conversion_failure(exc)
+
+
+CONVERSION_FAILURES = (OSError, RuntimeError, subprocess.SubprocessError)
+"""What a conversion raises when it fails (as opposed to a bug in jixiao)."""
+
+
+def conversion_failure(exc: BaseException) -> str:
+    """Why a conversion failed, in the user's language: an OS error said by `os_reason`,
+    else the message `to_pdf` raised (already in the user's language)."""
+    if isinstance(exc, OSError):
         return os_reason(exc)
-    except (RuntimeError, subprocess.SubprocessError) as exc:
-        return str(exc).strip() or type(exc).__name__
+    return str(exc).strip() or type(exc).__name__
 
 
 def _command(profile: Path, out_dir: Path, documents: list[Path]) -> list[str]:
