@@ -28,7 +28,6 @@ from jixiao.model.common import TO_FILL
 from jixiao.model.indicators import FORM_COLUMNS
 from jixiao.output import NAME_BYTES, name_problem, write_atomic
 from jixiao.schema import modeline, schema
-from jixiao.years import FIRST_YEAR, LAST_YEAR
 
 if TYPE_CHECKING:  # init reads the kinds' settings, and imports nothing that renders
     from jixiao.folder import Project
@@ -443,18 +442,9 @@ def check_unit_name(unit: str, project: Project | None = None) -> None:
                 raise ContentError([error(None, None, "", problem, hint)])
 
 
-def check_year(year: int) -> None:
-    """ContentError unless `year` is a year a content file can hold (four digits): a year
-    file named 0.yaml or 99999.yaml would only fail its own check."""
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        finding = error(None, None, "", say("not_year", value=year), say("not_year_hint"))
-        raise ContentError([finding])
-
-
 def init_unit(project: Project, unit: str, kind_names: list[str], year: int) -> list[Path]:
     """Write content/<unit>/unit.yaml and <year>.yaml; refuse if either exists. Paths written."""
-    check_unit_name(unit, project)
-    check_year(year)
+    check_unit_name(unit, project)  # the year is checked as the command line is read
     kinds = [load_kind(project.templates, name, template=False) for name in kind_names]
     targets = {project.unit_file(unit): unit_text(kinds)}
     targets[project.year_file(unit, year)] = year_text(kinds, year)

@@ -43,7 +43,7 @@ from jixiao.kinds import FORM_LAYOUTS, LAYOUT_READS, Kind, available, load_kind
 from jixiao.messages import say
 from jixiao.output import write_atomic
 from jixiao.project import Project
-from jixiao.scaffold import check_unit_name, check_year
+from jixiao.scaffold import check_unit_name
 
 NOT_A_REPORT = 0.2
 """Below this kind score a document is taken as no report at all."""
@@ -314,9 +314,7 @@ def import_report(
     force: bool = False,
 ) -> Summary:
     """Read `source` and write the unit's content files; ContentError, nothing written, if not."""
-    check_unit_name(unit, project)
-    if year is not None:
-        check_year(year)
+    check_unit_name(unit, project)  # the year is checked as the command line is read
     try:
         data = source.read_bytes()
     except FileNotFoundError:
